@@ -1,0 +1,106 @@
+"""The command line. Exit codes live here and nowhere else."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import IntEnum
+from pathlib import Path
+
+import click
+
+from .loading import InputError, load_event, load_timetable, write_atomic
+
+
+class Exit(IntEnum):
+    OK = 0
+    BREACHES = 1
+    BAD_INPUT = 2
+    INFEASIBLE = 3
+    NO_SOLUTION = 4
+
+
+def _fail_input(error: InputError) -> None:
+    for line in error.lines:
+        click.echo(line, err=True)
+    sys.exit(Exit.BAD_INPUT)
+
+
+FILE = click.Path(path_type=Path, dir_okay=False)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="scheduler")
+def cli() -> None:
+    """Multilingual, translation-aware conference scheduler."""
+
+
+@cli.command()
+@click.argument("event_path", metavar="EVENT.json", type=FILE)
+@click.argument("timetable_path", metavar="TIMETABLE.json", type=FILE)
+def check(event_path: Path, timetable_path: Path) -> None:
+    """Verify every hard rule on a timetable; list each breach (exit 1) or exit 0."""
+    from .check import check as run_check
+
+    try:
+        event = load_event(event_path)
+        timetable = load_timetable(timetable_path, event)
+    except InputError as exc:
+        _fail_input(exc)
+    breaches = run_check(event, timetable)
+    for breach in breaches:
+        click.echo(f"{breach.rule}: {breach.message}  [{', '.join(breach.ids)}]")
+    if breaches:
+        click.echo(f"{len(breaches)} breach(es) of the hard rules.", err=True)
+        sys.exit(Exit.BREACHES)
+    click.echo(f"{timetable_path}: obeys every hard rule ({len(timetable.sessions)} sessions).")
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the input (event.json)."""
+    from .event import Event
+
+    click.echo(json.dumps(Event.model_json_schema(), indent=2, ensure_ascii=False))
+
+
+@cli.command()
+@click.argument("event_path", metavar="EVENT.json", type=FILE)
+def validate(event_path: Path) -> None:
+    """Validate an event file and say what it holds (exit 2 with every problem found otherwise)."""
+    try:
+        ev = load_event(event_path)
+    except InputError as exc:
+        _fail_input(exc)
+    click.echo(f"{event_path}: valid: {len(ev.sessions)} sessions, {len(ev.rooms)} rooms, "
+               f"{len(ev.event.days)} days, {len(ev.speakers)} speakers, {len(ev.interpreters)} interpreters.")
+
+
+@cli.command()
+@click.option("-o", "--output", "output", type=FILE, required=True, help="Where to write the event.")
+@click.option("--timetable", "timetable_out", type=FILE, help="Also write the planted timetable here.")
+@click.option("--sessions", default=40, show_default=True, type=click.IntRange(1))
+@click.option("--days", default=3, show_default=True, type=click.IntRange(1))
+@click.option("--rooms", default=4, show_default=True, type=click.IntRange(1))
+@click.option("--languages", default=3, show_default=True, type=click.IntRange(1))
+@click.option("--interpreters", default=None, type=click.IntRange(0), help="Default: what the plant needs, plus spares.")
+@click.option("--seed", default=0, show_default=True, type=int)
+def generate(output: Path, timetable_out: Path | None, sessions: int, days: int, rooms: int, languages: int,
+             interpreters: int | None, seed: int) -> None:
+    """Write a random event that is feasible by construction (a valid timetable is planted first)."""
+    from .generate import GeneratorSettings, generate_event
+
+    settings = GeneratorSettings(sessions=sessions, days=days, rooms=rooms, languages=languages,
+                                 interpreters=interpreters, seed=seed)
+    try:
+        event, planted = generate_event(settings)
+    except ValueError as exc:
+        raise click.UsageError(str(exc))
+    write_atomic(output, event.model_dump_json(indent=2, exclude_defaults=True) + "\n")
+    if timetable_out is not None:
+        write_atomic(timetable_out, planted.to_json())
+    click.echo(f"{output}: {len(event.sessions)} sessions, {len(event.interpreters)} interpreters.")
+
+
+def main() -> None:
+    cli(prog_name="scheduler")

@@ -1,0 +1,437 @@
+"""The input contract (`event.json`): pydantic models, field checks, and cross-reference checks.
+
+Field-level rules live on the fields; rules that need the whole file (unique ids, references, cycles in
+`after`, breaks inside their day, the slot grid) are collected by `consistency_issues`, which reports every
+problem with its JSON path instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from functools import cached_property
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .types import ClockTime, Day, Id, LanguageCode, LocalDateTime, TimeZoneName, minutes_of
+
+Path = tuple[str | int, ...]
+
+
+class Strict(BaseModel):
+    """Base of every input model: unknown keys are errors and JSON types are never coerced."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Issue(BaseModel):
+    """One problem found in an input file: where (JSON path) and why."""
+
+    path: Path
+    message: str
+
+
+class ConsistencyError(ValueError):
+    """Raised by the root validator with every cross-reference issue at once."""
+
+    def __init__(self, issues: list[Issue]):
+        super().__init__(f"{len(issues)} consistency issue(s)")
+        self.issues = issues
+
+
+# --- pieces -------------------------------------------------------------------------------------------
+
+
+class Window(Strict):
+    """A clock-time window within one day, e.g. a break or the audience's waking hours."""
+
+    start: ClockTime
+    end: ClockTime
+
+
+class Period(Strict):
+    """A span of local date-times in the event's time zone (unavailability, preferred windows)."""
+
+    start: LocalDateTime
+    end: LocalDateTime
+
+
+class DaySchedule(Strict):
+    date: Day
+    start: ClockTime
+    end: ClockTime
+    breaks: list[Window] = []
+
+
+class AudienceZone(Strict):
+    timezone: TimeZoneName
+    share: float = Field(ge=0, le=1)
+
+
+class TeamSize(Strict):
+    solo_max_minutes: int = Field(default=40, ge=0)
+    team: int = Field(default=2, ge=1)
+
+
+class InterpreterRest(Strict):
+    max_continuous: int = Field(default=180, gt=0)
+    min_break: int = Field(default=30, ge=0)
+
+
+class Weights(Strict):
+    """Weights of the soft goals; each key may be overridden in `event.weights`."""
+
+    optional_channel_unstaffed: int = Field(default=10, ge=0)
+    track_overlap: int = Field(default=50, ge=0)
+    outside_preferred: int = Field(default=20, ge=0)
+    audience_asleep: int = Field(default=30, ge=0)
+    interpreter_load: int = Field(default=1, ge=0)
+    relay: int = Field(default=50, ge=0)
+    retour: int = Field(default=10, ge=0)
+    interpreter_day: int = Field(default=20, ge=0)
+    moved: int = Field(default=100, ge=0)
+
+
+class EventInfo(Strict):
+    id: Id
+    name: dict[LanguageCode, str] = Field(min_length=1)
+    timezone: TimeZoneName
+    languages: list[LanguageCode] = Field(min_length=1)
+    slot_minutes: int = Field(gt=0, le=1440)
+    days: list[DaySchedule] = Field(min_length=1)
+    audience: list[AudienceZone] = []
+    awake: Window = Window(start="08:00", end="22:00")
+    weights: Weights = Weights()
+    team_size: TeamSize = TeamSize()
+    interpreter_rest: InterpreterRest = InterpreterRest()
+
+
+class Room(Strict):
+    id: Id
+    name: str
+    capacity: int = Field(ge=0)
+    channels: int = Field(default=0, ge=0)
+    max_interpreters: int | None = Field(default=None, ge=0)
+    unavailable: list[Period] = []
+
+
+class Speaker(Strict):
+    id: Id
+    name: str
+    timezone: TimeZoneName | None = None
+    unavailable: list[Period] = []
+    max_sessions_per_day: int | None = Field(default=None, ge=0)
+
+
+class LanguageClasses(Strict):
+    """AIIC classes: A = mother tongue(s), B = active foreign language(s), C = passive language(s)."""
+
+    A: list[LanguageCode] = []
+    B: list[LanguageCode] = []
+    C: list[LanguageCode] = []
+
+
+class Interpreter(Strict):
+    id: Id
+    name: str
+    languages: LanguageClasses = LanguageClasses()
+    pairs: list[tuple[LanguageCode, LanguageCode]] | None = None
+    locale: LanguageCode = "en"
+    timezone: TimeZoneName | None = None
+    unavailable: list[Period] = []
+    max_minutes_per_day: int = Field(default=360, ge=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _pairs_as_tuples(cls, data):
+        # JSON has no tuples; strict mode wants them, so turn each two-item list into one.
+        if isinstance(data, dict) and isinstance(data.get("pairs"), list):
+            data = dict(data)
+            data["pairs"] = [tuple(p) if isinstance(p, list) else p for p in data["pairs"]]
+        return data
+
+    def can_interpret(self, source: str, target: str) -> bool:
+        """Whether this interpreter may work from `source` into `target` (explicit pairs, else AIIC classes)."""
+        if source == target:
+            return False
+        if self.pairs is not None:
+            return (source, target) in self.pairs
+        known = {*self.languages.A, *self.languages.B, *self.languages.C}
+        if target in self.languages.A:
+            return source in known
+        return target in self.languages.B and source in self.languages.A
+
+    def is_retour(self, target: str) -> bool:
+        """Whether working into `target` is a retour (into a B language); never with explicit pairs."""
+        return self.pairs is None and target in self.languages.B and target not in self.languages.A
+
+
+class Pin(Strict):
+    day: Day | None = None
+    start: ClockTime | None = None
+    room: Id | None = None
+
+
+class Session(Strict):
+    id: Id
+    title: dict[LanguageCode, str] = Field(min_length=1)
+    duration: int = Field(gt=0)
+    speakers: list[Id] = []
+    language: LanguageCode
+    interpretation: Literal["required", "optional", "none"] = "required"
+    kind: Literal["plenary", "parallel"] = "parallel"
+    track: str | None = None
+    attendance: int = Field(default=0, ge=0)
+    after: list[Id] = []
+    pin: Pin | None = None
+    preferred: list[Period] = []
+
+
+# --- the file -----------------------------------------------------------------------------------------
+
+
+class Event(Strict):
+    """A whole `event.json`: the event, its rooms, speakers, interpreters and sessions."""
+
+    event: EventInfo
+    rooms: list[Room] = Field(min_length=1)
+    speakers: list[Speaker] = []
+    interpreters: list[Interpreter] = []
+    sessions: list[Session] = []
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Event:
+        issues = consistency_issues(self)
+        if issues:
+            raise ConsistencyError(issues)
+        return self
+
+    # Lookups and time arithmetic used by the checker, the model and the renderers. Time inside the
+    # project is "event minutes": wall-clock minutes in the event's zone since midnight of the first day.
+
+    @cached_property
+    def room(self) -> dict[str, Room]:
+        return {r.id: r for r in self.rooms}
+
+    @cached_property
+    def speaker(self) -> dict[str, Speaker]:
+        return {s.id: s for s in self.speakers}
+
+    @cached_property
+    def interpreter(self) -> dict[str, Interpreter]:
+        return {i.id: i for i in self.interpreters}
+
+    @cached_property
+    def session(self) -> dict[str, Session]:
+        return {s.id: s for s in self.sessions}
+
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.event.timezone)
+
+    @cached_property
+    def epoch(self) -> date:
+        return min(d.date for d in self.event.days)
+
+    def minute(self, moment: datetime) -> int:
+        """Event minutes of a local (naive, event zone) or aware date-time."""
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(self.zone).replace(tzinfo=None)
+        delta = moment - datetime.combine(self.epoch, datetime.min.time())
+        return int(delta.total_seconds() // 60)
+
+    def local(self, minute: int) -> datetime:
+        """The naive local date-time of an event minute."""
+        return datetime.combine(self.epoch, datetime.min.time()) + timedelta(minutes=minute)
+
+    def aware(self, minute: int) -> datetime:
+        """The aware date-time (event zone, with offset) of an event minute."""
+        return self.local(minute).replace(tzinfo=self.zone)
+
+    def day_window(self, day: DaySchedule) -> tuple[int, int]:
+        base = (day.date - self.epoch).days * 1440
+        return base + minutes_of(day.start), base + minutes_of(day.end)
+
+    def day_breaks(self, day: DaySchedule) -> list[tuple[int, int]]:
+        base = (day.date - self.epoch).days * 1440
+        return [(base + minutes_of(b.start), base + minutes_of(b.end)) for b in day.breaks]
+
+    def periods(self, periods: list[Period]) -> list[tuple[int, int]]:
+        return [(self.minute(p.start), self.minute(p.end)) for p in periods]
+
+    def day_of(self, minute: int) -> date:
+        """The date (event zone) an event minute falls on."""
+        return self.epoch + timedelta(days=minute // 1440)
+
+    def channels(self, session: Session) -> list[str]:
+        """Audience languages of a session other than its floor language: its interpretation channels."""
+        if session.interpretation == "none":
+            return []
+        return [t for t in self.event.languages if t != session.language]
+
+    def team_size(self, session: Session) -> int:
+        """Interpreters a staffed channel of this session needs (1 up to `solo_max_minutes`, else a team)."""
+        rule = self.event.team_size
+        return 1 if session.duration <= rule.solo_max_minutes else rule.team
+
+    def title(self, session: Session, language: str) -> tuple[str, str]:
+        """The session's title in `language`, else in a fallback language; returns (title, language used)."""
+        for lang in (language, language.split("_")[0], *self.event.languages, *session.title):
+            if lang in session.title:
+                return session.title[lang], lang
+        raise AssertionError("titles have at least one entry")
+
+
+# --- cross-reference checks ---------------------------------------------------------------------------
+
+
+def consistency_issues(ev: Event) -> list[Issue]:
+    """Every whole-file problem of an event: duplicates, dangling references, grid, cycles, windows."""
+    return [
+        *_unique_ids(ev),
+        *_references(ev),
+        *_days_and_breaks(ev),
+        *_grid(ev),
+        *_periods_ordered(ev),
+        *_audience_shares(ev),
+        *_after_acyclic(ev),
+        *_interpreter_pairs(ev),
+    ]
+
+
+def _unique_ids(ev: Event) -> Iterator[Issue]:
+    for kind in ("rooms", "speakers", "interpreters", "sessions"):
+        first: dict[str, int] = {}
+        for i, item in enumerate(getattr(ev, kind)):
+            if item.id in first:
+                yield Issue(path=(kind, i, "id"), message=f"duplicate id {item.id!r} (also {kind}[{first[item.id]}])")
+            else:
+                first[item.id] = i
+
+
+def _references(ev: Event) -> Iterator[Issue]:
+    speakers = {s.id for s in ev.speakers}
+    rooms = {r.id for r in ev.rooms}
+    sessions = {s.id for s in ev.sessions}
+    dates = {d.date for d in ev.event.days}
+    for i, s in enumerate(ev.sessions):
+        for j, sp in enumerate(s.speakers):
+            if sp not in speakers:
+                yield Issue(path=("sessions", i, "speakers", j), message=f"unknown speaker {sp!r}")
+        if len(set(s.speakers)) != len(s.speakers):
+            yield Issue(path=("sessions", i, "speakers"), message="a speaker is listed twice")
+        for j, a in enumerate(s.after):
+            if a not in sessions:
+                yield Issue(path=("sessions", i, "after", j), message=f"unknown session {a!r}")
+            elif a == s.id:
+                yield Issue(path=("sessions", i, "after", j), message="a session cannot come after itself")
+        if s.pin is not None:
+            if s.pin.room is not None and s.pin.room not in rooms:
+                yield Issue(path=("sessions", i, "pin", "room"), message=f"unknown room {s.pin.room!r}")
+            if s.pin.day is not None and s.pin.day not in dates:
+                yield Issue(path=("sessions", i, "pin", "day"), message=f"{s.pin.day} is not one of the event's days")
+
+
+def _days_and_breaks(ev: Event) -> Iterator[Issue]:
+    seen: set[date] = set()
+    for i, d in enumerate(ev.event.days):
+        path = ("event", "days", i)
+        if d.date in seen:
+            yield Issue(path=(*path, "date"), message=f"the day {d.date} is listed twice")
+        seen.add(d.date)
+        if d.start >= d.end:
+            yield Issue(path=(*path, "end"), message=f"the day must end after it starts ({d.start:%H:%M})")
+        for j, b in enumerate(d.breaks):
+            if b.start >= b.end:
+                yield Issue(path=(*path, "breaks", j, "end"), message="a break must end after it starts")
+            elif b.start < d.start or b.end > d.end:
+                yield Issue(
+                    path=(*path, "breaks", j),
+                    message=f"the break {b.start:%H:%M}-{b.end:%H:%M} is not inside the day "
+                    f"{d.start:%H:%M}-{d.end:%H:%M}",
+                )
+    awake = ev.event.awake
+    if awake.start >= awake.end:
+        yield Issue(path=("event", "awake", "end"), message="awake hours must end after they start")
+
+
+def _grid(ev: Event) -> Iterator[Issue]:
+    slot = ev.event.slot_minutes
+    if 1440 % slot:
+        yield Issue(path=("event", "slot_minutes"), message=f"{slot} does not divide a day (1440 minutes)")
+        return
+
+    def off(t) -> bool:
+        return minutes_of(t) % slot != 0
+
+    for i, d in enumerate(ev.event.days):
+        for key in ("start", "end"):
+            if off(getattr(d, key)):
+                yield Issue(path=("event", "days", i, key), message=f"not on the {slot}-minute grid")
+        for j, b in enumerate(d.breaks):
+            for key in ("start", "end"):
+                if off(getattr(b, key)):
+                    yield Issue(path=("event", "days", i, "breaks", j, key), message=f"not on the {slot}-minute grid")
+    for i, s in enumerate(ev.sessions):
+        if s.duration % slot:
+            yield Issue(
+                path=("sessions", i, "duration"),
+                message=f"{s.duration} minutes is not a multiple of slot_minutes ({slot})",
+            )
+        if s.pin is not None and s.pin.start is not None and off(s.pin.start):
+            yield Issue(path=("sessions", i, "pin", "start"), message=f"not on the {slot}-minute grid")
+
+
+def _periods_ordered(ev: Event) -> Iterator[Issue]:
+    owners = [("rooms", ev.rooms, "unavailable"), ("speakers", ev.speakers, "unavailable"),
+              ("interpreters", ev.interpreters, "unavailable"), ("sessions", ev.sessions, "preferred")]
+    for kind, items, key in owners:
+        for i, item in enumerate(items):
+            for j, p in enumerate(getattr(item, key)):
+                if p.start >= p.end:
+                    yield Issue(path=(kind, i, key, j, "end"), message="a period must end after it starts")
+
+
+def _audience_shares(ev: Event) -> Iterator[Issue]:
+    total = sum(a.share for a in ev.event.audience)
+    if total > 1 + 1e-9:
+        yield Issue(path=("event", "audience"), message=f"the shares add up to {total:g}, more than 1")
+
+
+def _after_acyclic(ev: Event) -> Iterator[Issue]:
+    index = {s.id: i for i, s in enumerate(ev.sessions)}
+    after = {s.id: [a for a in s.after if a in index and a != s.id] for s in ev.sessions}
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+
+    def visit(node: str, path: list[str]) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for nxt in after[node]:
+            if state.get(nxt) == 1:
+                return path[path.index(nxt):] + [nxt]
+            if nxt not in state:
+                found = visit(nxt, path)
+                if found:
+                    return found
+        path.pop()
+        state[node] = 2
+        return None
+
+    for s in ev.sessions:
+        if s.id not in state:
+            cycle = visit(s.id, [])
+            if cycle:
+                yield Issue(
+                    path=("sessions", index[cycle[0]], "after"),
+                    message="the 'after' order has a cycle: " + " comes after ".join(cycle),
+                )
+                return
+
+
+def _interpreter_pairs(ev: Event) -> Iterator[Issue]:
+    for i, it in enumerate(ev.interpreters):
+        for j, (src, dst) in enumerate(it.pairs or []):
+            if src == dst:
+                yield Issue(path=("interpreters", i, "pairs", j), message="a pair needs two different languages")
