@@ -57,6 +57,47 @@ def check(event_path: Path, timetable_path: Path) -> None:
 
 
 @cli.command()
+@click.argument("event_path", metavar="EVENT.json", type=FILE)
+@click.option("-o", "--output", type=FILE, required=True, help="Where to write the timetable.")
+@click.option("--time-limit", default=60.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              help="Seconds of search at most.")
+@click.option("--workers", default=None, type=click.IntRange(1), help="Search threads (default: all cores).")
+@click.option("--seed", default=0, show_default=True, type=int, help="Random seed of the search.")
+@click.option("--previous", type=FILE, help="An earlier timetable: re-plan with as few moves as possible.")
+def solve(event_path: Path, output: Path, time_limit: float, workers: int | None, seed: int,
+          previous: Path | None) -> None:
+    """Find a timetable that obeys every hard rule and costs as little as possible."""
+    from .solve import Progress, solve as run_solve
+
+    try:
+        event = load_event(event_path)
+        old = load_timetable(previous) if previous is not None else None
+    except InputError as exc:
+        _fail_input(exc)
+    live = sys.stderr.isatty()
+
+    def show(p: Progress) -> None:
+        if live:
+            click.echo(f"\r{p.elapsed:7.1f} s  best {p.objective:,.0f}  bound {p.bound:,.0f}  gap {p.gap:6.1%}  ",
+                       err=True, nl=False)
+
+    outcome = run_solve(event, time_limit=time_limit, workers=workers, seed=seed, previous=old, on_progress=show)
+    if live:
+        click.echo("", err=True)
+    if outcome.timetable is None:
+        if outcome.status == "infeasible":
+            click.echo(f"{event_path}: no timetable exists: the hard rules cannot all hold together "
+                       f"(proven in {outcome.solve_seconds:.1f} s).", err=True)
+            sys.exit(Exit.INFEASIBLE)
+        click.echo(f"{event_path}: no timetable found within {time_limit:g} s; try a longer --time-limit.", err=True)
+        sys.exit(Exit.NO_SOLUTION)
+    tt = outcome.timetable
+    write_atomic(output, tt.to_json())
+    click.echo(f"{output}: {tt.status}, objective {tt.objective} (bound {tt.bound}), "
+               f"{len(tt.sessions)} sessions, {outcome.solve_seconds:.2f} s.", err=True)
+
+
+@cli.command()
 def schema() -> None:
     """Print the JSON Schema of the input (event.json)."""
     from .event import Event

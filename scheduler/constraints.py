@@ -1,0 +1,336 @@
+"""The hard rules as CP-SAT: one function per rule, named as in `rules.HARD_RULES` and as in the checker.
+
+*Domain rules* run before variables exist and remove forbidden options (starts, rooms, interpreter options);
+*constraint rules* run after and post constraints on the variables that `ScheduleModel` owns.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+
+from ortools.util.python.sorted_interval_list import Domain
+
+from .model import Option, ScheduleModel
+from .rules import HARD_RULES
+from .types import minutes_of
+
+# --- domain rules ---------------------------------------------------------------------------------------
+
+
+def session_timing(sm: ScheduleModel) -> None:
+    """A session lasts its duration and starts on the slot grid."""
+    grid = Domain.from_values(range(0, sm.horizon + 1, sm.event.event.slot_minutes))
+    for s in sm.event.sessions:
+        sm.restrict_start(s, grid)
+
+
+def inside_day(sm: ScheduleModel) -> None:
+    """A session lies inside the window of one of the event's days."""
+    windows = [sm.event.day_window(d) for d in sm.event.event.days]
+    for s in sm.event.sessions:
+        sm.restrict_start(s, Domain.from_intervals([[a, b - s.duration] for a, b in windows if b - a >= s.duration]))
+
+
+def no_break_overlap(sm: ScheduleModel) -> None:
+    """A session overlaps no break of its day."""
+    breaks = [b for d in sm.event.event.days for b in sm.event.day_breaks(d)]
+    for s in sm.event.sessions:
+        sm.forbid_spans(s, breaks)
+
+
+def speaker_available(sm: ScheduleModel) -> None:
+    """A speaker is never scheduled in one of their unavailable periods."""
+    for s in sm.event.sessions:
+        for sp in s.speakers:
+            sm.forbid_spans(s, sm.event.periods(sm.event.speaker[sp].unavailable))
+
+
+def pin_obeyed(sm: ScheduleModel) -> None:
+    """A pinned session is on its pinned day, at its pinned start, in its pinned room."""
+    for s in sm.event.sessions:
+        pin = s.pin
+        if pin is None:
+            continue
+        if pin.day is not None:
+            base = (pin.day - sm.event.epoch).days * 1440
+            sm.restrict_start(s, Domain(base, base + 1439))
+        if pin.start is not None:
+            clock = minutes_of(pin.start)
+            sm.restrict_start(s, Domain.from_values([d * 1440 + clock for d in range(sm.horizon // 1440 + 1)]))
+        if pin.room is not None:
+            sm.room_options[s.id] = [r for r in sm.room_options[s.id] if r == pin.room]
+
+
+def room_capacity(sm: ScheduleModel) -> None:
+    """A session's attendance fits its room's capacity."""
+    for s in sm.event.sessions:
+        sm.room_options[s.id] = [r for r in sm.room_options[s.id] if sm.event.room[r].capacity >= s.attendance]
+
+
+def channels_listed(sm: ScheduleModel) -> None:
+    """Each audience language other than the floor language is listed once as a channel (none for 'none')."""
+    # The model creates exactly one `staffed` variable per channel of `Event.channels`, and the timetable
+    # lists each of them; here we only drop rooms that could never host the session's required channels.
+    for s in sm.event.sessions:
+        if s.interpretation == "required":
+            need = len(sm.event.channels(s))
+            sm.room_options[s.id] = [r for r in sm.room_options[s.id] if sm.event.room[r].channels >= need]
+
+
+def interpreter_competence(sm: ScheduleModel) -> None:
+    """Every member of a team can interpret from the channel's source into its language."""
+    able: dict[tuple[str, str], list[str]] = defaultdict(list)
+    languages = set(sm.event.event.languages) | {s.language for s in sm.event.sessions}
+    for it in sm.event.interpreters:
+        for src in languages:
+            for dst in sm.event.event.languages:
+                if it.can_interpret(src, dst):
+                    able[(src, dst)].append(it.id)
+    for s in sm.event.sessions:
+        channels = sm.event.channels(s)
+        for into in channels:
+            for source in [s.language, *(p for p in channels if p != into)]:
+                for who in able.get((source, into), []):
+                    sm.options.append(Option(who, s.id, into, source))
+
+
+DOMAIN_RULES: list[Callable[[ScheduleModel], None]] = [
+    session_timing, inside_day, no_break_overlap, speaker_available, pin_obeyed, room_capacity,
+    channels_listed, interpreter_competence,
+]
+
+# --- constraint rules -----------------------------------------------------------------------------------
+
+
+def session_scheduled_once(sm: ScheduleModel) -> None:
+    """Every session of the event appears exactly once in the timetable."""
+    for sv in sm.sessions.values():
+        sm.model.add_exactly_one(sv.room.values())
+
+
+def room_available(sm: ScheduleModel) -> None:
+    """A session overlaps no unavailable period of its room."""
+    for s in sm.event.sessions:
+        sv = sm.sessions[s.id]
+        for rid, lit in sv.room.items():
+            spans = sm.event.periods(sm.event.room[rid].unavailable)
+            if spans:
+                allowed = Domain.all_values()
+                for start, end in spans:
+                    allowed = allowed.intersection_with(Domain(start - s.duration + 1, end - 1).complement())
+                sm.model.add_linear_expression_in_domain(sv.start, allowed).only_enforce_if(lit)
+
+
+def room_one_session_at_a_time(sm: ScheduleModel) -> None:
+    """A room holds one session at a time."""
+    per_room = defaultdict(list)
+    for s in sm.event.sessions:
+        sv = sm.sessions[s.id]
+        for rid, lit in sv.room.items():
+            per_room[rid].append(sm.model.new_optional_fixed_size_interval_var(
+                sv.start, s.duration, lit, f"in[{s.id},{rid}]"))
+    for intervals in per_room.values():
+        if len(intervals) > 1:
+            sm.model.add_no_overlap(intervals)
+
+
+def plenary_alone(sm: ScheduleModel) -> None:
+    """A plenary session overlaps no other session."""
+    if not any(s.kind == "plenary" for s in sm.event.sessions):
+        return
+    rooms = len(sm.event.rooms)
+    demands = [rooms if s.kind == "plenary" else 1 for s in sm.event.sessions]
+    intervals = [sm.sessions[s.id].interval for s in sm.event.sessions]
+    # Rooms already cap parallel sessions at `rooms`; a plenary fills that capacity on its own.
+    sm.model.add_cumulative(intervals, demands, rooms)
+
+
+def speaker_one_place(sm: ScheduleModel) -> None:
+    """A speaker is in one session at a time."""
+    talks = defaultdict(list)
+    for s in sm.event.sessions:
+        for sp in s.speakers:
+            talks[sp].append(sm.sessions[s.id].interval)
+    for intervals in talks.values():
+        if len(intervals) > 1:
+            sm.model.add_no_overlap(intervals)
+
+
+def speaker_sessions_per_day(sm: ScheduleModel) -> None:
+    """A speaker gives at most max_sessions_per_day sessions a day."""
+    for sp in sm.event.speakers:
+        if sp.max_sessions_per_day is None:
+            continue
+        mine = [s for s in sm.event.sessions if sp.id in s.speakers]
+        if len(mine) <= sp.max_sessions_per_day:
+            continue
+        for day in sm.event.event.days:
+            on_day = [lit for s in mine for z, lit in sm.sessions[s.id].zone.items() if sm.zones[z].day == day.date]
+            if len(on_day) > sp.max_sessions_per_day:
+                sm.model.add(sum(on_day) <= sp.max_sessions_per_day)
+
+
+def after_order(sm: ScheduleModel) -> None:
+    """A session starts no earlier than the end of every session it comes after."""
+    for s in sm.event.sessions:
+        for before in s.after:
+            sm.model.add(sm.sessions[s.id].start >= sm.sessions[before].end)
+
+
+def required_channel_staffed(sm: ScheduleModel) -> None:
+    """Every channel of a session whose interpretation is 'required' is staffed."""
+    for s in sm.event.sessions:
+        if s.interpretation == "required":
+            for lit in sm.sessions[s.id].staffed.values():
+                sm.model.add(lit == 1)
+
+
+def room_channels(sm: ScheduleModel) -> None:
+    """A session has at most as many staffed channels as its room has booths (channels)."""
+    for sid, sv in sm.sessions.items():
+        if sv.staffed:
+            booths = sum(sm.event.room[r].channels * lit for r, lit in sv.room.items())
+            sm.model.add(sum(sv.staffed.values()) <= booths)
+
+
+def room_max_interpreters(sm: ScheduleModel) -> None:
+    """A session has at most its room's max_interpreters interpreters."""
+    workers = defaultdict(list)
+    for (who, sid), lit in sm.works.items():
+        workers[sid].append(lit)
+    for sid, sv in sm.sessions.items():
+        caps = {r: sm.event.room[r].max_interpreters for r in sv.room}
+        if all(c is None for c in caps.values()) or not workers[sid]:
+            continue
+        most = len(workers[sid])
+        cap = sum((most if c is None else min(c, most)) * sv.room[r] for r, c in caps.items())
+        sm.model.add(sum(workers[sid]) <= cap)
+
+
+def channel_source(sm: ScheduleModel) -> None:
+    """A channel listens to the floor directly, or relays a pivot channel of the same session staffed directly."""
+    for sid, sv in sm.sessions.items():
+        floor = sm.session_of(sid).language
+        for into, staffed in sv.staffed.items():
+            sources = [lit for (t, _), lit in sv.source.items() if t == into]
+            sm.model.add(sum(sources) == staffed)
+        for (into, source), lit in sv.source.items():
+            if source != floor:
+                direct = sv.source.get((source, floor))
+                if direct is None:
+                    sm.model.add(lit == 0)
+                else:
+                    sm.model.add_implication(lit, direct)
+
+
+def team_size(sm: ScheduleModel) -> None:
+    """A staffed channel has at least team_size(duration) interpreters."""
+    teams = defaultdict(list)
+    for opt, lit in sm.assign.items():
+        teams[(opt.session, opt.into, opt.source)].append(lit)
+    for sid, sv in sm.sessions.items():
+        need = sm.event.team_size(sm.session_of(sid))
+        for (into, source), chosen in sv.source.items():
+            # Exactly the team: a larger one never helps any goal and only widens the search.
+            sm.model.add(sum(teams[(sid, into, source)]) == need * chosen)
+
+
+def interpreter_one_place(sm: ScheduleModel) -> None:
+    """An interpreter is in one channel of one session at a time."""
+    # One channel per session is built into `works` (the sum of a person's options in a session).
+    for who, sids in sm.interpreter_sessions().items():
+        if len(sids) > 1:
+            sm.model.add_no_overlap([
+                sm.model.new_optional_fixed_size_interval_var(
+                    sm.sessions[sid].start, sm.session_of(sid).duration, sm.works[(who, sid)], f"busy[{who},{sid}]")
+                for sid in sids
+            ])
+
+
+def interpreter_available(sm: ScheduleModel) -> None:
+    """An interpreter is never assigned in one of their unavailable periods."""
+    for who, sids in sm.interpreter_sessions().items():
+        spans = sm.event.periods(sm.event.interpreter[who].unavailable)
+        if not spans:
+            continue
+        for sid in sids:
+            s = sm.session_of(sid)
+            allowed = Domain.all_values()
+            for start, end in spans:
+                allowed = allowed.intersection_with(Domain(start - s.duration + 1, end - 1).complement())
+            domain = sm.start_domain[sid]
+            if domain.intersection_with(allowed).is_empty():
+                sm.model.add(sm.works[(who, sid)] == 0)
+            elif not domain.is_included_in(allowed):
+                sm.model.add_linear_expression_in_domain(sm.sessions[sid].start, allowed).only_enforce_if(
+                    sm.works[(who, sid)])
+
+
+def interpreter_minutes_per_day(sm: ScheduleModel) -> None:
+    """An interpreter works at most max_minutes_per_day minutes of sessions a day."""
+    day_room = defaultdict(int)
+    for z in sm.zones:
+        day_room[z.day] += sum(b - a for a, b in z.spans)
+    for who, sids in sm.interpreter_sessions().items():
+        limit = sm.event.interpreter[who].max_minutes_per_day
+        for day, open_minutes in day_room.items():
+            if open_minutes <= limit:
+                continue
+            terms = [
+                sm.session_of(sid).duration * sm.works_in_zone(who, sid, z)
+                for sid in sids for z in sm.sessions[sid].zone if sm.zones[z].day == day
+            ]
+            if sum(sm.session_of(sid).duration for sid in sids) > limit and terms:
+                sm.model.add(sum(terms) <= limit)
+
+
+def interpreter_rest(sm: ScheduleModel) -> None:
+    """An interpreter works at most max_continuous minutes in a row without a break of min_break minutes."""
+    # Exact form: in each zone longer than max_continuous, a person's sessions are packed into ordered
+    # blocks of at most max_continuous minutes, each followed by min_break minutes of rest. A timetable
+    # obeys the rule exactly when such blocks exist (take the stretches themselves as blocks).
+    rest = sm.event.event.interpreter_rest
+    longest, pause = rest.max_continuous, rest.min_break
+    for who, sids in sm.interpreter_sessions().items():
+        for z in sm.zones:
+            if z.end - z.start <= longest:
+                continue
+            here = [sid for sid in sids if z.index in sm.sessions[sid].zone]
+            if sum(sm.session_of(sid).duration for sid in here) <= longest:
+                continue
+            shortest = min(sm.session_of(sid).duration for sid in here)
+            length = z.end - z.start
+            blocks = min(len(here), 2 * (length // (longest + 1)) + 1, (length + pause) // (shortest + pause))
+            reach = blocks * (longest + pause)
+            starts, ends = [], []
+            for k in range(blocks):
+                bs = sm.model.new_int_var(z.start - reach, z.end + reach, f"block_start[{who},{z.index},{k}]")
+                be = sm.model.new_int_var(z.start - reach, z.end + reach, f"block_end[{who},{z.index},{k}]")
+                sm.model.add(be - bs <= longest)
+                sm.model.add(be >= bs)
+                if ends:
+                    sm.model.add(bs >= ends[-1] + pause)
+                starts.append(bs)
+                ends.append(be)
+            for sid in here:
+                sv = sm.sessions[sid]
+                inside = []
+                for k in range(blocks):
+                    c = sm.model.new_bool_var(f"in_block[{who},{sid},{z.index},{k}]")
+                    sm.model.add(starts[k] <= sv.start).only_enforce_if(c)
+                    sm.model.add(sv.end <= ends[k]).only_enforce_if(c)
+                    inside.append(c)
+                sm.model.add(sum(inside) >= sm.works_in_zone(who, sid, z.index))
+
+
+CONSTRAINT_RULES: list[Callable[[ScheduleModel], None]] = [
+    session_scheduled_once, room_available, room_one_session_at_a_time, plenary_alone, speaker_one_place,
+    speaker_sessions_per_day, after_order, required_channel_staffed, room_channels, room_max_interpreters,
+    channel_source, team_size, interpreter_one_place, interpreter_available, interpreter_minutes_per_day,
+    interpreter_rest,
+]
+
+assert sorted(f.__name__ for f in DOMAIN_RULES + CONSTRAINT_RULES) == sorted(HARD_RULES), (
+    "every hard rule has exactly one model function"
+)

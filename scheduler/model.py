@@ -1,0 +1,190 @@
+"""The CP-SAT model of one event: the one place that owns every variable.
+
+Building happens in three steps:
+1. the *domain* rules of `constraints.py` narrow what each session may do before any variable exists (which
+   starts, which rooms, which interpreter may serve which channel from which source): forbidden options are
+   never created, which keeps the model small;
+2. variables are created for what is left;
+3. the *constraint* rules post their constraints, and `goals.py` adds the named penalty terms.
+
+Time is in event minutes (see `Event.minute`). A *zone* is a stretch of a day between breaks long enough to
+rest in (at least `interpreter_rest.min_break`); sessions never cross breaks, so each session lies in one zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from ortools.sat.python import cp_model
+from ortools.util.python.sorted_interval_list import Domain
+
+from .event import Event, Session
+from .timetable import Timetable
+
+
+@dataclass(frozen=True)
+class Zone:
+    """A window of one day between rest-long breaks; `spans` are its break-free pieces."""
+
+    index: int
+    day: date
+    start: int
+    end: int
+    spans: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class Option:
+    """One interpreter who could staff channel `into` of a session, listening to `source`."""
+
+    interpreter: str
+    session: str
+    into: str
+    source: str
+
+
+@dataclass
+class SessionVars:
+    start: cp_model.IntVar
+    end: cp_model.LinearExpr
+    interval: cp_model.IntervalVar
+    room: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    zone: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    staffed: dict[str, cp_model.IntVar] = field(default_factory=dict)  # channel -> staffed
+    source: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)  # (channel, source) -> chosen
+
+
+def zones_of(event: Event) -> list[Zone]:
+    """The rest zones of every day: break-free spans, merged across breaks shorter than the minimum rest."""
+    min_break = event.event.interpreter_rest.min_break
+    zones: list[Zone] = []
+    for day in sorted(event.event.days, key=lambda d: d.date):
+        start, end = event.day_window(day)
+        spans, cursor = [], start
+        for b_start, b_end in sorted(event.day_breaks(day)):
+            if b_start > cursor:
+                spans.append((cursor, b_start))
+            cursor = max(cursor, b_end)
+        if cursor < end:
+            spans.append((cursor, end))
+        group: list[tuple[int, int]] = []
+        for span in spans:
+            if group and span[0] - group[-1][1] >= min_break:
+                zones.append(Zone(len(zones), day.date, group[0][0], group[-1][1], tuple(group)))
+                group = []
+            group.append(span)
+        if group:
+            zones.append(Zone(len(zones), day.date, group[0][0], group[-1][1], tuple(group)))
+    return zones
+
+
+class ScheduleModel:
+    """Variables, constraints and penalty terms of one event."""
+
+    def __init__(self, event: Event, previous: Timetable | None = None):
+        from . import constraints, goals
+
+        self.event = event
+        self.previous = previous
+        self.model = cp_model.CpModel()
+        self.zones = zones_of(event)
+        horizon = max(end for _, end in (event.day_window(d) for d in event.event.days))
+        self.horizon = horizon
+        # Step 1: options, narrowed by the domain rules.
+        self.start_domain: dict[str, Domain] = {s.id: Domain(0, horizon) for s in event.sessions}
+        self.room_options: dict[str, list[str]] = {s.id: [r.id for r in event.rooms] for s in event.sessions}
+        self.options: list[Option] = []
+        for rule in constraints.DOMAIN_RULES:
+            rule(self)
+        # Step 2: variables.
+        self.sessions: dict[str, SessionVars] = {}
+        self.assign: dict[Option, cp_model.IntVar] = {}
+        self.works: dict[tuple[str, str], cp_model.IntVar] = {}  # (interpreter, session) -> works in it
+        self._works_in_zone: dict[tuple[str, str, int], cp_model.LinearExprT] = {}
+        self._create_variables()
+        # Step 3: constraints and goals.
+        for rule in constraints.CONSTRAINT_RULES:
+            rule(self)
+        self.penalties: list[goals.Penalty] = []
+        for goal in goals.GOALS:
+            self.penalties.extend(goal(self))
+        self.model.minimize(sum(p.weight * p.term for p in self.penalties))
+
+    # --- narrowing (used by domain rules) ------------------------------------------------------------
+
+    def restrict_start(self, session: Session, allowed: Domain) -> None:
+        """Keep only the starts of `session` inside `allowed`."""
+        self.start_domain[session.id] = self.start_domain[session.id].intersection_with(allowed)
+
+    def forbid_spans(self, session: Session, spans: list[tuple[int, int]]) -> None:
+        """Forbid every start at which `session` would overlap one of the (start, end) spans."""
+        for start, end in spans:
+            self.restrict_start(session, Domain(start - session.duration + 1, end - 1).complement())
+
+    # --- variables -----------------------------------------------------------------------------------
+
+    def _create_variables(self) -> None:
+        m = self.model
+        for s in self.event.sessions:
+            domain = self.start_domain[s.id]
+            start = m.new_int_var_from_domain(domain, f"start[{s.id}]")
+            interval = m.new_fixed_size_interval_var(start, s.duration, f"when[{s.id}]")
+            sv = SessionVars(start=start, end=start + s.duration, interval=interval)
+            sv.room = {r: m.new_bool_var(f"room[{s.id},{r}]") for r in self.room_options[s.id]}
+            for z in self.zones:
+                fits = Domain.from_intervals([[a, b - s.duration] for a, b in z.spans if b - a >= s.duration])
+                inside = domain.intersection_with(fits)
+                if inside.is_empty():
+                    continue
+                lit = m.new_bool_var(f"zone[{s.id},{z.index}]")
+                m.add_linear_expression_in_domain(start, inside).only_enforce_if(lit)
+                sv.zone[z.index] = lit
+            m.add_exactly_one(sv.zone.values())  # a session lies in one zone (empty: no valid start)
+            for t in self.event.channels(s):
+                sv.staffed[t] = m.new_bool_var(f"staffed[{s.id},{t}]")
+            self.sessions[s.id] = sv
+        for opt in self.options:
+            sv = self.sessions[opt.session]
+            key = (opt.into, opt.source)
+            if key not in sv.source:
+                sv.source[key] = m.new_bool_var(f"source[{opt.session},{opt.into}<-{opt.source}]")
+            self.assign[opt] = m.new_bool_var(f"assign[{opt.interpreter},{opt.session},{opt.into}<-{opt.source}]")
+        by_pair: dict[tuple[str, str], list[cp_model.IntVar]] = {}
+        for opt, lit in self.assign.items():
+            by_pair.setdefault((opt.interpreter, opt.session), []).append(lit)
+        for (who, sid), lits in by_pair.items():
+            if len(lits) == 1:
+                self.works[(who, sid)] = lits[0]
+            else:
+                w = m.new_bool_var(f"works[{who},{sid}]")
+                m.add(sum(lits) == w)  # one channel of one session at a time
+                self.works[(who, sid)] = w
+
+    def session_of(self, sid: str) -> Session:
+        return self.event.session[sid]
+
+    def works_in_zone(self, who: str, sid: str, zone: int) -> cp_model.LinearExprT:
+        """A literal that is true when `who` works in session `sid` and that session lies in `zone`.
+
+        It is only bounded from below (it may be true without need), which is exact wherever it is used:
+        in upper limits (minutes a day, rest containment) and in penalties, where the solver keeps it low.
+        """
+        key = (who, sid, zone)
+        if key not in self._works_in_zone:
+            sv = self.sessions[sid]
+            works = self.works[(who, sid)]
+            if len(sv.zone) == 1:
+                self._works_in_zone[key] = works
+            else:
+                lit = self.model.new_bool_var(f"works_in_zone[{who},{sid},{zone}]")
+                self.model.add_bool_or([works.Not(), sv.zone[zone].Not(), lit])
+                self._works_in_zone[key] = lit
+        return self._works_in_zone[key]
+
+    def interpreter_sessions(self) -> dict[str, list[str]]:
+        """For each interpreter, the sessions they could work in."""
+        out: dict[str, list[str]] = {}
+        for who, sid in self.works:
+            out.setdefault(who, []).append(sid)
+        return out
