@@ -117,12 +117,18 @@ def session_scheduled_once(ctx: Context) -> Iterator[Breach]:
             yield _breach(session_scheduled_once, [s.id], f"session {s.id} is not scheduled")
         elif count[s.id] > 1:
             yield _breach(session_scheduled_once, [s.id], f"session {s.id} is scheduled {count[s.id]} times")
+    for sid in sorted(set(count) - set(ctx.event.session)):
+        yield _breach(session_scheduled_once, [sid], f"session {sid} is in the timetable but not in the event")
 
 
 def session_timing(ctx: Context) -> Iterator[Breach]:
     """A session lasts its duration and starts on the slot grid."""
     slot = ctx.event.event.slot_minutes
     for pl in ctx.placed:
+        # Event minutes drop seconds, so a start like 10:00:30 would otherwise pass as 10:00.
+        if any(t.second or t.microsecond for t in (pl.placement.start, pl.placement.end)):
+            yield _breach(session_timing, [pl.id], f"session {pl.id} starts or ends between minutes "
+                          f"({pl.placement.start.isoformat()} to {pl.placement.end.isoformat()})")
         if pl.end - pl.start != pl.session.duration:
             yield _breach(session_timing, [pl.id], f"session {pl.id} lasts {pl.end - pl.start} minutes, "
                           f"not its {pl.session.duration}")
@@ -277,10 +283,13 @@ def required_channel_staffed(ctx: Context) -> Iterator[Breach]:
     for pl in ctx.placed:
         if pl.session.interpretation != "required":
             continue
-        for ch in pl.placement.channels:
-            if not ch.interpreters:
+        # The channels are the session's audience languages, listed or not; a listed channel that is not
+        # one of them is a channels_listed breach, not an unstaffed channel.
+        staffed = {c.into for c in pl.staffed()}
+        for lang in ctx.event.channels(pl.session):
+            if lang not in staffed:
                 yield _breach(required_channel_staffed, [pl.id],
-                              f"session {pl.id} requires interpretation but its {ch.into} channel has no interpreter")
+                              f"session {pl.id} requires interpretation but its {lang} channel has no interpreter")
 
 
 def room_channels(ctx: Context) -> Iterator[Breach]:
