@@ -26,7 +26,7 @@ def _fail_input(error: InputError) -> None:
     sys.exit(Exit.BAD_INPUT)
 
 
-FILE = click.Path(path_type=Path, dir_okay=False)
+FILE = click.Path(path_type=Path)  # existence and kind are checked by read_json, in our error format
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -19,6 +19,9 @@ from .types import ClockTime, Day, Id, LanguageCode, LocalDateTime, TimeZoneName
 
 Path = tuple[str | int, ...]
 
+# Upper bound on counts and weights: far above any real event, far below CP-SAT's 64-bit arithmetic limits.
+BIG = 10**6
+
 
 class Strict(BaseModel):
     """Base of every input model: unknown keys are errors and JSON types are never coerced."""
@@ -71,27 +74,27 @@ class AudienceZone(Strict):
 
 
 class TeamSize(Strict):
-    solo_max_minutes: int = Field(default=40, ge=0)
-    team: int = Field(default=2, ge=1)
+    solo_max_minutes: int = Field(default=40, ge=0, le=BIG)
+    team: int = Field(default=2, ge=1, le=100)
 
 
 class InterpreterRest(Strict):
-    max_continuous: int = Field(default=180, gt=0)
-    min_break: int = Field(default=30, ge=0)
+    max_continuous: int = Field(default=180, gt=0, le=1440)
+    min_break: int = Field(default=30, ge=0, le=BIG)
 
 
 class Weights(Strict):
     """Weights of the soft goals; each key may be overridden in `event.weights`."""
 
-    optional_channel_unstaffed: int = Field(default=10, ge=0)
-    track_overlap: int = Field(default=50, ge=0)
-    outside_preferred: int = Field(default=20, ge=0)
-    audience_asleep: int = Field(default=30, ge=0)
-    interpreter_load: int = Field(default=1, ge=0)
-    relay: int = Field(default=50, ge=0)
-    retour: int = Field(default=10, ge=0)
-    interpreter_day: int = Field(default=20, ge=0)
-    moved: int = Field(default=100, ge=0)
+    optional_channel_unstaffed: int = Field(default=10, ge=0, le=BIG)
+    track_overlap: int = Field(default=50, ge=0, le=BIG)
+    outside_preferred: int = Field(default=20, ge=0, le=BIG)
+    audience_asleep: int = Field(default=30, ge=0, le=BIG)
+    interpreter_load: int = Field(default=1, ge=0, le=BIG)
+    relay: int = Field(default=50, ge=0, le=BIG)
+    retour: int = Field(default=10, ge=0, le=BIG)
+    interpreter_day: int = Field(default=20, ge=0, le=BIG)
+    moved: int = Field(default=100, ge=0, le=BIG)
 
 
 class EventInfo(Strict):
@@ -111,9 +114,9 @@ class EventInfo(Strict):
 class Room(Strict):
     id: Id
     name: str
-    capacity: int = Field(ge=0)
-    channels: int = Field(default=0, ge=0)
-    max_interpreters: int | None = Field(default=None, ge=0)
+    capacity: int = Field(ge=0, le=BIG)
+    channels: int = Field(default=0, ge=0, le=BIG)
+    max_interpreters: int | None = Field(default=None, ge=0, le=BIG)
     unavailable: list[Period] = []
 
 
@@ -122,7 +125,7 @@ class Speaker(Strict):
     name: str
     timezone: TimeZoneName | None = None
     unavailable: list[Period] = []
-    max_sessions_per_day: int | None = Field(default=None, ge=0)
+    max_sessions_per_day: int | None = Field(default=None, ge=0, le=BIG)
 
 
 class LanguageClasses(Strict):
@@ -141,7 +144,7 @@ class Interpreter(Strict):
     locale: LanguageCode = "en"
     timezone: TimeZoneName | None = None
     unavailable: list[Period] = []
-    max_minutes_per_day: int = Field(default=360, ge=0)
+    max_minutes_per_day: int = Field(default=360, ge=0, le=BIG)
 
     @model_validator(mode="before")
     @classmethod
@@ -177,13 +180,13 @@ class Pin(Strict):
 class Session(Strict):
     id: Id
     title: dict[LanguageCode, str] = Field(min_length=1)
-    duration: int = Field(gt=0)
+    duration: int = Field(gt=0, le=1440)
     speakers: list[Id] = []
     language: LanguageCode
     interpretation: Literal["required", "optional", "none"] = "required"
     kind: Literal["plenary", "parallel"] = "parallel"
     track: str | None = None
-    attendance: int = Field(default=0, ge=0)
+    attendance: int = Field(default=0, ge=0, le=BIG)
     after: list[Id] = []
     pin: Pin | None = None
     preferred: list[Period] = []
@@ -427,7 +430,9 @@ def _after_acyclic(ev: Event) -> Iterator[Issue]:
                     path=("sessions", index[cycle[0]], "after"),
                     message="the 'after' order has a cycle: " + " comes after ".join(cycle),
                 )
-                return
+                for node, mark in state.items():  # close the abandoned path; look for other cycles
+                    if mark == 1:
+                        state[node] = 2
 
 
 def _interpreter_pairs(ev: Event) -> Iterator[Issue]:

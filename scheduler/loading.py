@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import TypeVar
@@ -24,44 +26,188 @@ class InputError(Exception):
         self.lines = lines
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 def json_path(loc: tuple) -> str:
-    """`('sessions', 4, 'duration')` -> `sessions[4].duration`; the root is `$`."""
+    """`('sessions', 4, 'duration')` -> `sessions[4].duration`; the root is `$`.
+
+    A key that is not a plain name (empty, with spaces, dots, brackets, quotes or a newline) is written
+    `["like this"]`, so every path stays on one line and reads back unambiguously.
+    """
     out = ""
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, int) and not isinstance(part, bool):
             out += f"[{part}]"
+        elif isinstance(part, str) and _PLAIN_KEY.fullmatch(part):
+            out += f".{part}" if out else part
         else:
-            out += f".{part}" if out else str(part)
+            out += f"[{json.dumps(str(part))}]"
     return out or "$"
 
 
 _PYDANTIC_WORDING = {
     "extra_forbidden": "unknown key (check its spelling)",
     "missing": "required key is missing",
+    "model_type": "should be a JSON object {...}",
+    "model_attributes_type": "should be a JSON object {...}",
+    "dict_type": "should be a JSON object {...}",
+    "list_type": "should be a JSON list [...]",
+    "tuple_type": "should be a JSON list [...]",
 }
 
 
-def _clean_loc(loc: tuple) -> tuple:
-    # pydantic adds validator names and tuple positions; keep only the JSON keys and list indices.
-    return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
+def _shown(value: object) -> str:
+    """A short, one-line rendering of an input value for a message."""
+    try:
+        text = json.dumps(value, default=str)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
-def issues_of(error: ValidationError) -> list[Issue]:
+def _internal(part: object) -> bool:
+    # Segments pydantic adds to a location that are not JSON keys: "[key]" (the key of a dict, not its value),
+    # validator names such as "function-after[...]", union member names.
+    return isinstance(part, str) and ("[" in part or part.startswith("function-"))
+
+
+def _clean_loc(loc: tuple, data: object = None) -> tuple:
+    """Keep only the JSON keys and list indices of a pydantic location.
+
+    The location is followed through the input itself: a segment that is a key or index of the data is kept
+    even if it looks like a pydantic segment (a user's key "a[0]"); past the data, pydantic's own segments are
+    dropped and the rest (a missing key, a missing item) kept.
+    """
+    out: list = []
+    current = data
+    inside = True
+    for part in loc:
+        if inside and isinstance(current, dict) and isinstance(part, str) and part in current:
+            out.append(part)
+            current = current[part]
+        elif (inside and isinstance(current, (list, tuple)) and isinstance(part, int)
+              and not isinstance(part, bool) and 0 <= part < len(current)):
+            out.append(part)
+            current = current[part]
+        elif not _internal(part):
+            out.append(part)
+            inside = False
+        else:
+            inside = False
+    return tuple(out)
+
+
+def _pair_problem(loc: tuple, err: dict, data: object) -> Issue | None:
+    """Interpreter `pairs` are [from, into] lists; say so instead of pydantic's tuple wording."""
+    if len(loc) < 4 or loc[0] != "interpreters" or loc[2] != "pairs" or not isinstance(loc[3], int):
+        return None
+    if not (len(loc) == 4 or (len(loc) == 5 and err["type"] == "missing")):
+        return None
+    pair: object = data
+    for part in loc[:4]:
+        try:
+            pair = pair[part]  # type: ignore[index]
+        except (KeyError, IndexError, TypeError):
+            return None
+    if isinstance(pair, list) and len(pair) == 2:
+        return None  # a problem with one of the two languages: keep its own message and path
+    return Issue(path=loc[:4], message=f'a pair is a list of two languages ["from", "into"], got {_shown(pair)}')
+
+
+def _wording(err: dict) -> str:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind in ("too_short", "too_long"):
+        what = "entries" if err["msg"].startswith("Dictionary") else "items"
+        if kind == "too_short":
+            if ctx.get("min_length") == 1:
+                return "must not be empty"
+            return f"needs at least {ctx.get('min_length')} {what}, has {ctx.get('actual_length')}"
+        return f"takes at most {ctx.get('max_length')} {what}, has {ctx.get('actual_length')}"
+    if kind == "missing" and isinstance(err["loc"][-1], int):
+        return "an item is missing"
+    return _PYDANTIC_WORDING.get(kind, err["msg"])
+
+
+def issues_of(error: ValidationError, data: object = None) -> list[Issue]:
     """Every problem of a pydantic error, expanded (cross-reference errors carry several issues each)."""
     issues: list[Issue] = []
     for err in error.errors():
         cause = (err.get("ctx") or {}).get("error")
-        loc = _clean_loc(err["loc"])
+        loc = _clean_loc(err["loc"], data)
         if isinstance(cause, ConsistencyError):
             issues.extend(Issue(path=(*loc, *i.path), message=i.message) for i in cause.issues)
             continue
-        message = _PYDANTIC_WORDING.get(err["type"], err["msg"])
+        pair = _pair_problem(loc, err, data)
+        if pair is not None:
+            issues.append(pair)
+            continue
+        message = _wording(err)
         if isinstance(cause, ValueError):
             message = str(cause)
-        elif err["type"] not in _PYDANTIC_WORDING and "input" in err and not isinstance(err["input"], (dict, list)):
-            message = f"{message}, got {json.dumps(err['input'], default=str)}"
+        elif (err["type"] not in _PYDANTIC_WORDING or err["type"] in ("model_type", "dict_type", "list_type")) \
+                and "input" in err and not isinstance(err["input"], (dict, list, tuple)):
+            message = f"{message}, got {_shown(err['input'])}"
         issues.append(Issue(path=loc, message=message))
     return issues
+
+
+class _Constant:
+    """Stands for NaN or Infinity while a file is read: Python accepts them, JSON does not."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+
+def _duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
+    out: dict = {}
+    duplicates: list[str] = []
+    for key, value in pairs:
+        if key in out and key not in duplicates:
+            duplicates.append(key)
+        out[key] = value
+    if duplicates:
+        out[_DUPLICATES] = duplicates
+    return out
+
+
+_DUPLICATES = object()  # a key no JSON text can produce: where a decoded object lists its repeated keys
+
+
+def _not_json(value: object, path: tuple, problems: list[tuple[tuple, str]]) -> object:
+    """Rebuild decoded JSON as plain data, noting what a strict reader must refuse, with its path."""
+    if isinstance(value, dict):
+        for key in value.pop(_DUPLICATES, []):
+            problems.append(((*path, key), "the key appears more than once in this object (only one is kept)"))
+        for key in value:
+            if _has_surrogate(key):
+                problems.append((path, f"the key {key!r} is not text (an unpaired UTF-16 surrogate)"))
+            value[key] = _not_json(value[key], (*path, key), problems)
+        return value
+    if isinstance(value, list):
+        return [_not_json(item, (*path, i), problems) for i, item in enumerate(value)]
+    if isinstance(value, _Constant):
+        problems.append((path, f"{value.text} is not a JSON number"))
+        return None
+    if isinstance(value, str) and _has_surrogate(value):
+        problems.append((path, f"{value!r} is not text (an unpaired UTF-16 surrogate)"))
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > _MAX_EXACT:
+        problems.append((path, f"the number {_shown(value)} is too large (at most 2^53 - 1 = {_MAX_EXACT})"))
+    elif isinstance(value, float) and not math.isfinite(value):
+        problems.append((path, "the number is too large to be represented"))
+    return value
+
+
+_MAX_EXACT = 2**53 - 1  # the largest integer every JSON reader holds exactly (RFC 8259, section 6)
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def read_json(path: Path | str) -> object:
@@ -82,9 +228,25 @@ def read_json(path: Path | str) -> object:
     if not text.strip():
         raise InputError([f"{path}: the file is empty"])
     try:
-        return json.loads(text)
+        data = json.loads(text, object_pairs_hook=_duplicate_keys, parse_constant=_Constant)
     except json.JSONDecodeError as exc:
         raise InputError([f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"])
+    except RecursionError:
+        raise InputError([f"{path}: the JSON is nested too deeply to be read"])
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise InputError([f"{path}: not usable JSON: {exc}"])
+    problems: list[tuple[tuple, str]] = []
+    try:
+        data = _not_json(data, (), problems)
+    except RecursionError:
+        raise InputError([f"{path}: the JSON is nested too deeply to be read"])
+    if problems:
+        raise InputError([f"{path}: {json_path(loc)}: {message}" for loc, message in problems])
+    return data
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def parse(model: type[M], data: object, source: str) -> M:
@@ -92,7 +254,14 @@ def parse(model: type[M], data: object, source: str) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise InputError([f"{source}: {json_path(i.path)}: {i.message}" for i in issues_of(exc)])
+        lines: list[str] = []
+        for issue in issues_of(exc, data):
+            line = _one_line(f"{source}: {json_path(issue.path)}: {issue.message}")
+            if line not in lines:
+                lines.append(line)
+        raise InputError(lines)
+    except RecursionError:
+        raise InputError([f"{source}: the JSON is nested too deeply to be checked"])
 
 
 def load_event(path: Path | str) -> Event:

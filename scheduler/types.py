@@ -6,22 +6,34 @@ serialises back to the same textual form, so an event written by us reads back u
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, datetime, time
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import available_timezones
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 from pydantic import AfterValidator, BeforeValidator, PlainSerializer, WithJsonSchema
 
+# Always matched with `fullmatch` (with `match`, "$" accepts a trailing newline: "x\n" would pass as an id);
+# the anchors stay for the JSON Schema, whose patterns are unanchored. ASCII digits only.
 _ID = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*$")
-_HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_LOCAL_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$")
+_HHMM = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_LOCAL_DATETIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?$")
+
+
+def _shown(value: Any) -> str:
+    """A short, one-line rendering of a JSON value for a message."""
+    try:
+        text = json.dumps(value)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _check_id(value: str) -> str:
-    if not _ID.match(value):
+    if not _ID.fullmatch(value):
         raise ValueError(
             f"{value!r} is not a valid id: use letters, digits, '.', '_' and '-', not starting with '.'"
         )
@@ -29,25 +41,29 @@ def _check_id(value: str) -> str:
 
 
 def _check_language(value: str) -> str:
+    unknown = ValueError(f"{value!r} is not a language or locale code known to CLDR (e.g. 'fr', 'en', 'pt_BR')")
+    if value in ("root", "und"):  # CLDR's neutral locales name no language
+        raise unknown
     try:
         canonical = str(Locale.parse(value))
-    except (UnknownLocaleError, ValueError, TypeError):
-        raise ValueError(f"{value!r} is not a language or locale code known to CLDR (e.g. 'fr', 'en', 'pt_BR')")
+    except Exception:  # Babel raises several kinds on odd input; none of them may escape as a traceback
+        raise unknown
     if canonical != value:
         raise ValueError(f"write the code {value!r} as {canonical!r}")
     return value
 
 
 def _check_timezone(value: str) -> str:
-    if value not in _zones():
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"{value!r} is not an IANA time zone (e.g. 'America/Toronto', 'Europe/Paris')")
+    # Only the zones tzdata lists: ZoneInfo() itself also opens folders ("America": IsADirectoryError) and
+    # files that are not zones ("localtime", "posixrules"), and raises kinds of errors pydantic does not catch.
+    if value not in _zones() or value in _NOT_ZONES:
+        raise ValueError(f"{value!r} is not an IANA time zone (e.g. 'America/Toronto', 'Europe/Paris')")
     return value
 
 
 _ZONES: set[str] | None = None
+# Files of a system zoneinfo folder that available_timezones() may list but that name no zone of their own.
+_NOT_ZONES = {"localtime", "posixrules"}
 
 
 def _zones() -> set[str]:
@@ -59,27 +75,31 @@ def _zones() -> set[str]:
 
 def _parse_clock(value: Any) -> Any:
     if isinstance(value, str):
-        match = _HHMM.match(value)
+        match = _HHMM.fullmatch(value)
         if not match:
             raise ValueError(f"{value!r} is not a time of day written HH:MM (00:00 to 23:59)")
         return time(int(match[1]), int(match[2]))
-    return value
+    if isinstance(value, time):
+        return value
+    raise ValueError(f'a time of day is a string "HH:MM" (e.g. "09:30"), got {_shown(value)}')
 
 
 def _parse_date(value: Any) -> Any:
     if isinstance(value, str):
-        if not _DATE.match(value):
+        if not _DATE.fullmatch(value):
             raise ValueError(f"{value!r} is not a date written YYYY-MM-DD")
         try:
             return date.fromisoformat(value)
         except ValueError as exc:
             raise ValueError(f"{value!r} is not a date that exists ({exc})")
-    return value
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    raise ValueError(f'a date is a string "YYYY-MM-DD" (e.g. "2021-02-13"), got {_shown(value)}')
 
 
 def _parse_local_datetime(value: Any) -> Any:
     if isinstance(value, str):
-        if not _LOCAL_DATETIME.match(value):
+        if not _LOCAL_DATETIME.fullmatch(value):
             raise ValueError(
                 f"{value!r} is not a local date and time written YYYY-MM-DDTHH:MM (no offset: "
                 "it is read in the event's time zone)"
@@ -88,7 +108,10 @@ def _parse_local_datetime(value: Any) -> Any:
             return datetime.fromisoformat(value)
         except ValueError as exc:
             raise ValueError(f"{value!r} is not a date and time that exists ({exc})")
-    if isinstance(value, datetime) and value.tzinfo is not None:
+    if not isinstance(value, datetime):
+        raise ValueError(f'a local date and time is a string "YYYY-MM-DDTHH:MM" (e.g. "2021-02-13T10:00"), '
+                         f"got {_shown(value)}")
+    if value.tzinfo is not None:
         raise ValueError("a local date and time takes no offset: it is read in the event's time zone")
     return value
 
@@ -99,7 +122,10 @@ def _parse_aware_datetime(value: Any) -> Any:
             value = datetime.fromisoformat(value)
         except ValueError:
             raise ValueError(f"{value!r} is not an ISO 8601 date and time with offset (2021-02-13T10:00:00-05:00)")
-    if isinstance(value, datetime) and value.tzinfo is None:
+    if not isinstance(value, datetime):
+        raise ValueError(f'a date and time is a string with its UTC offset (e.g. "2021-02-13T10:00:00-05:00"), '
+                         f"got {_shown(value)}")
+    if value.tzinfo is None:
         raise ValueError("the date and time needs its UTC offset (e.g. 2021-02-13T10:00:00-05:00)")
     return value
 
