@@ -16,9 +16,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 demo: $(VENV)/.installed
-	mkdir -p $(OUT)
-	$(BIN)/scheduler check $(EVENT) fixtures/school.timetable.json
-	@echo "The solver and the renderers are not built yet: 'make demo' validates the bundled event and checks its hand-made timetable."
+	$(BIN)/scheduler validate $(EVENT)
+	$(BIN)/scheduler solve $(EVENT) -o $(OUT)/timetable.json --time-limit 20
+	$(BIN)/scheduler check $(EVENT) $(OUT)/timetable.json
+	@echo "Renderings (French and English) and interpreters' assignments are not built yet; the timetable is in $(OUT)/timetable.json."
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest
