@@ -143,5 +143,70 @@ def generate(output: Path, timetable_out: Path | None, sessions: int, days: int,
     click.echo(f"{output}: {len(event.sessions)} sessions, {len(event.interpreters)} interpreters.")
 
 
+def _zone_option(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    from zoneinfo import available_timezones
+
+    zones = available_timezones()
+    for zone in value:
+        if zone not in zones or zone in ("localtime", "posixrules"):
+            raise click.BadParameter(f"{zone!r} is not an IANA time zone (e.g. 'Europe/Paris')")
+    return value
+
+
+def _locale_option(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    from .render.i18n import parse_locale
+
+    try:
+        parse_locale(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc))
+    return value
+
+
+@cli.command()
+@click.argument("event_path", metavar="EVENT.json", type=FILE)
+@click.argument("timetable_path", metavar="TIMETABLE.json", type=FILE)
+@click.option("--locale", "locale", required=True, callback=_locale_option,
+              help="CLDR locale of the reader: fr_CA, fr_FR, en_CA, en_GB...")
+@click.option("--format", "fmt", required=True, type=click.Choice(["md", "html", "ics", "csv", "frab-json"]))
+@click.option("-o", "--output", type=FILE, required=True, help="Where to write the rendering.")
+@click.option("--also-tz", "also", multiple=True, callback=_zone_option, metavar="ZONE",
+              help="Also show times in this IANA zone (repeatable), e.g. for an online audience.")
+def render(event_path: Path, timetable_path: Path, locale: str, fmt: str, output: Path, also: tuple[str, ...]) -> None:
+    """The timetable for people, in one locale and format (times in the event's time zone)."""
+    from .render import render as run_render
+
+    try:
+        event = load_event(event_path)
+        timetable = load_timetable(timetable_path, event)
+    except InputError as exc:
+        _fail_input(exc)
+    write_atomic(output, run_render(event, timetable, fmt, locale, also))
+    click.echo(f"{output}: {fmt}, {locale}, {len(timetable.sessions)} sessions.", err=True)
+
+
+@cli.command()
+@click.argument("event_path", metavar="EVENT.json", type=FILE)
+@click.argument("timetable_path", metavar="TIMETABLE.json", type=FILE)
+@click.option("-o", "--output", type=FILE, required=True, help="Folder to write the agendas into.")
+def assignments(event_path: Path, timetable_path: Path, output: Path) -> None:
+    """One folder per interpreter and per speaker: their agenda in their own locale and time zone (.md, .html, .ics)."""
+    from .render.assignments import files
+
+    try:
+        event = load_event(event_path)
+        timetable = load_timetable(timetable_path, event)
+    except InputError as exc:
+        _fail_input(exc)
+    if output.exists() and not output.is_dir():
+        click.echo(f"{output}: exists and is not a folder", err=True)
+        sys.exit(Exit.BAD_INPUT)
+    rendered = files(event, timetable)  # everything is rendered before anything is written
+    for relative, content in rendered.items():
+        write_atomic(output / relative, content)
+    click.echo(f"{output}: agendas of {len(event.interpreters)} interpreters and {len(event.speakers)} speakers.",
+               err=True)
+
+
 def main() -> None:
     cli(prog_name="scheduler")

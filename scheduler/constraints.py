@@ -80,19 +80,32 @@ def channels_listed(sm: ScheduleModel) -> None:
 
 def interpreter_competence(sm: ScheduleModel) -> None:
     """Every member of a team can interpret from the channel's source into its language."""
-    able: dict[tuple[str, str], list[str]] = defaultdict(list)
-    languages = set(sm.event.event.languages) | {s.language for s in sm.event.sessions}
-    for it in sm.event.interpreters:
-        for src in languages:
-            for dst in sm.event.event.languages:
-                if it.can_interpret(src, dst):
-                    able[(src, dst)].append(it.id)
+    if not sm.staffing:
+        return
+    able = able_interpreters(sm.event)
     for s in sm.event.sessions:
+        kept = sm.fixed_staff.get(s.id)
+        if kept is not None:
+            sm.options.extend(Option(who, s.id, ch.into, ch.from_) for ch in kept for who in ch.interpreters
+                              if sm.event.interpreter[who].can_interpret(ch.from_, ch.into))
+            continue
         channels = sm.event.channels(s)
         for into in channels:
             for source in [s.language, *(p for p in channels if p != into)]:
                 for who in able.get((source, into), []):
                     sm.options.append(Option(who, s.id, into, source))
+
+
+def able_interpreters(event) -> dict[tuple[str, str], list[str]]:
+    """Interpreters able to work each (source, target) pair that the event may need."""
+    able: dict[tuple[str, str], list[str]] = defaultdict(list)
+    languages = set(event.event.languages) | {s.language for s in event.sessions}
+    for it in event.interpreters:
+        for src in languages:
+            for dst in event.event.languages:
+                if it.can_interpret(src, dst):
+                    able[(src, dst)].append(it.id)
+    return able
 
 
 DOMAIN_RULES: list[Callable[[ScheduleModel], None]] = [
@@ -287,41 +300,71 @@ def interpreter_minutes_per_day(sm: ScheduleModel) -> None:
 
 def interpreter_rest(sm: ScheduleModel) -> None:
     """An interpreter works at most max_continuous minutes in a row without a break of min_break minutes."""
-    # Exact form: in each zone longer than max_continuous, a person's sessions are packed into ordered
-    # blocks of at most max_continuous minutes, each followed by min_break minutes of rest. A timetable
-    # obeys the rule exactly when such blocks exist (take the stretches themselves as blocks).
     rest = sm.event.event.interpreter_rest
-    longest, pause = rest.max_continuous, rest.min_break
     for who, sids in sm.interpreter_sessions().items():
         for z in sm.zones:
-            if z.end - z.start <= longest:
+            if z.end - z.start <= rest.max_continuous:
                 continue
             here = [sid for sid in sids if z.index in sm.sessions[sid].zone]
-            if sum(sm.session_of(sid).duration for sid in here) <= longest:
+            if sum(sm.session_of(sid).duration for sid in here) <= rest.max_continuous:
                 continue
-            shortest = min(sm.session_of(sid).duration for sid in here)
-            length = z.end - z.start
-            blocks = min(len(here), 2 * (length // (longest + 1)) + 1, (length + pause) // (shortest + pause))
-            reach = blocks * (longest + pause)
-            starts, ends = [], []
-            for k in range(blocks):
-                bs = sm.model.new_int_var(z.start - reach, z.end + reach, f"block_start[{who},{z.index},{k}]")
-                be = sm.model.new_int_var(z.start - reach, z.end + reach, f"block_end[{who},{z.index},{k}]")
-                sm.model.add(be - bs <= longest)
-                sm.model.add(be >= bs)
-                if ends:
-                    sm.model.add(bs >= ends[-1] + pause)
-                starts.append(bs)
-                ends.append(be)
-            for sid in here:
-                sv = sm.sessions[sid]
-                inside = []
-                for k in range(blocks):
-                    c = sm.model.new_bool_var(f"in_block[{who},{sid},{z.index},{k}]")
-                    sm.model.add(starts[k] <= sv.start).only_enforce_if(c)
-                    sm.model.add(sv.end <= ends[k]).only_enforce_if(c)
-                    inside.append(c)
-                sm.model.add(sum(inside) >= sm.works_in_zone(who, sid, z.index))
+            if all(sm.fixed_start(sid) is not None for sid in here):
+                _rest_with_fixed_times(sm, who, here)
+            else:
+                _rest_with_blocks(sm, who, z, here)
+
+
+def _rest_with_fixed_times(sm: ScheduleModel, who: str, sids: list[str]) -> None:
+    # With times known: a session that opens a stretch (nothing of this person's ends less than min_break
+    # before it) must be followed, by its start + max_continuous at the latest, by a rest of min_break
+    # minutes that begins at the end of one of the sessions.
+    rest = sm.event.event.interpreter_rest
+    spans = [(sm.fixed_start(sid), sm.fixed_start(sid) + sm.session_of(sid).duration, sid) for sid in sids]
+    works = {sid: sm.works[(who, sid)] for sid in sids}
+    resting = {}
+    for t in sorted({end for _, end, _ in spans}):
+        lit = sm.model.new_bool_var(f"rests[{who},{t}]")
+        for start, end, sid in spans:
+            if start < t + rest.min_break and t < end:
+                sm.model.add_implication(lit, works[sid].Not())
+        resting[t] = lit
+    for start, end, sid in spans:
+        before = [works[other] for s0, e0, other in spans if start - rest.min_break < e0 <= start and other != sid]
+        opens = sm.model.new_bool_var(f"opens_stretch[{who},{sid}]")
+        sm.model.add_bool_or([works[sid].Not(), opens, *before])
+        rests = [lit for t, lit in resting.items() if end <= t <= start + rest.max_continuous]
+        sm.model.add_bool_or([works[sid].Not(), opens.Not(), *rests])
+
+
+def _rest_with_blocks(sm: ScheduleModel, who: str, z, here: list[str]) -> None:
+    # Exact form with variable times: the person's sessions in the zone are packed into ordered blocks of
+    # at most max_continuous minutes, each followed by min_break minutes of rest. A timetable obeys the
+    # rule exactly when such blocks exist (take the stretches themselves as blocks).
+    rest = sm.event.event.interpreter_rest
+    longest, pause = rest.max_continuous, rest.min_break
+    shortest = min(sm.session_of(sid).duration for sid in here)
+    length = z.end - z.start
+    blocks = min(len(here), 2 * (length // (longest + 1)) + 1, (length + pause) // (shortest + pause))
+    reach = blocks * (longest + pause)
+    starts, ends = [], []
+    for k in range(blocks):
+        bs = sm.model.new_int_var(z.start - reach, z.end + reach, f"block_start[{who},{z.index},{k}]")
+        be = sm.model.new_int_var(z.start - reach, z.end + reach, f"block_end[{who},{z.index},{k}]")
+        sm.model.add(be - bs <= longest)
+        sm.model.add(be >= bs)
+        if ends:
+            sm.model.add(bs >= ends[-1] + pause)
+        starts.append(bs)
+        ends.append(be)
+    for sid in here:
+        sv = sm.sessions[sid]
+        inside = []
+        for k in range(blocks):
+            c = sm.model.new_bool_var(f"in_block[{who},{sid},{z.index},{k}]")
+            sm.model.add(starts[k] <= sv.start).only_enforce_if(c)
+            sm.model.add(sv.end <= ends[k]).only_enforce_if(c)
+            inside.append(c)
+        sm.model.add(sum(inside) >= sm.works_in_zone(who, sid, z.index))
 
 
 CONSTRAINT_RULES: list[Callable[[ScheduleModel], None]] = [
@@ -330,6 +373,35 @@ CONSTRAINT_RULES: list[Callable[[ScheduleModel], None]] = [
     channel_source, team_size, interpreter_one_place, interpreter_available, interpreter_minutes_per_day,
     interpreter_rest,
 ]
+
+# --- redundant cuts --------------------------------------------------------------------------------------
+
+
+def interpretation_capacity(sm: ScheduleModel) -> None:
+    """Cut: at any time, and over each day, required channels into a language need no more interpreters
+    than can work into it. Redundant in the full model; with `staffing=False` it is what keeps the
+    timing phase honest about interpreters."""
+    able_into: dict[str, set[str]] = defaultdict(set)
+    for (_, dst), people in able_interpreters(sm.event).items():
+        able_into[dst].update(people)
+    open_minutes: dict = defaultdict(int)
+    for z in sm.zones:
+        open_minutes[z.day] += sum(b - a for a, b in z.spans)
+    for into, people in able_into.items():
+        needing = [s for s in sm.event.sessions if s.interpretation == "required" and into in sm.event.channels(s)]
+        if not needing:
+            continue
+        sm.model.add_cumulative([sm.sessions[s.id].interval for s in needing],
+                                [sm.event.team_size(s) for s in needing], len(people))
+        for day, minutes in open_minutes.items():
+            supply = sum(min(sm.event.interpreter[who].max_minutes_per_day, minutes) for who in people)
+            demand = [sm.event.team_size(s) * s.duration * lit for s in needing
+                      for zi, lit in sm.sessions[s.id].zone.items() if sm.zones[zi].day == day]
+            if demand and sum(sm.event.team_size(s) * s.duration for s in needing) > supply:
+                sm.model.add(sum(demand) <= supply)
+
+
+CUTS: list[Callable[[ScheduleModel], None]] = [interpretation_capacity]
 
 assert sorted(f.__name__ for f in DOMAIN_RULES + CONSTRAINT_RULES) == sorted(HARD_RULES), (
     "every hard rule has exactly one model function"

@@ -145,6 +145,7 @@ def interpreter_day(sm: ScheduleModel) -> list[Penalty]:
     if not w:
         return []
     out = []
+    day_of = {}
     for who, sids in sm.interpreter_sessions().items():
         for day in sorted({z.day for z in sm.zones}):
             pairs = [(sid, [lit for z, lit in sm.sessions[sid].zone.items() if sm.zones[z].day == day]) for sid in sids]
@@ -156,7 +157,31 @@ def interpreter_day(sm: ScheduleModel) -> list[Penalty]:
                 # works in sid and sid is on this day => works that day
                 sm.model.add(works_day >= sm.works[(who, sid)] + sum(lits) - 1)
             out.append(Penalty("interpreter_day", w, works_day, interpreters=[who]))
+            day_of[(who, day)] = works_day
+    _day_capacity_cuts(sm, day_of)
     return out
+
+
+def _day_capacity_cuts(sm: ScheduleModel, works_day: dict) -> None:
+    """Redundant cuts that let the bound see interpreter-days: minutes of required channels into a language
+    on a day are at most what the people working that day can give into it."""
+    able_into = defaultdict(set)
+    for opt in sm.assign:
+        able_into[opt.into].add(opt.interpreter)
+    open_minutes = defaultdict(int)
+    for z in sm.zones:
+        open_minutes[z.day] += sum(b - a for a, b in z.spans)
+    for day in sorted(open_minutes):
+        for into, people in able_into.items():
+            demand = []
+            for s in sm.event.sessions:
+                if s.interpretation == "required" and into in sm.event.channels(s):
+                    lits = [lit for z, lit in sm.sessions[s.id].zone.items() if sm.zones[z].day == day]
+                    demand.extend(sm.event.team_size(s) * s.duration * lit for lit in lits)
+            supply = [min(sm.event.interpreter[who].max_minutes_per_day, open_minutes[day]) * works_day[(who, day)]
+                      for who in people if (who, day) in works_day]
+            if demand:
+                sm.model.add(sum(demand) <= sum(supply))
 
 
 def moved(sm: ScheduleModel) -> list[Penalty]:

@@ -20,7 +20,7 @@ from ortools.sat.python import cp_model
 from ortools.util.python.sorted_interval_list import Domain
 
 from .event import Event, Session
-from .timetable import Timetable
+from .timetable import Channel, Timetable
 
 
 @dataclass(frozen=True)
@@ -82,34 +82,51 @@ def zones_of(event: Event) -> list[Zone]:
 class ScheduleModel:
     """Variables, constraints and penalty terms of one event."""
 
-    def __init__(self, event: Event, previous: Timetable | None = None):
+    def __init__(self, event: Event, previous: Timetable | None = None, *, staffing: bool = True,
+                 fixed_times: dict[str, tuple[int, str]] | None = None,
+                 fixed_staff: dict[str, list[Channel]] | None = None):
+        """Build the model. `staffing=False` leaves interpreters out (a relaxation: interpretation is then
+        only bounded by capacity cuts); `fixed_times` pins sessions to (start minute, room); `fixed_staff`
+        keeps the given teams of some sessions (only those people may serve those sessions' channels)."""
         from . import constraints, goals
 
         self.event = event
         self.previous = previous
+        self.staffing = staffing
+        self.fixed_times = fixed_times or {}
+        self.fixed_staff = fixed_staff or {}
         self.model = cp_model.CpModel()
         self.zones = zones_of(event)
-        horizon = max(end for _, end in (event.day_window(d) for d in event.event.days))
-        self.horizon = horizon
+        self.horizon = max(end for _, end in (event.day_window(d) for d in event.event.days))
         # Step 1: options, narrowed by the domain rules.
-        self.start_domain: dict[str, Domain] = {s.id: Domain(0, horizon) for s in event.sessions}
+        self.start_domain: dict[str, Domain] = {s.id: Domain(0, self.horizon) for s in event.sessions}
         self.room_options: dict[str, list[str]] = {s.id: [r.id for r in event.rooms] for s in event.sessions}
         self.options: list[Option] = []
         for rule in constraints.DOMAIN_RULES:
             rule(self)
+        for sid, (start, room) in self.fixed_times.items():
+            self.start_domain[sid] = self.start_domain[sid].intersection_with(Domain(start, start))
+            self.room_options[sid] = [r for r in self.room_options[sid] if r == room]
         # Step 2: variables.
         self.sessions: dict[str, SessionVars] = {}
         self.assign: dict[Option, cp_model.IntVar] = {}
         self.works: dict[tuple[str, str], cp_model.IntVar] = {}  # (interpreter, session) -> works in it
         self._works_in_zone: dict[tuple[str, str, int], cp_model.LinearExprT] = {}
         self._create_variables()
-        # Step 3: constraints and goals.
+        # Step 3: constraints, redundant cuts and goals.
         for rule in constraints.CONSTRAINT_RULES:
             rule(self)
+        for cut in constraints.CUTS:
+            cut(self)
         self.penalties: list[goals.Penalty] = []
         for goal in goals.GOALS:
             self.penalties.extend(goal(self))
         self.model.minimize(sum(p.weight * p.term for p in self.penalties))
+
+    def fixed_start(self, sid: str) -> int | None:
+        """The start of a session whose start domain holds a single value, else None."""
+        domain = self.start_domain[sid]
+        return domain.min() if domain.size() == 1 else None
 
     # --- narrowing (used by domain rules) ------------------------------------------------------------
 
@@ -141,8 +158,9 @@ class ScheduleModel:
                 m.add_linear_expression_in_domain(start, inside).only_enforce_if(lit)
                 sv.zone[z.index] = lit
             m.add_exactly_one(sv.zone.values())  # a session lies in one zone (empty: no valid start)
-            for t in self.event.channels(s):
-                sv.staffed[t] = m.new_bool_var(f"staffed[{s.id},{t}]")
+            if self.staffing:
+                for t in self.event.channels(s):
+                    sv.staffed[t] = m.new_bool_var(f"staffed[{s.id},{t}]")
             self.sessions[s.id] = sv
         for opt in self.options:
             sv = self.sessions[opt.session]

@@ -1,8 +1,18 @@
-"""Running CP-SAT on a `ScheduleModel`: parameters, progress, hints from a previous timetable, extraction."""
+"""Running CP-SAT: the exact model for small events, a decomposition for large ones, progress, extraction.
+
+Small events get one exact model, so they get proofs of optimality and of infeasibility. Large ones are
+solved in steps that each stay small:
+1. *timing*: rooms and times, with interpreters replaced by capacity cuts (a relaxation: if it is
+   infeasible, so is the event, and its bound is a valid bound on the timing goals);
+2. *staffing*: interpreters assigned with every time fixed (the rest rule then has a cheap exact form);
+3. *neighbourhood search*: free one day (its times and teams), keep the rest, re-solve; keep improvements.
+"""
 
 from __future__ import annotations
 
+import math
 import os
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,6 +23,9 @@ from .costs import costs
 from .event import Event
 from .model import ScheduleModel
 from .timetable import Channel, Placement, Timetable
+
+# Events up to this many (sessions x interpreters) get the exact model; larger ones the decomposition.
+EXACT_LIMIT = 3000
 
 
 @dataclass
@@ -36,6 +49,8 @@ class Outcome:
     solve_seconds: float
     solver_objective: float | None = None
     first_solution_seconds: float | None = None
+    method: str = "exact"
+    note: str = ""
 
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
@@ -54,34 +69,140 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
 
 
 def solve(event: Event, *, time_limit: float = 60.0, workers: int | None = None, seed: int = 0,
-          previous: Timetable | None = None, on_progress: Callable[[Progress], None] | None = None) -> Outcome:
-    """Build and solve the model of `event`; return the best timetable found, or why there is none."""
-    t0 = time.perf_counter()
-    sm = ScheduleModel(event, previous)
-    if previous is not None:
-        _hint(sm, previous)
-    build = time.perf_counter() - t0
+          previous: Timetable | None = None, on_progress: Callable[[Progress], None] | None = None,
+          method: str = "auto") -> Outcome:
+    """Find the best timetable within `time_limit` seconds, or say why there is none.
 
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.01, time_limit - build)
-    solver.parameters.num_workers = workers or os.cpu_count() or 1
-    solver.parameters.random_seed = seed
-    watcher = _Watcher(on_progress, t0)
-    code = solver.solve(sm.model, watcher)
-    elapsed = time.perf_counter() - t0
-
-    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        status = "optimal" if code == cp_model.OPTIMAL else "feasible"
-        timetable = extract(sm, solver, status, elapsed)
-        return Outcome(status, timetable, build, elapsed, solver.objective_value, watcher.first)
-    if code == cp_model.INFEASIBLE:
-        return Outcome("infeasible", None, build, elapsed)
-    if code == cp_model.MODEL_INVALID:
-        raise RuntimeError(f"internal error: invalid CP-SAT model: {sm.model.validate()}")
-    return Outcome("unknown", None, build, elapsed)
+    `method` is "exact", "decompose" or "auto" (exact for small events)."""
+    if method == "auto":
+        size = len(event.sessions) * max(1, len(event.interpreters))
+        method = "exact" if size <= EXACT_LIMIT else "decompose"
+    run = _Run(event, time_limit, workers or os.cpu_count() or 1, seed, previous, on_progress)
+    return run.exact() if method == "exact" else run.decompose()
 
 
-def extract(sm: ScheduleModel, solver: cp_model.CpSolver, status: str, elapsed: float) -> Timetable:
+class _Run:
+    def __init__(self, event, time_limit, workers, seed, previous, on_progress):
+        self.event = event
+        self.time_limit = time_limit
+        self.workers = workers
+        self.seed = seed
+        self.previous = previous
+        self.on_progress = on_progress
+        self.started = time.perf_counter()
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    def left(self) -> float:
+        return self.time_limit - self.elapsed()
+
+    def solver(self, seconds: float, seed_offset: int = 0) -> cp_model.CpSolver:
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.05, seconds)
+        solver.parameters.num_workers = self.workers
+        solver.parameters.random_seed = self.seed + seed_offset
+        return solver
+
+    # --- one exact model ---------------------------------------------------------------------------------
+
+    def exact(self) -> Outcome:
+        sm = ScheduleModel(self.event, self.previous)
+        if self.previous is not None:
+            hint_previous(sm, self.previous)
+        build = self.elapsed()
+        solver = self.solver(self.left())
+        watcher = _Watcher(self.on_progress, self.started)
+        code = solver.solve(sm.model, watcher)
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            status = "optimal" if code == cp_model.OPTIMAL else "feasible"
+            bound = max(0, math.ceil(solver.best_objective_bound - 1e-6))
+            timetable = extract(sm, solver, status, self.elapsed(), bound)
+            return Outcome(status, timetable, build, self.elapsed(), solver.objective_value, watcher.first)
+        return self._failed(code, sm, build)
+
+    def _failed(self, code, sm: ScheduleModel, build: float, method: str = "exact") -> Outcome:
+        if code == cp_model.INFEASIBLE:
+            return Outcome("infeasible", None, build, self.elapsed(), method=method)
+        if code == cp_model.MODEL_INVALID:
+            raise RuntimeError(f"internal error: invalid CP-SAT model: {sm.model.validate()}")
+        return Outcome("unknown", None, build, self.elapsed(), method=method)
+
+    # --- decomposition -----------------------------------------------------------------------------------
+
+    def decompose(self) -> Outcome:
+        timing = ScheduleModel(self.event, self.previous, staffing=False)
+        if self.previous is not None:
+            hint_previous(timing, self.previous)
+        build = self.elapsed()
+        solver = self.solver(min(self.left() * 0.3, max(5.0, self.left() * 0.1)))
+        code = solver.solve(timing.model)
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return self._failed(code, timing, build, "decompose")
+        bound = max(0, math.ceil(solver.best_objective_bound - 1e-6)) + self._staffing_bound()
+        fixed = {sid: (solver.value(sv.start), next(r for r, lit in sv.room.items() if solver.boolean_value(lit)))
+                 for sid, sv in timing.sessions.items()}
+
+        staffing = ScheduleModel(self.event, self.previous, fixed_times=fixed)
+        if self.previous is not None:
+            hint_previous(staffing, self.previous)
+        solver = self.solver(max(self.left() * 0.5, 1.0), 1)
+        code = solver.solve(staffing.model)
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            note = ("rooms and times were found, but no staffing of interpreters fits them"
+                    if code == cp_model.INFEASIBLE else "no staffing of interpreters found in time")
+            return Outcome("unknown", None, build, self.elapsed(), method="decompose", note=note)
+        best = extract(staffing, solver, "feasible", self.elapsed(), bound)
+        first = self.elapsed()
+        self._report(best)
+        best = self._improve(best, bound)
+        status = "optimal" if best.objective <= best.bound else "feasible"
+        best = best.model_copy(update={"status": status, "solve_seconds": round(self.elapsed(), 3)})
+        return Outcome(status, best, build, self.elapsed(), best.objective, first, method="decompose")
+
+    def _staffing_bound(self) -> int:
+        """A lower bound on interpreter_load: required team minutes shared evenly by everyone."""
+        people = len(self.event.interpreters)
+        weight = self.event.event.weights.interpreter_load
+        if not people or not weight:
+            return 0
+        need = sum(len(self.event.channels(s)) * self.event.team_size(s) * s.duration
+                   for s in self.event.sessions if s.interpretation == "required")
+        return weight * math.ceil(need / people)
+
+    def _improve(self, best: Timetable, bound: int) -> Timetable:
+        """Neighbourhood search: free the sessions of one day at a time, keep everything else."""
+        rng = random.Random(self.seed)
+        days = sorted({d.date for d in self.event.event.days})
+        round_no = 0
+        while self.left() > 1.0 and best.objective > bound:
+            round_no += 1
+            day = rng.choice(days)
+            free = {p.session for p in best.sessions if self.event.minute(p.start) // 1440
+                    == (day - self.event.epoch).days}
+            kept = [p for p in best.sessions if p.session not in free]
+            sm = ScheduleModel(
+                self.event, self.previous,
+                fixed_times={p.session: (self.event.minute(p.start), p.room) for p in kept},
+                fixed_staff={p.session: list(p.channels) for p in kept},
+            )
+            hint_previous(sm, best)
+            sm.model.add(sum(p.weight * p.term for p in sm.penalties) <= best.objective - 1)
+            solver = self.solver(min(self.left(), 10.0), round_no + 1)
+            code = solver.solve(sm.model)
+            if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                candidate = extract(sm, solver, "feasible", self.elapsed(), bound)
+                if candidate.objective < best.objective:
+                    best = candidate
+                    self._report(best)
+        return best
+
+    def _report(self, timetable: Timetable) -> None:
+        if self.on_progress is not None:
+            self.on_progress(Progress(self.elapsed(), timetable.objective, timetable.bound))
+
+
+def extract(sm: ScheduleModel, solver: cp_model.CpSolver, status: str, elapsed: float, bound: int) -> Timetable:
     """Read the solver's values into a `Timetable`, with costs evaluated independently of the model."""
     ev = sm.event
     teams: dict[tuple[str, str, str], list[str]] = {}
@@ -108,14 +229,11 @@ def extract(sm: ScheduleModel, solver: cp_model.CpSolver, status: str, elapsed: 
                       sessions=placements)
     items = costs(ev, draft, sm.previous)
     objective = sum(c.cost for c in items)
-    bound = min(objective, max(0, int(round(solver.best_objective_bound))))
-    if status == "optimal":
-        bound = objective
-    return draft.model_copy(update={"objective": objective, "bound": bound, "costs": items})
+    return draft.model_copy(update={"objective": objective, "bound": min(bound, objective), "costs": items})
 
 
-def _hint(sm: ScheduleModel, previous: Timetable) -> None:
-    """Start the search from the previous timetable: same starts, rooms and teams where still possible."""
+def hint_previous(sm: ScheduleModel, previous: Timetable) -> None:
+    """Start the search from a timetable: same starts, rooms and teams where still possible."""
     m = sm.model
     for p in previous.sessions:
         sv = sm.sessions.get(p.session)

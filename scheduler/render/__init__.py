@@ -1,0 +1,37 @@
+"""Renderings of a timetable for people: Markdown, HTML, CSV, iCalendar and frab/c3voc JSON, in any CLDR locale.
+
+Renderers only read the input and output models (`Event`, `Timetable`); every date, time, duration, list and
+language name comes from Babel, every UI string from the gettext catalogs in `locales/`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..event import Event
+from ..timetable import Timetable
+from .i18n import Reader
+
+FORMATS = ("md", "html", "ics", "csv", "frab-json")
+
+
+def renderer(fmt: str) -> Callable[[Event, Timetable, Reader], str | bytes]:
+    if fmt == "md":
+        from .markdown import render
+    elif fmt == "html":
+        from .html import render
+    elif fmt == "ics":
+        from .ics import render
+    elif fmt == "csv":
+        from .csv import render
+    elif fmt == "frab-json":
+        from .frab import render
+    else:
+        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    return render
+
+
+def render(event: Event, timetable: Timetable, fmt: str, locale: str, also: tuple[str, ...] = ()) -> str | bytes:
+    """The timetable in one format and locale; times in the event's zone (and in `also` zones)."""
+    reader = Reader.of(locale, event.event.timezone, also)
+    return renderer(fmt)(event, timetable, reader)

@@ -1,0 +1,202 @@
+"""Each person's own agenda: interpreters' assignments and speakers' sessions, in their locale and time zone.
+
+`DIR/interpreters/<id>/` and `DIR/speakers/<id>/` each hold `agenda.md`, `agenda.html` and `assignments.ics`.
+A person with nothing to do still gets a folder whose agenda says so (its calendar holds no event).
+
+Speakers have no `locale` in the input: theirs is the floor language of their sessions (the most frequent one),
+in the region of the event's time zone when CLDR has that locale (fr + America/Toronto -> fr_CA), and their time
+zone is theirs, else the event's.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import groupby
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
+
+from ..event import Event, Interpreter, Speaker
+from ..timetable import Channel, Placement, Timetable
+from . import ics
+from .html import render_template
+from .i18n import Reader
+from .text import md
+from .view import SessionView, channel_view, event_name, ordered, session_view
+
+
+@dataclass(frozen=True)
+class Item:
+    """One entry of an agenda: a session, seen by one person."""
+
+    view: SessionView
+    fields: tuple[tuple[str, str], ...]  # (label, value), already localised
+    summary: str  # calendar title
+    uid: str
+
+
+@dataclass
+class Agenda:
+    person_id: str
+    kind: str  # "interpreters" | "speakers"
+    reader: Reader
+    title: str
+    intro: list[str]
+    empty: str
+    items: list[Item] = field(default_factory=list)
+
+    def days(self) -> list[tuple[date, str, list[Item]]]:
+        out = []
+        for day, group in groupby(self.items, key=lambda i: i.view.day):
+            out.append((day, self.reader.date(day), list(group)))
+        return out
+
+
+def speaker_locale(event: Event, speaker: Speaker) -> Locale:
+    floors = Counter(s.language for s in event.sessions if speaker.id in s.speakers)
+    language = floors.most_common(1)[0][0] if floors else event.event.languages[0]
+    territory = get_global("zone_territories").get(event.event.timezone)
+    base = Locale.parse(language)
+    if territory and not base.territory:
+        try:
+            return Locale.parse(f"{base.language}_{territory}")
+        except (ValueError, UnknownLocaleError):
+            pass
+    return base
+
+
+def _zone_fields(view: SessionView, event: Event, reader: Reader, p: Placement) -> list[tuple[str, str]]:
+    if reader.zone.key == event.event.timezone:
+        return []
+    _ = reader._
+    when = reader.interval(p.start, p.end, zone=event.zone, on=None)
+    return [(_("Event time"), f"{when} ({reader.zone_name(event.zone)})")]
+
+
+def interpreter_agenda(event: Event, timetable: Timetable, who: Interpreter) -> Agenda:
+    reader = Reader.of(who.locale, who.timezone or event.event.timezone)
+    _ = reader._
+    name = event_name(event, reader).text
+    agenda = Agenda(
+        who.id, "interpreters", reader,
+        title=_("%(name)s: interpretation assignments", name=who.name),
+        intro=[name, _("Times are in %(city)s time (%(zone)s).", city=reader.zone_name(), zone=reader.zone.key)],
+        empty=_("No assignment for this event."),
+    )
+    minutes = 0
+    for p in ordered(event, timetable):
+        for ch in p.channels:
+            if who.id not in ch.interpreters:
+                continue
+            view = session_view(event, p, reader)
+            mates = [event.interpreter[i].name for i in ch.interpreters if i != who.id and i in event.interpreter]
+            pair = _("%(source)s into %(target)s", source=reader.language_name(ch.from_),
+                     target=reader.language_name(ch.into))
+            fields = [(_("Room"), view.room), (_("Languages"), pair),
+                      (_("Team mates"), reader.names(mates) if mates else _("none (working alone)"))]
+            if ch.via:
+                pivot = _pivot(p, ch)
+                pivot_names = [event.interpreter[i].name for i in pivot.interpreters] if pivot else []
+                relay = _("relay from the %(language)s channel", language=reader.language_name(ch.via))
+                if pivot_names:
+                    relay += f" ({reader.names(pivot_names)})"
+                fields.append((_("Source"), relay))
+            else:
+                fields.append((_("Source"), _("the floor (%(language)s)", language=reader.language_name(ch.from_))))
+            fed = [reader.language_name(c.into) for c in p.channels if c.via == ch.into and c is not ch]
+            if fed:
+                fields.append((_("Your channel is the relay for"), reader.names(fed)))
+            fields.append((_("Speakers"), view.speakers_text or "—"))
+            fields += _zone_fields(view, event, reader, p)
+            fields.append((_("Duration"), view.duration))
+            minutes += int((p.end - p.start).total_seconds() // 60)
+            summary = f"{view.title.shown} · {pair}"
+            agenda.items.append(Item(view, tuple(fields), summary, ics.guid(event.event.id, p.session, who.id)))
+    if agenda.items:
+        agenda.intro.append(reader.ngettext(
+            "%(num)d assignment, %(total)s in all.", "%(num)d assignments, %(total)s in all.",
+            len(agenda.items), total=reader.duration(minutes)))
+    return agenda
+
+
+def _pivot(p: Placement, ch: Channel) -> Channel | None:
+    for c in p.channels:
+        if c.into == ch.via and c is not ch:
+            return c
+    return None
+
+
+def speaker_agenda(event: Event, timetable: Timetable, who: Speaker) -> Agenda:
+    reader = Reader.of(speaker_locale(event, who), who.timezone or event.event.timezone)
+    _ = reader._
+    name = event_name(event, reader).text
+    agenda = Agenda(
+        who.id, "speakers", reader,
+        title=_("%(name)s: sessions", name=who.name),
+        intro=[name, _("Times are in %(city)s time (%(zone)s).", city=reader.zone_name(), zone=reader.zone.key)],
+        empty=_("No session for this event."),
+    )
+    for p in ordered(event, timetable):
+        session = event.session[p.session]
+        if who.id not in session.speakers:
+            continue
+        view = session_view(event, p, reader)
+        others = [event.speaker[i].name for i in session.speakers if i != who.id and i in event.speaker]
+        fields = [(_("Room"), view.room), (_("Language"), view.language_name)]
+        if others:
+            fields.append((_("With"), reader.names(others)))
+        fields.append((_("Interpretation"), view.interpretation_text))
+        fields += _zone_fields(view, event, reader, p)
+        fields.append((_("Duration"), view.duration))
+        agenda.items.append(Item(view, tuple(fields), view.title.shown, ics.guid(event.event.id, p.session, who.id)))
+    return agenda
+
+
+def agendas(event: Event, timetable: Timetable) -> list[Agenda]:
+    return ([interpreter_agenda(event, timetable, i) for i in event.interpreters]
+            + [speaker_agenda(event, timetable, s) for s in event.speakers])
+
+
+def markdown(agenda: Agenda) -> str:
+    lines = [f"# {md(agenda.title)}"]
+    for line in agenda.intro:
+        lines += ["", md(line)]
+    if not agenda.items:
+        lines += ["", md(agenda.empty)]
+    for _day, heading, items in agenda.days():
+        lines += ["", f"## {md(heading)}"]
+        for item in items:
+            title = md(item.view.title.text) + (f" {md(item.view.title.marker)}" if item.view.title.fallback else "")
+            lines += ["", f"### {md(item.view.when)} · {title}", ""]
+            lines += ["- " + agenda.reader._("%(label)s: %(value)s", label=md(label), value=md(value))
+                      for label, value in item.fields]
+    return "\n".join(lines) + "\n"
+
+
+def html(agenda: Agenda) -> str:
+    return render_template("agenda.html", agenda.reader, agenda=agenda, days=agenda.days())
+
+
+def calendar(event: Event, agenda: Agenda) -> bytes:
+    entries = [
+        ics.Entry(uid=item.uid, start=item.view.start, end=item.view.end, summary=item.summary,
+                  language=item.view.title.language,
+                  location=item.view.room, description="\n".join(agenda.reader._("%(label)s: %(value)s", label=k, value=v)
+                                        for k, v in item.fields))
+        for item in agenda.items
+    ]
+    return ics.calendar(agenda.title, entries, agenda.reader.zone, agenda.reader.language, around=event.epoch)
+
+
+def files(event: Event, timetable: Timetable) -> dict[Path, str | bytes]:
+    """Every file of the assignments folder, relative to it, rendered in memory (nothing written yet)."""
+    out: dict[Path, str | bytes] = {}
+    for agenda in agendas(event, timetable):
+        folder = Path(agenda.kind) / agenda.person_id
+        out[folder / "agenda.md"] = markdown(agenda)
+        out[folder / "agenda.html"] = html(agenda)
+        out[folder / "assignments.ics"] = calendar(event, agenda)
+    return out

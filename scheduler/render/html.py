@@ -1,0 +1,153 @@
+"""The timetable as one self-contained HTML page: a grid per day (rooms across, times down), French and English
+both embedded and switched by a small inline script, no external resource, readable on a phone (below 700 px
+wide the grid becomes a list in time order). Jinja2 autoescapes everything: names and titles are text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from math import gcd
+from pathlib import Path
+
+import jinja2
+from babel import Locale
+from markupsafe import Markup
+
+from ..event import Event
+from ..timetable import Timetable
+from .i18n import Reader, sibling_locale, translations
+from .view import SessionView, days, event_name
+
+TEMPLATES = Path(__file__).parent / "templates"
+SWITCH_LANGUAGES = ("fr", "en")
+
+
+@cache
+def environment(language: str) -> jinja2.Environment:
+    """A Jinja2 environment with autoescape on and the gettext catalog of one language installed."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.install_gettext_translations(translations(language), newstyle=True)
+    return env
+
+
+def render_template(template: str, reader: Reader, **context) -> str:
+    return environment(reader.language).get_template(template).render(reader=reader, **context)
+
+
+@dataclass
+class Cell:
+    sessions: list[SessionView] = field(default_factory=list)
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass
+class Row:
+    label: str
+    minor: bool
+    pause: bool
+    pause_start: bool
+    cells: list[Cell | None]  # None: covered by a cell above (no <td>); an empty Cell: nothing here
+
+
+@dataclass
+class Grid:
+    heading: str
+    date_iso: str
+    rooms: list[str]
+    rows: list[Row]
+
+
+def grids(event: Event, timetable: Timetable, reader: Reader) -> list[Grid]:
+    """One grid per day of the reader's zone (the event's zone for the published timetable)."""
+    room_ids = [r.id for r in event.rooms if any(p.room == r.id for p in timetable.sessions)]
+    rooms = [event.room[r].name for r in room_ids]
+    out = []
+    for day in days(event, timetable, reader):
+        base = event.minute(reader.in_zone(day.sessions[0].start).replace(hour=0, minute=0))
+        spans = [(event.minute(s.start) - base, event.minute(s.end) - base) for s in day.sessions]
+        windows = [d for d in event.event.days if d.date == day.date]
+        pauses: list[tuple[int, int]] = []
+        if windows:
+            lo, hi = event.day_window(windows[0])
+            bounds = [(lo - base, hi - base)]
+            pauses = [(a - base, b - base) for a, b in event.day_breaks(windows[0])]
+        else:
+            bounds = []
+        points = [x for pair in spans + bounds + pauses for x in pair]
+        step = event.event.slot_minutes
+        for x in points:
+            step = gcd(step, x)
+        step = max(step, 1)
+        top = min(points)
+        bottom = max(points)
+        n = max(1, (bottom - top) // step)
+        cells: list[list[Cell | None]] = [[Cell() for _ in room_ids] for _ in range(n)]
+        owner: dict[tuple[int, int], Cell] = {}
+        for s, (a, b) in zip(day.sessions, spans):
+            col = room_ids.index(s.room_id)
+            row = (a - top) // step
+            if (row, col) in owner:  # starts inside another session of the room: shown with it
+                owner[(row, col)].sessions.append(s)
+                continue
+            cell = cells[row][col]
+            assert cell is not None
+            cell.sessions.append(s)
+            cell.rowspan = max(1, min(n - row, (b - a) // step))
+            alone = s.plenary and not any(o is not s and oa < b and a < ob for o, (oa, ob) in zip(day.sessions, spans))
+            columns = [col]
+            if alone and len(room_ids) > 1:  # a plenary runs alone: it spans every room of the grid
+                columns = list(range(len(room_ids)))
+                cell.colspan = len(room_ids)
+                cells[row] = [cell if c == 0 else None for c in columns]
+                for c in columns:
+                    owner[(row, c)] = cell
+            for r in range(row + 1, row + cell.rowspan):
+                for c in columns:
+                    cells[r][c] = None
+                    owner[(r, c)] = cell
+        starts = {a for a, _b in spans} | {a for a, _b in pauses}
+        pause_starts = {a for a, _b in pauses}
+        rows = []
+        for i in range(n):
+            t = top + i * step
+            moment = event.aware(base + t)
+            rows.append(Row(
+                label=reader.time(moment),
+                minor=t % 60 != 0 and t not in starts,
+                pause=any(a <= t < b for a, b in pauses),
+                pause_start=t in pause_starts,
+                cells=cells[i],
+            ))
+        out.append(Grid(day.heading, day.date.isoformat(), rooms, rows))
+    return out
+
+
+def autonym(language: str) -> str:
+    name = Locale.parse(language).get_language_name(language) or language
+    return name[:1].upper() + name[1:]
+
+
+def render(event: Event, timetable: Timetable, reader: Reader) -> str:
+    languages = [reader.language] + [lang for lang in SWITCH_LANGUAGES if lang != reader.language]
+    variants = []
+    for lang in languages:
+        r = Reader(sibling_locale(reader.locale, lang), reader.zone, reader.also)
+        views = days(event, timetable, r)
+        fallbacks = sorted({s.title.language for d in views for s in d.sessions if s.title.fallback})
+        body = render_template(
+            "timetable_body.html", r, name=event_name(event, r), grids=grids(event, timetable, r),
+            fallback_markers=r.names([f"[{x}]" for x in fallbacks]),
+            fallback_languages=r.names([r.language_name(x) for x in fallbacks]),
+            fallbacks=fallbacks, session_count=sum(len(d.sessions) for d in views),
+            also_zones=r.names([f"{r.zone_name(z)} ({z.key})" for z in r.also]),
+        )
+        variants.append({"language": lang, "tag": r.tag, "autonym": autonym(lang), "body": Markup(body)})
+    return render_template("timetable.html", reader, name=event_name(event, reader), variants=variants)

@@ -1,0 +1,174 @@
+"""Everything a person reads passes through here: Babel (CLDR) formatting and the gettext catalogs.
+
+`Reader` bundles one locale, one time zone and the matching gettext translations. Renderers ask it for dates,
+time intervals, durations, lists of names, language names and UI strings; nothing else formats a date.
+
+Catalogs live in `locales/<lang>/LC_MESSAGES/messages.po` at the root of the project and are compiled in memory
+when first used (`.mo` files are never needed on disk). A language without a catalog shows the English msgids,
+while dates and names still follow its CLDR locale.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import cache, cached_property
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_interval, format_skeleton, get_datetime_format, get_timezone_location
+from babel.lists import format_list
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.units import format_unit
+
+LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
+DOMAIN = "messages"
+
+
+@cache
+def translations(language: str) -> _gettext.NullTranslations:
+    """The gettext translations of a language, compiled in memory from its `.po` file (English msgids if none)."""
+    po = LOCALES_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not po.is_file():
+        return _gettext.NullTranslations()
+    with po.open("rb") as f:
+        catalog = read_po(f, locale=language)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)  # fuzzy entries are left out, as msgfmt does
+    buffer.seek(0)
+    return _gettext.GNUTranslations(buffer)
+
+
+def parse_locale(code: str) -> Locale:
+    """A CLDR locale from `fr_CA`, `fr-CA` or `fr`; ValueError with a readable reason otherwise."""
+    try:
+        return Locale.parse(code.replace("-", "_"))
+    except (ValueError, TypeError, UnknownLocaleError) as exc:
+        raise ValueError(f"{code!r} is not a locale known to CLDR (e.g. fr_CA, en_GB)") from exc
+
+
+def sibling_locale(locale: Locale, language: str) -> Locale:
+    """The locale of `language` in the same region as `locale` when CLDR has it (fr_CA -> en_CA), else `language`."""
+    if locale.language == language:
+        return locale
+    if locale.territory:
+        try:
+            return Locale.parse(f"{language}_{locale.territory}")
+        except (ValueError, UnknownLocaleError):
+            pass
+    return Locale.parse(language)
+
+
+def _unquote(pattern: str) -> str:
+    # CLDR date-time glue patterns may quote literal words ("{1} 'à' {0}"); '' is a literal quote.
+    return pattern.replace("''", "\0").replace("'", "").replace("\0", "'")
+
+
+@dataclass(frozen=True)
+class Reader:
+    """One reader's way of seeing the timetable: a CLDR locale, a time zone and UI translations."""
+
+    locale: Locale
+    zone: ZoneInfo
+    also: tuple[ZoneInfo, ...] = field(default=())
+
+    @classmethod
+    def of(cls, locale: str | Locale, zone: str | ZoneInfo, also: tuple[str, ...] = ()) -> Reader:
+        loc = locale if isinstance(locale, Locale) else parse_locale(locale)
+        tz = zone if isinstance(zone, ZoneInfo) else ZoneInfo(zone)
+        return cls(loc, tz, tuple(ZoneInfo(z) for z in also))
+
+    @property
+    def language(self) -> str:
+        return self.locale.language
+
+    @property
+    def tag(self) -> str:
+        """BCP 47 tag for `lang` attributes (fr-CA)."""
+        return str(self.locale).replace("_", "-")
+
+    @cached_property
+    def _t(self) -> _gettext.NullTranslations:
+        return translations(self.language)
+
+    # gettext ---------------------------------------------------------------------------------------------
+
+    def _(self, message: str, **values: object) -> str:
+        text = self._t.gettext(message)
+        return text % values if values else text
+
+    def ngettext(self, singular: str, plural: str, n: int, **values: object) -> str:
+        return self._t.ngettext(singular, plural, n) % {"num": n, **values}
+
+    # CLDR ------------------------------------------------------------------------------------------------
+
+    def in_zone(self, moment: datetime, zone: ZoneInfo | None = None) -> datetime:
+        return moment.astimezone(zone or self.zone)
+
+    def date(self, day: date | datetime, zone: ZoneInfo | None = None) -> str:
+        """'vendredi 12 février 2021' (CLDR 'full')."""
+        if isinstance(day, datetime):
+            day = self.in_zone(day, zone).date()
+        return format_date(day, "full", locale=self.locale)
+
+    def short_date(self, day: date | datetime, zone: ZoneInfo | None = None) -> str:
+        """'ven. 12 févr.' (skeleton MMMEd)."""
+        if isinstance(day, datetime):
+            day = self.in_zone(day, zone).date()
+        return format_skeleton("MMMEd", day, locale=self.locale)
+
+    def time(self, moment: datetime, zone: ZoneInfo | None = None) -> str:
+        """'13 h 00' (skeleton Hm)."""
+        return format_skeleton("Hm", self.in_zone(moment, zone), locale=self.locale)
+
+    def date_time(self, moment: datetime, zone: ZoneInfo | None = None) -> str:
+        """'sam. 13 févr., 00 h 30': the locale's own glue of a short date and a time."""
+        glue = _unquote(str(get_datetime_format("medium", locale=self.locale)))
+        return glue.format(self.time(moment, zone), self.short_date(moment, zone))
+
+    def interval(self, start: datetime, end: datetime, zone: ZoneInfo | None = None,
+                 on: date | None = None) -> str:
+        """'13 h 00 – 14 h 30' in a zone; a date change inside the interval is shown on its end, and a start
+        on another date than `on` (the day heading the reader sees) is shown on its start."""
+        tz = zone or self.zone
+        s, e = self.in_zone(start, tz), self.in_zone(end, tz)
+        crosses = s.date() != (e - timedelta(microseconds=1)).date()
+        if not crosses:
+            text = format_interval(s, e, "Hm", tzinfo=tz, locale=self.locale)
+            if on is not None and s.date() != on:
+                glue = _unquote(str(get_datetime_format("medium", locale=self.locale)))
+                text = glue.format(text, self.short_date(s))
+            return text
+        fallback = self.locale.interval_formats.get(None, "{0} – {1}")
+        first = self.time(s, tz) if on is None or s.date() == on else self.date_time(s, tz)
+        return fallback.format(first, self.date_time(e, tz))
+
+    def duration(self, minutes: int) -> str:
+        """'1 h 30 min': CLDR unit pieces, glued by the locale's narrow unit list."""
+        hours, rest = divmod(int(minutes), 60)
+        parts = []
+        if hours:
+            parts.append(format_unit(hours, "duration-hour", length="short", locale=self.locale))
+        if rest or not hours:
+            parts.append(format_unit(rest, "duration-minute", length="short", locale=self.locale))
+        return format_list(parts, style="unit-narrow", locale=self.locale)
+
+    def names(self, names: list[str]) -> str:
+        """'Amina, Jean et Priya'."""
+        return format_list(list(names), locale=self.locale) if names else ""
+
+    def language_name(self, code: str) -> str:
+        """The name of a language in the reader's locale ('anglais' for en in fr_CA)."""
+        try:
+            name = Locale.parse(code).get_language_name(self.locale)
+        except (ValueError, UnknownLocaleError):
+            name = None
+        return name or code
+
+    def zone_name(self, zone: ZoneInfo | None = None) -> str:
+        """The city of a zone in the reader's locale ('Toronto', 'Paris')."""
+        return get_timezone_location(zone or self.zone, locale=self.locale, return_city=True)

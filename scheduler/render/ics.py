@@ -1,0 +1,105 @@
+"""iCalendar output: one VEVENT per session (or per assignment), stable UIDs, DTSTAMP and VTIMEZONE.
+
+UIDs are uuid5 of the event id, the session id and, for a person's calendar, the person's id: re-rendering after
+a change updates the entries in a calendar instead of duplicating them. DTSTAMP is the moment of rendering, or
+`SOURCE_DATE_EPOCH` when set (reproducible builds).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event as VEvent, Timezone
+
+from ..event import Event
+from ..timetable import Timetable
+from .i18n import Reader
+from .text import one_line
+from .view import SessionView, days, event_name
+
+PRODID = "-//scheduler//multilingual conference timetable//EN"
+
+
+def guid(*parts: str) -> str:
+    """A stable uuid5 for a path of ids (event, session, person...)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "scheduler:" + "/".join(parts)))
+
+
+def stamp() -> datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+@dataclass(frozen=True)
+class Entry:
+    uid: str
+    start: datetime
+    end: datetime
+    summary: str
+    location: str
+    description: str
+    categories: tuple[str, ...] = ()
+    language: str | None = None  # of the summary, when not the calendar's (a title shown in another language)
+
+
+def calendar(name: str, entries: list[Entry], zone: ZoneInfo, language: str, around: date | None = None) -> bytes:
+    """A whole VCALENDAR; the zone's VTIMEZONE is always there, so even a calendar with no entry is valid."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", one_line(name))
+    cal.add("x-wr-timezone", zone.key)
+    now = stamp()
+    for e in entries:
+        ev = VEvent()
+        ev.add("uid", e.uid)
+        ev.add("dtstamp", now)
+        ev.add("dtstart", e.start.astimezone(zone))
+        ev.add("dtend", e.end.astimezone(zone))
+        ev.add("summary", one_line(e.summary))
+        if e.location:
+            ev.add("location", one_line(e.location))
+        if e.description:
+            ev.add("description", e.description)
+        if e.categories:
+            ev.add("categories", list(e.categories))
+        ev["summary"].params["language"] = e.language or language
+        cal.add_component(ev)
+    # VTIMEZONE of the calendar's zone (even with no entry, so that an empty calendar stays valid), covering
+    # the year around the event: enough for every calendar program, and a few hundred bytes instead of 70 years.
+    days = [d for e in entries for d in (e.start.date(), e.end.date())] or [around or date(2000, 1, 1)]
+    first, last = min(days) - timedelta(days=366), max(days) + timedelta(days=366)
+    cal.add_component(Timezone.from_tzinfo(zone, tzid=zone.key, first_date=first, last_date=last))
+    cal.add_missing_timezones(first_date=first, last_date=last)
+    return cal.to_ical()
+
+
+def session_description(s: SessionView, reader: Reader) -> str:
+    _ = reader._
+    lines = []
+    if s.speakers:
+        lines.append(_("Speakers: %(names)s", names=s.speakers_text))
+    lines.append(_("Language: %(language)s", language=s.language_name))
+    lines.append(_("Interpretation: %(channels)s", channels=s.interpretation_text))
+    for city, when in s.also:
+        lines.append(f"{city}: {when}")
+    return "\n".join(lines)
+
+
+def render(event: Event, timetable: Timetable, reader: Reader) -> bytes:
+    entries = []
+    for day in days(event, timetable, reader):
+        for s in day.sessions:
+            entries.append(Entry(
+                uid=guid(event.event.id, s.id), start=s.start, end=s.end, summary=s.title.shown,
+                location=s.room, description=session_description(s, reader),
+                categories=tuple(c for c in (s.track,) if c), language=s.title.language,
+            ))
+    return calendar(event_name(event, reader).text, entries, reader.zone, reader.language, around=event.epoch)

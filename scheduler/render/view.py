@@ -1,0 +1,144 @@
+"""What a reader sees, already in their words: sessions of a timetable, localised by a `Reader`.
+
+Renderers (Markdown, HTML, CSV, iCalendar, frab) read these views; they never format a date themselves and
+never see solver variables, only the `Event` and `Timetable` models.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from itertools import groupby
+
+from ..event import Event, Session
+from ..timetable import Channel, Placement, Timetable
+from .i18n import Reader
+
+
+@dataclass(frozen=True)
+class Title:
+    text: str
+    language: str  # the language the text is in
+    fallback: bool  # not in the reader's language
+
+    @property
+    def marker(self) -> str:
+        """The visible fallback marker, e.g. '[fr]'."""
+        return f"[{self.language}]" if self.fallback else ""
+
+    @property
+    def shown(self) -> str:
+        return f"{self.text} {self.marker}" if self.fallback else self.text
+
+
+@dataclass(frozen=True)
+class ChannelView:
+    into: str
+    into_name: str
+    source: str
+    source_name: str
+    via: str | None
+    interpreter_ids: tuple[str, ...]
+    interpreters: tuple[str, ...]
+    text: str  # one line: "anglais : Sarah Wilson et David MacLeod", or unstaffed / relay wording
+
+
+@dataclass(frozen=True)
+class SessionView:
+    id: str
+    title: Title
+    other_titles: tuple[tuple[str, str], ...]  # (language, text) of the other languages
+    room_id: str
+    room: str
+    start: datetime
+    end: datetime
+    day: date  # the date the session starts, in the reader's zone
+    when: str  # time interval in the reader's zone
+    also: tuple[tuple[str, str], ...]  # (zone city, interval) for each --also-tz zone
+    duration: str
+    speaker_ids: tuple[str, ...]
+    speakers: tuple[str, ...]
+    speakers_text: str
+    language: str
+    language_name: str
+    channels: tuple[ChannelView, ...]
+    interpretation_text: str  # every channel, one line
+    plenary: bool
+    track: str | None
+
+
+@dataclass(frozen=True)
+class DayView:
+    date: date
+    heading: str
+    sessions: tuple[SessionView, ...] = field(default=())
+
+
+def title_of(event: Event, session: Session, reader: Reader) -> Title:
+    text, used = event.title(session, reader.language)
+    return Title(text, used, used.split("_")[0] != reader.language)
+
+
+def channel_view(event: Event, ch: Channel, reader: Reader) -> ChannelView:
+    _ = reader._
+    ids = tuple(ch.interpreters)
+    names = tuple(event.interpreter[i].name if i in event.interpreter else i for i in ids)
+    into = reader.language_name(ch.into)
+    source = reader.language_name(ch.from_)
+    if not names:
+        text = _("%(language)s (not interpreted)", language=into)
+    elif ch.via:
+        text = _("%(language)s, relay from %(pivot)s (%(names)s)", language=into, pivot=source,
+                 names=reader.names(list(names)))
+    else:
+        text = _("%(language)s (%(names)s)", language=into, names=reader.names(list(names)))
+    return ChannelView(ch.into, into, ch.from_, source, ch.via, ids, names, text)
+
+
+def session_view(event: Event, p: Placement, reader: Reader, on: date | None = None) -> SessionView:
+    _ = reader._
+    s = event.session[p.session]
+    start, end = reader.in_zone(p.start), reader.in_zone(p.end)
+    day = start.date()
+    title = title_of(event, s, reader)
+    others = tuple((lang, text) for lang, text in s.title.items() if lang != title.language)
+    speakers = tuple(event.speaker[i].name if i in event.speaker else i for i in s.speakers)
+    channels = tuple(channel_view(event, ch, reader) for ch in p.channels)
+    if channels:
+        interpretation = "; ".join(c.text for c in channels)
+    elif s.interpretation == "none" or not event.channels(s):
+        interpretation = _("none")
+    else:
+        interpretation = _("not interpreted")
+    room = event.room[p.room].name if p.room in event.room else p.room
+    also = tuple((reader.zone_name(z), reader.interval(p.start, p.end, zone=z, on=on or day)) for z in reader.also)
+    return SessionView(
+        id=s.id, title=title, other_titles=others, room_id=p.room, room=room, start=start, end=end, day=day,
+        when=reader.interval(p.start, p.end, on=on), also=also, duration=reader.duration(s.duration),
+        speaker_ids=tuple(s.speakers), speakers=speakers, speakers_text=reader.names(list(speakers)),
+        language=s.language, language_name=reader.language_name(s.language), channels=channels,
+        interpretation_text=interpretation, plenary=s.kind == "plenary", track=s.track,
+    )
+
+
+def ordered(event: Event, timetable: Timetable) -> list[Placement]:
+    """Placements by start, then by the order of rooms in the event, then by session id."""
+    rank = {r.id: i for i, r in enumerate(event.rooms)}
+    return sorted(timetable.sessions, key=lambda p: (p.start, rank.get(p.room, len(rank)), p.session))
+
+
+def days(event: Event, timetable: Timetable, reader: Reader) -> list[DayView]:
+    """The timetable as days in the reader's zone, each with its sessions in order."""
+    views = [session_view(event, p, reader) for p in ordered(event, timetable)]
+    out = []
+    for day, group in groupby(views, key=lambda v: v.day):
+        out.append(DayView(day, reader.date(day), tuple(group)))
+    return out
+
+
+def event_name(event: Event, reader: Reader) -> Title:
+    names = event.event.name
+    for lang in (reader.language, *event.event.languages, *names):
+        if lang in names:
+            return Title(names[lang], lang, lang != reader.language)
+    raise AssertionError("an event has at least one name")

@@ -1,0 +1,630 @@
+"""The solver, through its public API (`scheduler.solve.solve`) and the command line only.
+
+Every result is judged by the independent checker (`check`) and the independent cost evaluation (`costs`);
+no test compares exact assignments, since the solver may find another optimum. The soft-goal tests use tiny
+hand-built events whose optimum is known by hand: they assert the optimal objective and which costs it pays.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from scheduler.check import check
+from scheduler.cli import cli
+from scheduler.costs import costs
+from scheduler.event import Event
+from scheduler.generate import GeneratorSettings, generate_event
+from scheduler.loading import load_event, load_timetable
+from scheduler.solve import solve
+from scheduler.timetable import Timetable
+
+if TYPE_CHECKING:
+    from scheduler.solve import Outcome
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+SCHOOL = FIXTURES / "school.json"
+
+WORKERS = 2
+DAY = "2021-02-13"  # a Saturday in February: Toronto is UTC-5, Tokyo UTC+9 (14 hours ahead)
+DAY2 = "2021-02-14"
+
+
+# --- building tiny events ------------------------------------------------------------------------------
+
+
+def session(sid: str, duration: int = 60, language: str = "en", **extra) -> dict:
+    return {"id": sid, "title": {"en": f"Session {sid}"}, "duration": duration, "language": language, **extra}
+
+
+def room(rid: str, channels: int = 1, capacity: int = 500, **extra) -> dict:
+    return {"id": rid, "name": f"Room {rid}", "capacity": capacity, "channels": channels, **extra}
+
+
+def interpreter(iid: str, A=(), B=(), C=(), **extra) -> dict:
+    return {"id": iid, "name": f"Interpreter {iid}", "languages": {"A": list(A), "B": list(B), "C": list(C)}, **extra}
+
+
+def speaker(sid: str, **extra) -> dict:
+    return {"id": sid, "name": f"Speaker {sid}", **extra}
+
+
+def day(date: str = DAY, start: str = "09:00", end: str = "12:00", breaks=()) -> dict:
+    return {"date": date, "start": start, "end": end, "breaks": list(breaks)}
+
+
+def make_event(sessions: list[dict], *, rooms: list[dict] | None = None, interpreters: list[dict] = (),
+               speakers: list[dict] = (), languages=("fr", "en"), days: list[dict] | None = None,
+               **info) -> Event:
+    """A one-day Toronto event (09:00-12:00, 15-minute grid, fr+en) unless told otherwise."""
+    data = {
+        "event": {"id": "tiny", "name": {"en": "Tiny event"}, "timezone": "America/Toronto",
+                  "languages": list(languages), "slot_minutes": 15, "days": days or [day()], **info},
+        "rooms": rooms if rooms is not None else [room("r1")],
+        "speakers": list(speakers),
+        "interpreters": list(interpreters),
+        "sessions": sessions,
+    }
+    # Through JSON, as the CLI reads it: the models are strict and take JSON types only.
+    return Event.model_validate_json(json.dumps(data))
+
+
+# --- judging a result ----------------------------------------------------------------------------------
+
+
+def assert_sound(event: Event, outcome: Outcome, previous: Timetable | None = None) -> Timetable:
+    """What must hold of every timetable the solver returns, whatever its status."""
+    assert outcome.status in ("optimal", "feasible"), outcome.status
+    tt = outcome.timetable
+    assert tt is not None
+    assert tt.status == outcome.status
+    assert tt.event == event.event.id
+    assert check(event, tt) == [], [str(b) for b in check(event, tt)]
+    assert sorted(p.session for p in tt.sessions) == sorted(s.id for s in event.sessions)
+    assert tt.objective >= tt.bound >= 0
+    assert sum(c.cost for c in tt.costs) == tt.objective
+    assert all(c.cost > 0 for c in tt.costs)
+    assert costs(event, tt, previous) == tt.costs  # recomputed independently of the solver
+    assert outcome.solver_objective is not None
+    # The model may over-count a non-optimal solution (loose penalty variables), never under-count it.
+    assert outcome.solver_objective >= tt.objective - 1e-6
+    if outcome.status == "optimal":
+        assert tt.bound == tt.objective
+        assert outcome.solver_objective == pytest.approx(tt.objective)
+    # The timetable survives its own JSON.
+    assert Timetable.model_validate_json(tt.to_json()) == tt
+    return tt
+
+
+def solved(event: Event, previous: Timetable | None = None, time_limit: float = 10.0) -> Timetable:
+    """Solve a tiny event that must solve to proven optimality; return its sound timetable."""
+    outcome = solve(event, time_limit=time_limit, workers=WORKERS, seed=0, previous=previous)
+    tt = assert_sound(event, outcome, previous)
+    assert outcome.status == "optimal", f"a tiny event should be solved to optimality ({outcome.status})"
+    return tt
+
+
+def paid(tt: Timetable, goal: str) -> list:
+    return [c for c in tt.costs if c.goal == goal]
+
+
+def total(tt: Timetable, goal: str) -> int:
+    return sum(c.cost for c in paid(tt, goal))
+
+
+def placement(tt: Timetable, sid: str):
+    return next(p for p in tt.sessions if p.session == sid)
+
+
+def minutes(event: Event, tt: Timetable, sid: str) -> tuple[int, int]:
+    p = placement(tt, sid)
+    return event.minute(p.start), event.minute(p.end)
+
+
+def workers_of(tt: Timetable, sid: str) -> set[str]:
+    return {w for c in placement(tt, sid).channels for w in c.interpreters}
+
+
+# en -> fr interpreters: into their A language (fr) from a passive one (en), no retour.
+def en_fr(iid: str, **extra) -> dict:
+    return interpreter(iid, A=["fr"], C=["en"], **extra)
+
+
+# --- 1. property: generated events ---------------------------------------------------------------------
+
+
+@st.composite
+def small_events(draw) -> GeneratorSettings:
+    days = draw(st.integers(1, 2))
+    rooms = draw(st.integers(2, 3))
+    return GeneratorSettings(sessions=draw(st.integers(4, 14)), days=days, rooms=rooms,
+                             languages=draw(st.integers(2, 3)), seed=draw(st.integers(0, 2**32)))
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_events())
+def test_generated_events_solve_soundly(s: GeneratorSettings):
+    event, planted = generate_event(s)
+    assert check(event, planted) == []
+    planted_cost = sum(c.cost for c in costs(event, planted))
+    outcome = solve(event, time_limit=1.5, workers=WORKERS, seed=s.seed % 1000)
+    tt = assert_sound(event, outcome)
+    # The planted timetable is a solution: no proven lower bound may exceed its cost, nor may an optimum.
+    assert tt.bound <= planted_cost
+    if outcome.status == "optimal":
+        assert tt.objective <= planted_cost
+
+
+# --- 2. the bundled school -----------------------------------------------------------------------------
+
+
+def test_school_solves():
+    event = load_event(SCHOOL)
+    outcome = solve(event, time_limit=8, workers=WORKERS, seed=0)
+    assert_sound(event, outcome)
+
+
+# --- 3. soft goals, one optimum known by hand each -----------------------------------------------------
+
+
+def test_optional_channel_unstaffed_without_interpreter():
+    event = make_event([session("s1", attendance=250, interpretation="optional")])
+    tt = solved(event)
+    [item] = paid(tt, "optional_channel_unstaffed")
+    assert item.sessions == ["s1"] and item.cost == 10 * 2
+    assert tt.objective == 20
+    assert workers_of(tt, "s1") == set()
+
+
+def test_optional_channel_unstaffed_small_audience_pays_at_least_once():
+    event = make_event([session("s1", attendance=40, interpretation="optional")],
+                       weights={"optional_channel_unstaffed": 7})
+    tt = solved(event)
+    assert tt.objective == 7 * max(1, 40 // 100) == 7
+
+
+def test_optional_channel_staffed_when_cheaper():
+    # Staffing costs load 30 + one interpreter-day 20 = 50 < unstaffed 100 x 2.
+    event = make_event([session("s1", duration=30, attendance=250, interpretation="optional")],
+                       interpreters=[en_fr("i1")], weights={"optional_channel_unstaffed": 100})
+    tt = solved(event)
+    assert paid(tt, "optional_channel_unstaffed") == []
+    assert workers_of(tt, "s1") == {"i1"}
+    assert tt.objective == 30 + 20
+
+
+def test_optional_channel_left_unstaffed_when_staffing_costs_more():
+    # Default weights: unstaffed costs 10 x 2 = 20 < load 30 + day 20.
+    event = make_event([session("s1", duration=30, attendance=250, interpretation="optional")],
+                       interpreters=[en_fr("i1")])
+    tt = solved(event)
+    assert total(tt, "optional_channel_unstaffed") == 20
+    assert tt.objective == 20
+
+
+def test_track_overlap_paid_once_when_unavoidable():
+    event = make_event([session("a", track="t", interpretation="none"),
+                        session("b", track="t", interpretation="none")],
+                       rooms=[room("r1"), room("r2")], days=[day(start="09:00", end="10:00")])
+    tt = solved(event)
+    [item] = paid(tt, "track_overlap")
+    assert item.sessions == ["a", "b"] and item.cost == 50
+    assert tt.objective == 50
+
+
+def test_track_overlap_counts_pairs():
+    event = make_event([session(x, track="t", interpretation="none") for x in "abc"],
+                       rooms=[room("r1"), room("r2"), room("r3")], days=[day(start="09:00", end="10:00")],
+                       weights={"track_overlap": 7})
+    tt = solved(event)
+    assert sorted(tuple(c.sessions) for c in paid(tt, "track_overlap")) == [("a", "b"), ("a", "c"), ("b", "c")]
+    assert tt.objective == 21
+
+
+def test_track_overlap_avoided_when_there_is_time():
+    event = make_event([session("a", track="t", interpretation="none"),
+                        session("b", track="t", interpretation="none"),
+                        session("c", track="u", interpretation="none")],
+                       rooms=[room("r1"), room("r2")], days=[day(start="09:00", end="11:00")])
+    tt = solved(event)
+    assert tt.objective == 0
+    (a0, a1), (b0, b1) = minutes(event, tt, "a"), minutes(event, tt, "b")
+    assert a1 <= b0 or b1 <= a0
+
+
+def test_outside_preferred_avoided_when_reachable():
+    event = make_event([session("s1", interpretation="none",
+                                preferred=[{"start": f"{DAY}T10:30", "end": f"{DAY}T11:30"}])])
+    tt = solved(event)
+    assert tt.objective == 0
+    assert minutes(event, tt, "s1") == (10 * 60 + 30, 11 * 60 + 30)
+
+
+def test_outside_preferred_paid_when_pinned_elsewhere():
+    event = make_event([session("s1", interpretation="none", pin={"start": "09:00"},
+                                preferred=[{"start": f"{DAY}T10:30", "end": f"{DAY}T11:30"}])])
+    tt = solved(event)
+    [item] = paid(tt, "outside_preferred")
+    assert item.sessions == ["s1"] and item.cost == 20
+    assert tt.objective == 20
+
+
+def test_outside_preferred_needs_the_whole_session_inside_a_window():
+    # The window is shorter than the session: no placement is wholly inside it.
+    event = make_event([session("s1", duration=60, interpretation="none",
+                                preferred=[{"start": f"{DAY}T10:00", "end": f"{DAY}T10:45"}])])
+    tt = solved(event)
+    assert tt.objective == 20
+
+
+def test_audience_asleep_exact_cost_at_night():
+    # 09:00-12:00 in Toronto is 23:00-02:00 in Tokyo: every minute is outside the awake hours there.
+    event = make_event([session("s1", duration=45, interpretation="none")],
+                       audience=[{"timezone": "Asia/Tokyo", "share": 0.25}])
+    tt = solved(event)
+    expected = math.floor(30 * 0.25 * 45 / 60)  # 5.625 -> 5
+    [item] = paid(tt, "audience_asleep")
+    assert item.sessions == ["s1"] and item.cost == expected == 5
+    assert tt.objective == 5
+
+
+def test_audience_asleep_partly_at_night():
+    # Pinned 07:30-08:30 in Toronto: 30 minutes before the 08:00 wake-up of a Toronto audience.
+    event = make_event([session("s1", duration=60, interpretation="none", pin={"start": "07:30"})],
+                       days=[day(start="07:00", end="12:00")],
+                       audience=[{"timezone": "America/Toronto", "share": 0.5}])
+    tt = solved(event)
+    assert tt.objective == math.floor(30 * 0.5 * 30 / 60) == 7
+
+
+def test_audience_asleep_zero_for_a_local_daytime_audience():
+    event = make_event([session("s1", interpretation="none")],
+                       audience=[{"timezone": "America/Toronto", "share": 1.0}])
+    tt = solved(event)
+    assert tt.objective == 0 and paid(tt, "audience_asleep") == []
+
+
+def test_audience_asleep_finds_the_hours_both_zones_are_awake():
+    # Toronto and Tokyo are both awake between 18:00 and 22:00 Toronto time (08:00-12:00 in Tokyo).
+    event = make_event([session("s1", interpretation="none")], days=[day(start="09:00", end="22:00")],
+                       audience=[{"timezone": "America/Toronto", "share": 0.5},
+                                 {"timezone": "Asia/Tokyo", "share": 0.5}])
+    tt = solved(event)
+    assert tt.objective == 0
+    start, end = minutes(event, tt, "s1")
+    assert 18 * 60 <= start and end <= 22 * 60
+
+
+def test_interpreter_load_spreads_sessions_between_interpreters():
+    # One interpreter for both: load 60 + one day 20 = 80; one each: load 30 + two days 40 = 70.
+    event = make_event([session("a", duration=30), session("b", duration=30)],
+                       interpreters=[en_fr("i1"), en_fr("i2")])
+    tt = solved(event)
+    assert tt.objective == 70
+    [load] = paid(tt, "interpreter_load")
+    assert load.cost == 30
+    assert workers_of(tt, "a") | workers_of(tt, "b") == {"i1", "i2"}
+    assert len(workers_of(tt, "a")) == len(workers_of(tt, "b")) == 1
+
+
+def test_interpreter_load_is_the_busiest_interpreters_minutes():
+    event = make_event([session("a", duration=30), session("b", duration=30)],
+                       interpreters=[en_fr("i1")], weights={"interpreter_load": 3})
+    tt = solved(event)
+    [load] = paid(tt, "interpreter_load")
+    assert load.cost == 3 * 60 and load.interpreters == ["i1"]
+    assert tt.objective == 180 + 20
+
+
+def test_relay_paid_once_per_relayed_channel():
+    # fr floor; en direct from fr; es only from en: the es channel relays through the en pivot.
+    event = make_event([session("s1", duration=30, language="fr")], languages=("fr", "en", "es"),
+                       rooms=[room("r1", channels=2)],
+                       interpreters=[interpreter("i-en", A=["en"], C=["fr"]),
+                                     interpreter("i-es", A=["es"], C=["en"])])
+    tt = solved(event)
+    [item] = paid(tt, "relay")
+    assert item.sessions == ["s1"] and item.cost == 50
+    es = next(c for c in placement(tt, "s1").channels if c.into == "es")
+    assert es.via == "en" and es.from_ == "en"
+    assert tt.objective == 50 + 30 + 2 * 20
+
+
+def test_relay_avoided_with_a_direct_interpreter():
+    event = make_event([session("s1", duration=30, language="fr")], languages=("fr", "en", "es"),
+                       rooms=[room("r1", channels=2)],
+                       interpreters=[interpreter("i-en", A=["en"], C=["fr"]),
+                                     interpreter("i-es", A=["es"], C=["en"]),
+                                     interpreter("i-es2", A=["es"], C=["fr"])])
+    tt = solved(event)
+    assert paid(tt, "relay") == []
+    assert all(c.via is None and c.from_ == "fr" for c in placement(tt, "s1").channels)
+    assert tt.objective == 30 + 2 * 20
+
+
+def test_retour_paid_per_interpreter():
+    # 60 minutes needs a team of 2; both can only work into fr as a retour (fr is their B language).
+    event = make_event([session("s1", duration=60)],
+                       interpreters=[interpreter("b1", A=["en"], B=["fr"]), interpreter("b2", A=["en"], B=["fr"])])
+    tt = solved(event)
+    items = paid(tt, "retour")
+    assert sorted(i for c in items for i in c.interpreters) == ["b1", "b2"]
+    assert all(c.cost == 10 and c.sessions == ["s1"] for c in items)
+    assert tt.objective == 2 * 10 + 60 + 2 * 20
+
+
+def test_retour_avoided_with_a_languages_a_team():
+    event = make_event([session("s1", duration=60)],
+                       interpreters=[interpreter("b1", A=["en"], B=["fr"]), interpreter("b2", A=["en"], B=["fr"]),
+                                     en_fr("a1"), en_fr("a2")])
+    tt = solved(event)
+    assert paid(tt, "retour") == []
+    assert workers_of(tt, "s1") == {"a1", "a2"}
+    assert tt.objective == 60 + 2 * 20
+
+
+def test_retour_weight_zero_removes_retour_costs():
+    event = make_event([session("s1", duration=60)],
+                       interpreters=[interpreter("b1", A=["en"], B=["fr"]), interpreter("b2", A=["en"], B=["fr"])],
+                       weights={"retour": 0})
+    tt = solved(event)
+    assert paid(tt, "retour") == []
+    assert tt.objective == 60 + 2 * 20
+
+
+def test_retour_never_with_explicit_pairs():
+    event = make_event([session("s1", duration=30)],
+                       interpreters=[interpreter("p1", A=["en"], B=["fr"], pairs=[["en", "fr"]])])
+    tt = solved(event)
+    assert paid(tt, "retour") == []
+    assert tt.objective == 30 + 20
+
+
+def test_interpreter_day_paid_once_when_sessions_share_a_day():
+    event = make_event([session("a", duration=30), session("b", duration=30)],
+                       days=[day(DAY), day(DAY2)], interpreters=[en_fr("i1")])
+    tt = solved(event)
+    [item] = paid(tt, "interpreter_day")
+    assert item.interpreters == ["i1"] and item.cost == 20
+    assert event.day_of(minutes(event, tt, "a")[0]) == event.day_of(minutes(event, tt, "b")[0])
+    assert tt.objective == 20 + 60
+
+
+def test_interpreter_day_paid_per_day_worked():
+    event = make_event([session("a", duration=30, pin={"day": DAY}), session("b", duration=30, pin={"day": DAY2})],
+                       days=[day(DAY), day(DAY2)], interpreters=[en_fr("i1")])
+    tt = solved(event)
+    items = paid(tt, "interpreter_day")
+    assert sorted(str(c.day) for c in items) == [DAY, DAY2]
+    assert tt.objective == 2 * 20 + 60
+
+
+def test_weights_override_scales_costs():
+    event = make_event([session("a", track="t", interpretation="none"),
+                        session("b", track="t", interpretation="none")],
+                       rooms=[room("r1"), room("r2")], days=[day(start="09:00", end="10:00")],
+                       weights={"track_overlap": 123})
+    assert solved(event).objective == 123
+
+
+# --- moved: re-planning from a previous timetable -------------------------------------------------------
+
+
+def replanning_event(unavailable: list[dict] | None = None) -> Event:
+    return make_event([session("s1", interpretation="none", speakers=["sp1"]),
+                       session("s2", interpretation="none", speakers=["sp2"]),
+                       session("s3", interpretation="none", speakers=["sp3"])],
+                      rooms=[room("r1"), room("r2")],
+                      speakers=[speaker("sp1", unavailable=unavailable or []), speaker("sp2"), speaker("sp3")])
+
+
+def test_moved_nothing_when_the_previous_timetable_still_holds():
+    event = replanning_event()
+    before = solved(event)
+    assert before.objective == 0
+    after = solved(event, previous=before)
+    assert paid(after, "moved") == []
+    assert after.objective == 0
+
+
+def test_moved_only_the_session_that_must_move():
+    event = replanning_event()
+    before = solved(event)
+    p = placement(before, "s1")
+    local = lambda t: t.astimezone(event.zone).strftime("%Y-%m-%dT%H:%M")  # noqa: E731
+    changed = replanning_event(unavailable=[{"start": local(p.start), "end": local(p.end)}])
+    after = solved(changed, previous=before)
+    moved = paid(after, "moved")
+    assert [c.sessions for c in moved] == [["s1"]]
+    assert moved[0].cost == 100
+    assert after.objective == 100
+    for sid in ("s2", "s3"):  # the others stay where they were
+        old, new = placement(before, sid), placement(after, sid)
+        assert (old.start, old.room) == (new.start, new.room)
+
+
+# --- 4. hard rules on tiny events ----------------------------------------------------------------------
+
+
+def test_infeasible_required_channel_nobody_can_staff():
+    event = make_event([session("s1")], interpreters=[interpreter("i-es", A=["es"], C=["en"])])
+    outcome = solve(event, time_limit=10, workers=WORKERS)
+    assert outcome.status == "infeasible" and outcome.timetable is None
+
+
+def test_infeasible_two_plenaries_pinned_together():
+    event = make_event([session("p1", kind="plenary", interpretation="none", pin={"start": "09:00"}),
+                        session("p2", kind="plenary", interpretation="none", pin={"start": "09:00"})],
+                       rooms=[room("r1"), room("r2")])
+    outcome = solve(event, time_limit=10, workers=WORKERS)
+    assert outcome.status == "infeasible" and outcome.timetable is None
+
+
+def test_infeasible_sessions_do_not_fit_the_day():
+    event = make_event([session(x, interpretation="none") for x in "abcd"])  # 4 hours, one room, 3 hours
+    outcome = solve(event, time_limit=10, workers=WORKERS)
+    assert outcome.status == "infeasible"
+
+
+def test_speaker_unavailable_all_day_goes_to_the_free_day():
+    event = make_event([session("s1", interpretation="none", speakers=["sp"])],
+                       days=[day(DAY), day(DAY2)],
+                       speakers=[speaker("sp", unavailable=[{"start": f"{DAY}T09:00", "end": f"{DAY}T12:00"}])])
+    tt = solved(event)
+    assert str(event.day_of(minutes(event, tt, "s1")[0])) == DAY2
+
+
+def test_plenary_runs_alone():
+    # 2 rooms, 3 hours: three parallel hours need two of them, the plenary the third.
+    event = make_event([session("p", kind="plenary", interpretation="none"),
+                        *[session(x, interpretation="none") for x in "abc"]],
+                       rooms=[room("r1"), room("r2")])
+    tt = solved(event)
+    p0, p1 = minutes(event, tt, "p")
+    for x in "abc":
+        a0, a1 = minutes(event, tt, x)
+        assert a1 <= p0 or p1 <= a0
+
+
+def test_after_order_beats_preferences():
+    # Preferences ask for the reverse order; the hard order wins, and pays the preferences.
+    late = [{"start": f"{DAY}T11:00", "end": f"{DAY}T12:00"}]
+    early = [{"start": f"{DAY}T09:00", "end": f"{DAY}T10:00"}]
+    event = make_event([session("s1", interpretation="none", preferred=late),
+                        session("s2", interpretation="none", after=["s1"]),
+                        session("s3", interpretation="none", after=["s2"], preferred=early)],
+                       rooms=[room("r1"), room("r2"), room("r3")])
+    tt = solved(event)
+    assert minutes(event, tt, "s1")[1] <= minutes(event, tt, "s2")[0]
+    assert minutes(event, tt, "s2")[1] <= minutes(event, tt, "s3")[0]
+    assert tt.objective == 40
+
+
+def test_room_capacity_and_channels_choose_the_room():
+    event = make_event([session("big", attendance=300, interpretation="none"),
+                        session("interp", duration=30)],
+                       rooms=[room("small", capacity=50, channels=1), room("hall", capacity=400, channels=0)],
+                       interpreters=[en_fr("i1")], days=[day(start="09:00", end="10:00")])
+    tt = solved(event)
+    assert placement(tt, "big").room == "hall"
+    assert placement(tt, "interp").room == "small"
+
+
+def test_breaks_and_room_unavailability_leave_one_place():
+    # 09:00-12:00 with a break 10:00-10:30 and the room closed 11:00-12:00: only 09:00-10:00 holds an hour.
+    event = make_event([session("s1", interpretation="none")],
+                       rooms=[room("r1", unavailable=[{"start": f"{DAY}T11:00", "end": f"{DAY}T12:00"}])],
+                       days=[day(breaks=[{"start": "10:00", "end": "10:30"}])])
+    tt = solved(event)
+    assert minutes(event, tt, "s1") == (9 * 60, 10 * 60)
+
+
+def test_speaker_max_sessions_per_day():
+    event = make_event([session("a", interpretation="none", speakers=["sp"]),
+                        session("b", interpretation="none", speakers=["sp"])],
+                       days=[day(DAY), day(DAY2)], speakers=[speaker("sp", max_sessions_per_day=1)])
+    tt = solved(event)
+    assert event.day_of(minutes(event, tt, "a")[0]) != event.day_of(minutes(event, tt, "b")[0])
+
+
+def test_infeasible_room_max_interpreters_below_the_team():
+    event = make_event([session("s1", duration=60)], rooms=[room("r1", max_interpreters=1)],
+                       interpreters=[en_fr("i1"), en_fr("i2")])
+    outcome = solve(event, time_limit=10, workers=WORKERS)
+    assert outcome.status == "infeasible"
+
+
+def rest_event(end: str) -> Event:
+    # Two interpreters, both needed in every session (team of 2): 90 + 90 + 60 minutes of work.
+    return make_event([session("a", duration=90), session("b", duration=90), session("c", duration=60)],
+                      rooms=[room("r1"), room("r2")], interpreters=[en_fr("i1"), en_fr("i2")],
+                      days=[day(start="09:00", end=end)])
+
+
+def test_interpreter_rest_break_is_made():
+    event = rest_event("13:30")  # 270 minutes: 240 of work and exactly one 30-minute break
+    tt = solved(event)
+    spans = sorted(minutes(event, tt, x) for x in "abc")
+    gaps = [b[0] - a[1] for a, b in zip(spans, spans[1:])]
+    assert sorted(gaps) == [0, 30]
+
+
+def test_interpreter_rest_makes_a_day_without_a_break_infeasible():
+    event = rest_event("13:00")  # 240 minutes: no room for the 30-minute break
+    outcome = solve(event, time_limit=10, workers=WORKERS)
+    assert outcome.status == "infeasible"
+
+
+def test_interpreter_max_minutes_per_day_spreads_over_days():
+    event = make_event([session("a", duration=30), session("b", duration=30)],
+                       days=[day(DAY), day(DAY2)], interpreters=[en_fr("i1", max_minutes_per_day=30)])
+    tt = solved(event)
+    assert event.day_of(minutes(event, tt, "a")[0]) != event.day_of(minutes(event, tt, "b")[0])
+    assert tt.objective == 2 * 20 + 60
+
+
+# --- 5. command line -----------------------------------------------------------------------------------
+
+
+def write_event(folder: Path, event: Event | dict, name: str = "event.json") -> Path:
+    path = folder / name
+    text = event.model_dump_json(exclude_defaults=True) if isinstance(event, Event) else json.dumps(event)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_cli_solves_the_school_and_check_accepts(tmp_path: Path):
+    out = tmp_path / "timetable.json"
+    runner = CliRunner()
+    result = runner.invoke(cli, ["solve", str(SCHOOL), "-o", str(out), "--time-limit", "5", "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["timetable.json"]  # written whole, no temp file left
+    tt = load_timetable(out, load_event(SCHOOL))
+    assert tt.status in ("optimal", "feasible")
+    result = runner.invoke(cli, ["check", str(SCHOOL), str(out)])
+    assert result.exit_code == 0, result.output
+
+
+def test_cli_infeasible_exits_3_and_writes_nothing(tmp_path: Path):
+    event = make_event([session("s1")])  # a required fr channel and no interpreter at all
+    path = write_event(tmp_path, event)
+    out = tmp_path / "out" / "timetable.json"
+    result = CliRunner().invoke(cli, ["solve", str(path), "-o", str(out), "--time-limit", "5", "--workers", "2"])
+    assert result.exit_code == 3, result.output
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["event.json"]
+
+
+def test_cli_invalid_event_exits_2_and_writes_nothing(tmp_path: Path):
+    data = json.loads(make_event([session("s1", interpretation="none")]).model_dump_json(exclude_defaults=True))
+    data["sessions"][0]["duraton"] = 60  # a typo: unknown keys are errors
+    path = write_event(tmp_path, data)
+    out = tmp_path / "timetable.json"
+    result = CliRunner().invoke(cli, ["solve", str(path), "-o", str(out), "--time-limit", "5", "--workers", "2"])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert "duraton" in result.output
+    assert not out.exists()
+
+
+def test_cli_previous_keeps_the_timetable(tmp_path: Path):
+    event = replanning_event()
+    path = write_event(tmp_path, event)
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    runner = CliRunner()
+    args = ["--time-limit", "5", "--workers", "2"]
+    result = runner.invoke(cli, ["solve", str(path), "-o", str(first), *args])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(cli, ["solve", str(path), "-o", str(second), "--previous", str(first), *args])
+    assert result.exit_code == 0, result.output
+    old, new = load_timetable(first, event), load_timetable(second, event)
+    assert check(event, new) == []
+    assert not [c for c in new.costs if c.goal == "moved"]
+    assert {(p.session, p.start, p.room) for p in old.sessions} == {(p.session, p.start, p.room) for p in new.sessions}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["event.json", "first.json", "second.json"]
