@@ -19,7 +19,16 @@ demo: $(VENV)/.installed
 	$(BIN)/scheduler validate $(EVENT)
 	$(BIN)/scheduler solve $(EVENT) -o $(OUT)/timetable.json --time-limit 20
 	$(BIN)/scheduler check $(EVENT) $(OUT)/timetable.json
-	@echo "Renderings (French and English) and interpreters' assignments are not built yet; the timetable is in $(OUT)/timetable.json."
+	for loc in fr_CA en_CA; do \
+	  lang=$${loc%%_*}; \
+	  for fmt in md html ics csv frab-json; do \
+	    ext=$$fmt; [ $$fmt = frab-json ] && ext=frab.json; \
+	    $(BIN)/scheduler render $(EVENT) $(OUT)/timetable.json --locale $$loc --format $$fmt \
+	      --also-tz Europe/Paris --also-tz Asia/Karachi -o $(OUT)/$$lang/timetable.$$ext || exit 1; \
+	  done; \
+	done
+	$(BIN)/scheduler assignments $(EVENT) $(OUT)/timetable.json -o $(OUT)/assignments
+	@echo "Timetables in $(OUT)/fr and $(OUT)/en (open timetable.html); agendas in $(OUT)/assignments."
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest

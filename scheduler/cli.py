@@ -181,7 +181,11 @@ def render(event_path: Path, timetable_path: Path, locale: str, fmt: str, output
         timetable = load_timetable(timetable_path, event)
     except InputError as exc:
         _fail_input(exc)
-    write_atomic(output, run_render(event, timetable, fmt, locale, also))
+    try:
+        write_atomic(output, run_render(event, timetable, fmt, locale, also))
+    except OSError as exc:
+        click.echo(f"{output}: cannot write: {exc.strerror or exc}", err=True)
+        sys.exit(Exit.BAD_INPUT)
     click.echo(f"{output}: {fmt}, {locale}, {len(timetable.sessions)} sessions.", err=True)
 
 
@@ -202,8 +206,12 @@ def assignments(event_path: Path, timetable_path: Path, output: Path) -> None:
         click.echo(f"{output}: exists and is not a folder", err=True)
         sys.exit(Exit.BAD_INPUT)
     rendered = files(event, timetable)  # everything is rendered before anything is written
-    for relative, content in rendered.items():
-        write_atomic(output / relative, content)
+    try:
+        for relative, content in rendered.items():
+            write_atomic(output / relative, content)
+    except OSError as exc:
+        click.echo(f"{output}: cannot write: {exc.strerror or exc}", err=True)
+        sys.exit(Exit.BAD_INPUT)
     click.echo(f"{output}: agendas of {len(event.interpreters)} interpreters and {len(event.speakers)} speakers.",
                err=True)
 

@@ -25,7 +25,7 @@ from . import ics
 from .html import render_template
 from .i18n import Reader
 from .text import md
-from .view import SessionView, channel_view, event_name, ordered, session_view
+from .view import SessionView, event_name, ordered, session_view
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ The same can be done with `pybabel extract -F pyproject.toml -o locales/messages
 from __future__ import annotations
 
 import tomllib
-from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
@@ -60,7 +59,8 @@ def update() -> None:
             catalog.update(template)
         if language == "en":  # the msgids are English: the English catalog starts as a copy of them
             for message in catalog:
-                if message.id and not (all(message.string) if message.pluralizable else message.string):
+                empty = not (all(message.string) if message.pluralizable else message.string)
+                if message.id and (empty or "fuzzy" in message.flags):
                     message.string = message.id
                     message.flags.discard("fuzzy")
         po.parent.mkdir(parents=True, exist_ok=True)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~#!])")
-_SPACES = re.compile(r"[\s\x00-\x1f\x7f]+")
+_SPACES = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
 
 
 def one_line(text: str) -> str:
-    """Collapse newlines, tabs and control characters to single spaces."""
+    """Newlines, tabs and control characters become one space (CLDR's thin and no-break spaces stay)."""
     return _SPACES.sub(" ", text).strip()
 
 

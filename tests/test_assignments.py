@@ -1,0 +1,187 @@
+"""`scheduler assignments`: every interpreter's and speaker's agenda in their own locale and time zone."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import icalendar
+import pytest
+from click.testing import CliRunner
+
+from scheduler.cli import cli
+from scheduler.event import Event
+from scheduler.loading import load_event, load_timetable
+from scheduler.render.assignments import files, interpreter_agenda, speaker_locale
+from scheduler.timetable import Timetable
+
+ROOT = Path(__file__).resolve().parents[1]
+EVENT = ROOT / "fixtures" / "school.json"
+TIMETABLE = ROOT / "fixtures" / "school.timetable.json"
+THIN = "\u2009"
+
+
+@pytest.fixture(scope="module")
+def school() -> tuple[Event, Timetable]:
+    event = load_event(EVENT)
+    return event, load_timetable(TIMETABLE, event)
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("assignments")
+    result = CliRunner().invoke(cli, ["assignments", str(EVENT), str(TIMETABLE), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_a_folder_per_interpreter_and_speaker(school, written):
+    event, _ = school
+    assert sorted(p.name for p in (written / "interpreters").iterdir()) == sorted(i.id for i in event.interpreters)
+    assert sorted(p.name for p in (written / "speakers").iterdir()) == sorted(s.id for s in event.speakers)
+    for folder in [*(written / "interpreters").iterdir(), *(written / "speakers").iterdir()]:
+        assert sorted(p.name for p in folder.iterdir()) == ["agenda.html", "agenda.md", "assignments.ics"]
+
+
+def test_paris_interpreter_sees_paris_times(written):
+    # Claire Lefebvre (fr_FR, Europe/Paris) interprets s04, 13:30-15:00 in Montreal: 19:30-21:00 in Paris
+    md = (written / "interpreters" / "i-clefebvre" / "agenda.md").read_text("utf-8")
+    assert "Heures de Paris (Europe/Paris)" in md
+    assert f"### 19:30{THIN}–{THIN}21:00 · Logement, loyers et économie de l'hiver" in md
+    assert f"Heure de l’événement : 13:30{THIN}–{THIN}15:00 (Toronto)" in md
+    assert "## vendredi 12 février 2021" in md
+    assert "Langues : anglais → français" in md and "Coéquipiers : Jean-François Gagnon" in md
+    html = (written / "interpreters" / "i-clefebvre" / "agenda.html").read_text("utf-8")
+    assert '<html lang="fr-FR">' in html and f"19:30{THIN}–{THIN}21:00" in html
+
+
+def test_english_interpreter_agenda_in_english(written):
+    md = (written / "interpreters" / "i-swilson" / "agenda.md").read_text("utf-8")
+    assert md.startswith("# Sarah Wilson: interpretation assignments")
+    assert "Languages: French into English" in md and "Times are in Toronto time" in md
+    assert "## Friday, February 12, 2021" in md and "Event time" not in md  # same zone as the event
+
+
+def test_ics_times_equal_the_timetable(school, written):
+    event, timetable = school
+    uids = set()
+    for who in event.interpreters:
+        cal = icalendar.Calendar.from_ical((written / "interpreters" / who.id / "assignments.ics").read_bytes())
+        zone = who.timezone or event.event.timezone
+        assert zone in [str(tz["tzid"]) for tz in cal.walk("VTIMEZONE")]
+        expected = sorted((p.start, p.end, p.session) for p in timetable.sessions
+                          for ch in p.channels if who.id in ch.interpreters)
+        events = cal.walk("VEVENT")
+        got = []
+        for ev in events:
+            assert ev["dtstart"].params["TZID"] == zone and ev["dtstamp"]
+            uids.add(str(ev["uid"]))
+            got.append((ev.decoded("dtstart"), ev.decoded("dtend")))
+        assert sorted(got) == [(s, e) for s, e, _ in expected]
+    assert len(uids) == sum(len(ch.interpreters) for p in timetable.sessions for ch in p.channels)
+
+
+def test_ics_entries_say_room_pair_team(written):
+    cal = icalendar.Calendar.from_ical((written / "interpreters" / "i-clefebvre" / "assignments.ics").read_bytes())
+    first = sorted(cal.walk("VEVENT"), key=lambda e: e.decoded("dtstart"))[0]
+    assert "anglais → français" in str(first["summary"])
+    assert str(first["location"]) == "Grande salle / Main hall"
+    text = str(first["description"])
+    assert "Coéquipiers : Jean-François Gagnon" in text and "Source : le parquet (anglais)" in text
+
+
+def test_uids_are_stable(school):
+    a = files(*school)
+    b = files(*school)
+    for path in a:
+        if path.suffix == ".ics":
+            ua = [str(e["uid"]) for e in icalendar.Calendar.from_ical(a[path]).walk("VEVENT")]
+            ub = [str(e["uid"]) for e in icalendar.Calendar.from_ical(b[path]).walk("VEVENT")]
+            assert ua == ub
+
+
+def test_speaker_agenda_in_their_zone(written):
+    md = (written / "speakers" / "rthompson" / "agenda.md").read_text("utf-8")
+    assert "Times are in London time (Europe/London)." in md
+    assert "### 15:45–17:15 · Cities under snow" in md  # 10:45 in Montreal
+    assert "Interpretation: French (Marie Tremblay and Jean-François Gagnon)" in md
+    fr = (written / "speakers" / "mlavoie" / "agenda.md").read_text("utf-8")
+    assert fr.startswith("# Marc Lavoie : séances") and "Heures de Toronto" in fr
+
+
+def test_speaker_locale(school):
+    event, _ = school
+    assert str(speaker_locale(event, event.speaker["mlavoie"])) == "fr_CA"
+    assert str(speaker_locale(event, event.speaker["lmckenzie"])) == "en_CA"
+
+
+def relay_event() -> tuple[Event, Timetable]:
+    """Three languages, one relay through French, one idle interpreter, a Spanish-only speaker title."""
+    data = {
+        "event": {"id": "relay", "name": {"en": "Relay test"}, "timezone": "America/Toronto",
+                  "languages": ["en", "fr", "es"], "slot_minutes": 15,
+                  "days": [{"date": "2021-02-12", "start": "18:00", "end": "23:00"}]},
+        "rooms": [{"id": "r", "name": "Room <A>", "capacity": 10, "channels": 2}],
+        "speakers": [{"id": "sp", "name": "Sam"}],
+        "interpreters": [
+            {"id": "f1", "name": "Fanny", "languages": {"A": ["fr"], "C": ["en"]}, "locale": "fr_CA"},
+            {"id": "e1", "name": "Elena", "languages": {"A": ["es"], "C": ["fr"]}, "locale": "es_ES",
+             "timezone": "Europe/Madrid"},
+            {"id": "idle", "name": "Ida", "languages": {"A": ["fr"], "B": ["en"]}, "locale": "fr_CA"},
+        ],
+        "sessions": [{"id": "s1", "title": {"en": "Night talk"}, "duration": 30, "speakers": ["sp"],
+                      "language": "en"}],
+    }
+    event = Event.model_validate_json(json.dumps(data))
+    timetable = Timetable.model_validate_json(json.dumps({
+        "event": "relay", "status": "feasible", "objective": 0, "bound": 0, "solve_seconds": 0,
+        "sessions": [{"session": "s1", "room": "r", "start": "2021-02-12T22:15:00-05:00",
+                      "end": "2021-02-12T22:45:00-05:00", "channels": [
+                          {"into": "fr", "from": "en", "interpreters": ["f1"]},
+                          {"into": "es", "from": "fr", "via": "fr", "interpreters": ["e1"]}]}],
+    }))
+    return event, timetable
+
+
+def test_relay_source_and_pivot():
+    event, timetable = relay_event()
+    out = files(event, timetable)
+    elena = out[Path("interpreters/e1/agenda.md")]
+    # Madrid is six hours ahead: 04:15 on the next day, in Spanish dates (UI strings in English, no es catalog)
+    assert "sábado, 13 de febrero de 2021" in elena and "### 4:15–4:45 · Night talk \\[en\\]" in elena
+    assert "relay from the francés channel (Fanny)" in elena
+    fanny = out[Path("interpreters/f1/agenda.md")]
+    assert "Votre canal sert de relais pour : espagnol" in fanny
+    assert "aucun (seul en cabine)" in fanny
+
+
+def test_interpreter_without_assignment_gets_a_folder_that_says_so():
+    event, timetable = relay_event()
+    out = files(event, timetable)
+    assert "Aucune affectation pour cet événement." in out[Path("interpreters/idle/agenda.md")]
+    assert "Aucune affectation pour cet événement." in out[Path("interpreters/idle/agenda.html")]
+    cal = icalendar.Calendar.from_ical(out[Path("interpreters/idle/assignments.ics")])
+    assert cal.walk("VEVENT") == [] and cal.walk("VTIMEZONE")
+
+
+def test_escaping_in_agendas():
+    event, timetable = relay_event()
+    out = files(event, timetable)
+    assert "Room \\<A\\>" in out[Path("interpreters/f1/agenda.md")]
+    html = out[Path("interpreters/f1/agenda.html")]
+    assert "Room &lt;A&gt;" in html and "<A>" not in html
+
+
+def test_crossing_midnight_in_agenda():
+    event, timetable = relay_event()
+    # 22:15-22:45 Toronto is 04:15-04:45 in Madrid: the agenda is under the Madrid date
+    agenda = interpreter_agenda(event, timetable, event.interpreter["e1"])
+    assert [heading for _d, heading, _i in agenda.days()] == ["sábado, 13 de febrero de 2021"]
+
+
+def test_cli_assignments_bad_input(tmp_path):
+    bad = tmp_path / "tt.json"
+    bad.write_text('{"event": "ehm-2021"}', "utf-8")
+    result = CliRunner().invoke(cli, ["assignments", str(EVENT), str(bad), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2 and str(bad) in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,114 @@
+"""The HTML timetable in a real browser: Debian's Chromium driven by playwright (sync API).
+
+This test must run in CI, never skip: `.ci/run` installs Chromium when /usr/bin/chromium is missing. Without it,
+the test fails with a message saying how to install it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from scheduler.event import Event
+from scheduler.loading import load_event, load_timetable
+from scheduler.render import render
+
+ROOT = Path(__file__).resolve().parents[1]
+EVENT = ROOT / "fixtures" / "school.json"
+TIMETABLE = ROOT / "fixtures" / "school.timetable.json"
+CHROMIUM = os.environ.get("SCHEDULER_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+ATTACK = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+
+
+@pytest.fixture(scope="module")
+def page_file(tmp_path_factory) -> tuple[Path, Event]:
+    data = json.loads(EVENT.read_text("utf-8"))
+    data["sessions"][4]["title"]["fr"] = f"Visite {ATTACK}"
+    event = Event.model_validate_json(json.dumps(data))
+    timetable = load_timetable(TIMETABLE, load_event(EVENT))
+    path = tmp_path_factory.mktemp("html") / "timetable.html"
+    path.write_text(render(event, timetable, "html", "fr_CA", ("Asia/Karachi",)), "utf-8")
+    return path, event
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"{CHROMIUM} not found: install Debian's Chromium (apt-get install -y chromium); "
+                    ".ci/run does it in CI", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def open_page(browser, path: Path, **context):
+    ctx = browser.new_context(**context)
+    page = ctx.new_page()
+    problems: list[str] = []
+    requests: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    return ctx, page, problems, requests
+
+
+def test_page_loads_shows_every_session_and_switches_language(browser, page_file):
+    path, event = page_file
+    ctx, page, problems, requests = open_page(browser, path)
+    try:
+        assert page.evaluate("document.documentElement.lang") == "fr-CA"
+        french = page.locator('[data-variant="fr"]')
+        english = page.locator('[data-variant="en"]')
+        assert french.is_visible() and not english.is_visible()
+        assert french.locator("thead th").first.inner_text() == "Heure"
+        for s in event.sessions:
+            card = french.locator(f'[data-session="{s.id}"]')
+            assert card.count() == 1 and card.is_visible(), s.id
+            assert s.title["fr"] in card.locator("h3").inner_text()
+        # the markup in a title is shown as text, and never ran
+        assert ATTACK in french.locator('[data-session="s05"] h3').inner_text()
+        assert page.locator("img").count() == 0
+
+        page.get_by_role("button", name="English").click()
+        assert page.evaluate("document.documentElement.lang") == "en-CA"
+        assert english.is_visible() and not french.is_visible()
+        assert english.locator("thead th").first.inner_text() == "Time"
+        assert "Friday, February 12, 2021" in english.inner_text()
+        for s in event.sessions:
+            title, _lang = event.title(s, "en")
+            assert title in english.locator(f'[data-session="{s.id}"] h3').inner_text()
+        assert "[fr]" in english.locator('[data-session="s10"] h3').inner_text()
+
+        page.get_by_role("button", name="Français").click()
+        assert french.is_visible() and "vendredi 12 février 2021" in french.inner_text()
+        assert problems == []
+        assert requests == [path.as_uri()]  # no external resource
+    finally:
+        ctx.close()
+
+
+def test_readable_on_a_phone(browser, page_file):
+    path, event = page_file
+    ctx, page, problems, _requests = open_page(browser, path, viewport={"width": 375, "height": 740},
+                                               device_scale_factor=2, is_mobile=True, has_touch=True)
+    try:
+        # the grid becomes a list: no horizontal scrolling, room shown on each card, time column hidden
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        french = page.locator('[data-variant="fr"]')
+        assert not french.locator("thead").first.is_visible()
+        card = french.locator('[data-session="s03"]')
+        assert card.is_visible() and "Salle Marie-Gérin-Lajoie" in card.locator(".when").inner_text()
+        assert problems == []
+    finally:
+        ctx.close()

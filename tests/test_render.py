@@ -1,0 +1,286 @@
+"""Renderings for people: golden files per locale, Babel formats, escaping, iCalendar, frab schema, CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import icalendar
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from scheduler.cli import cli
+from scheduler.event import Event
+from scheduler.loading import load_event, load_timetable
+from scheduler.render import render
+from scheduler.render.frab import acronym
+from scheduler.render.i18n import Reader
+from scheduler.timetable import Timetable
+
+ROOT = Path(__file__).resolve().parents[1]
+EVENT = ROOT / "fixtures" / "school.json"
+TIMETABLE = ROOT / "fixtures" / "school.timetable.json"
+GOLDEN = ROOT / "fixtures" / "golden"
+SCHEMA = ROOT / "fixtures" / "c3voc-schedule.schema.json"
+LOCALES = ["fr_CA", "fr_FR", "en_CA", "en_GB"]
+THIN = "\u2009"
+
+
+@pytest.fixture(scope="module")
+def school() -> tuple[Event, Timetable]:
+    event = load_event(EVENT)
+    return event, load_timetable(TIMETABLE, event)
+
+
+def hostile(school) -> tuple[Event, Timetable]:
+    """The school with markup, a table pipe and a formula in people's text."""
+    event, timetable = school
+    data = json.loads(EVENT.read_text("utf-8"))
+    data["sessions"][4]["title"] = {"fr": "<script>alert(1)</script> | *gras* [lien](http://x)",
+                                    "en": "=HYPERLINK(\"http://x\") <b>bold</b>"}
+    data["speakers"][5]["name"] = "François <img src=x onerror=alert(2)> Pelletier"
+    return Event.model_validate_json(json.dumps(data)), timetable
+
+
+def check_golden(name: str, text: str | bytes) -> None:
+    path = GOLDEN / name
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    assert path.exists(), f"{path} is missing: run UPDATE_GOLDEN=1 pytest {__file__}"
+    expected = path.read_bytes()
+    assert data.decode("utf-8") == expected.decode("utf-8"), f"{name} differs (UPDATE_GOLDEN=1 to accept)"
+
+
+# --- golden files -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("fmt", ["md", "csv"])
+def test_golden(school, locale, fmt):
+    check_golden(f"school.{locale}.{fmt}", render(*school, fmt, locale))
+
+
+@pytest.mark.parametrize("locale", ["fr_CA", "en_CA"])
+def test_golden_with_audience_zones(school, locale):
+    check_golden(f"school.{locale}.also-tz.md", render(*school, "md", locale, ("Europe/Paris", "Asia/Karachi")))
+
+
+def test_golden_frab(school):
+    check_golden("school.fr_CA.frab.json", render(*school, "frab-json", "fr_CA"))
+
+
+# --- Babel, not hand formatting ---------------------------------------------------------------------------
+
+
+def test_dates_and_intervals_come_from_cldr(school):
+    fr = render(*school, "md", "fr_CA")
+    assert "## vendredi 12 février 2021" in fr
+    assert f"13 h 30{THIN}–{THIN}15 h 00" in fr
+    assert "1 h 30 min" in fr and "Sarah Wilson et David MacLeod" in fr and "| anglais |" in fr
+    en = render(*school, "md", "en_CA")
+    assert "## Friday, February 12, 2021" in en and "13:30–15:00" in en
+    assert "1 hr 30 mins" in en and "Sarah Wilson and David MacLeod" in en and "| French |" in en
+    gb = render(*school, "md", "en_GB")
+    assert "## Friday, 12 February 2021" in gb
+    ff = render(*school, "md", "fr_FR")
+    assert f"13:30{THIN}–{THIN}15:00" in ff
+
+
+def test_ui_strings_are_translated(school):
+    fr = render(*school, "md", "fr_CA")
+    assert "| Heure |" in fr and "| Salle |" in fr and "Interprétation" in fr and "(plénière)" in fr
+    en = render(*school, "md", "en_GB")
+    assert "| Time |" in en and "| Room |" in en and "(plenary)" in en
+
+
+def test_title_fallback_is_marked(school):
+    en = render(*school, "md", "en_CA")
+    assert "Lecture commentée de sources : les journaux ouvriers \\[fr\\]" in en
+    assert "not available in English; it is shown in French" in en
+    fr = render(*school, "md", "fr_CA")
+    assert "[en]" not in fr and "\\[" not in fr  # every session has a French title
+
+
+def test_crossing_midnight_shows_the_date_change():
+    toronto = ZoneInfo("America/Toronto")
+    start, end = datetime(2021, 2, 12, 13, 30, tzinfo=toronto), datetime(2021, 2, 12, 15, 0, tzinfo=toronto)
+    en = Reader.of("en_CA", "Asia/Karachi")
+    assert en.interval(start, end) == "23:30–Sat, Feb 13, 01:00"
+    fr = Reader.of("fr_CA", "Asia/Karachi")
+    assert fr.interval(start, end) == f"23 h 30{THIN}–{THIN}sam. 13 févr., 01 h 00"
+    # a start on another date than the day heading shows its date
+    late = datetime(2021, 2, 12, 15, 30, tzinfo=toronto)
+    assert en.interval(late, late.replace(hour=16), on=start.date()) == "Sat, Feb 13, 01:30–02:30"
+    # and nothing changes when the interval stays within one day
+    assert Reader.of("en_CA", "Europe/Paris").interval(start, end) == "19:30–21:00"
+
+
+def test_also_tz_columns(school):
+    en = render(*school, "md", "en_CA", ("Asia/Karachi",))
+    assert "| Time | Karachi | Duration |" in en
+    assert "23:30–Sat, Feb 13, 01:00" in en
+
+
+@pytest.mark.parametrize("locale", ["de_DE", "ja_JP", "ar_EG", "pt_BR", "fr_BE"])
+def test_any_cldr_locale(school, locale):
+    for fmt in ("md", "csv", "html", "ics", "frab-json"):
+        assert render(*school, fmt, locale)
+
+
+def test_durations_and_lists():
+    fr = Reader.of("fr_CA", "America/Toronto")
+    assert fr.duration(90) == "1 h 30 min" and fr.duration(60) == "1 h" and fr.duration(30) == "30 min"
+    assert fr.names(["Amina", "Jean", "Priya"]) == "Amina, Jean et Priya"
+    assert fr.language_name("en") == "anglais"
+    assert Reader.of("en_GB", "Europe/London").language_name("fr") == "French"
+
+
+# --- escaping -----------------------------------------------------------------------------------------------
+
+
+def test_markdown_escapes_people_text(school):
+    out = render(*hostile(school), "md", "fr_CA")
+    assert not re.search(r"(?<!\\)[<>]", out)  # every angle bracket is escaped
+    assert "\\<script\\>alert(1)\\</script\\> \\| \\*gras\\* \\[lien\\](http://x)" in out
+    for line in out.splitlines():
+        if line.startswith("| "):
+            assert line.count(" | ") == 6  # seven cells: no pipe from the data split a row
+
+
+def test_html_escapes_people_text(school):
+    out = render(*hostile(school), "html", "fr_CA")
+    assert "<script>alert" not in out and "<img src=x" not in out and "<b>bold" not in out
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
+    assert out.count("<script>") == 1  # only the language switch
+
+
+def test_csv_escapes_formulas(school):
+    out = render(*hostile(school), "csv", "en_CA")
+    rows = list(csv.reader(io.StringIO(out.lstrip("\ufeff"))))
+    titles = [r[7] for r in rows[1:]]
+    assert "'=HYPERLINK(\"http://x\") <b>bold</b>" in titles
+    assert not any(cell.startswith(("=", "+", "@")) for r in rows for cell in r)
+
+
+def test_csv_one_row_per_session_with_localised_header(school):
+    event, timetable = school
+    out = render(*school, "csv", "fr_CA")
+    assert out.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(out.lstrip("\ufeff"))))
+    assert rows[0][:3] == ["Date", "Heure", "Durée"]
+    assert sorted(r[6] for r in rows[1:]) == sorted(p.session for p in timetable.sessions)
+    by_id = {p.session: p for p in timetable.sessions}
+    for r in rows[1:]:
+        assert datetime.fromisoformat(r[3]) == by_id[r[6]].start and datetime.fromisoformat(r[4]) == by_id[r[6]].end
+
+
+# --- iCalendar -----------------------------------------------------------------------------------------------
+
+
+def test_ics_times_equal_the_timetable(school):
+    event, timetable = school
+    cal = icalendar.Calendar.from_ical(render(*school, "ics", "fr_CA"))
+    assert str(cal["version"]) == "2.0" and cal["prodid"]
+    assert [tz["tzid"] for tz in cal.walk("VTIMEZONE")] == ["America/Toronto"]
+    events = cal.walk("VEVENT")
+    assert len(events) == len(timetable.sessions)
+    by_start = {}
+    for ev in events:
+        assert ev["dtstamp"] and ev["uid"]
+        assert ev["dtstart"].params["TZID"] == "America/Toronto"
+        by_start[str(ev["uid"])] = (ev.decoded("dtstart"), ev.decoded("dtend"), str(ev["summary"]))
+    assert len(by_start) == len(events)  # unique UIDs
+    again = icalendar.Calendar.from_ical(render(*school, "ics", "en_GB"))
+    assert {str(e["uid"]) for e in again.walk("VEVENT")} == set(by_start)  # stable across renders and locales
+    starts = sorted((s, e) for s, e, _t in by_start.values())
+    assert starts == sorted((p.start, p.end) for p in timetable.sessions)
+
+
+# --- frab / c3voc ---------------------------------------------------------------------------------------------
+
+
+def test_frab_json_validates_against_the_c3voc_schema(school):
+    checker = jsonschema.FormatChecker()
+    assert {"uuid", "date", "date-time", "uri"} <= set(checker.checkers), "format checks need rfc3339/rfc3986 validators"
+    schema = json.loads(SCHEMA.read_text("utf-8"))
+    validator = jsonschema.Draft6Validator(schema, format_checker=checker)
+    for locale in LOCALES:
+        data = json.loads(render(*school, "frab-json", locale))
+        errors = [f"{e.json_path}: {e.message}" for e in validator.iter_errors(data)]
+        assert not errors, errors
+    events = [ev for day in data["schedule"]["conference"]["days"] for room in day["rooms"].values() for ev in room]
+    assert len(events) == len(school[1].sessions)
+    assert all(p.keys() == {"name", "guid"} for ev in events for p in ev["persons"])
+    assert "Interpretation: French (" in events[1]["description"]
+    # the schema really checks: a broken export is refused
+    data["schedule"]["conference"]["days"][0]["rooms"]["Grande salle / Main hall"][0]["guid"] = "not-a-uuid"
+    assert list(validator.iter_errors(data))
+
+
+def test_frab_acronym_matches_the_schema_pattern():
+    pattern = re.compile(r"^[a-z0-9_-][a-z0-9_]{3,}(-2[0-9]{3}-[a-z]+)?$")
+    for event_id in ["ehm-2021", "a", "My.Conf", "x-y", "36c3", "mms-2021"]:
+        assert pattern.search(acronym(event_id)), event_id
+
+
+# --- command line -----------------------------------------------------------------------------------------------
+
+
+def test_cli_render_every_format(tmp_path):
+    runner = CliRunner()
+    for fmt in ("md", "html", "ics", "csv", "frab-json"):
+        out = tmp_path / f"fr.{fmt}"
+        result = runner.invoke(cli, ["render", str(EVENT), str(TIMETABLE), "--locale", "fr_CA", "--format", fmt,
+                                     "-o", str(out), "--also-tz", "Europe/Paris"])
+        assert result.exit_code == 0, result.output
+        assert out.stat().st_size > 0
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["--locale", "xx_YY"], "locale"),
+    (["--locale", "fr_CA", "--also-tz", "Mars/Olympus"], "time zone"),
+])
+def test_cli_render_bad_options(tmp_path, args, needle):
+    result = CliRunner().invoke(cli, ["render", str(EVENT), str(TIMETABLE), "--format", "md",
+                                      "-o", str(tmp_path / "x.md"), *args])
+    assert result.exit_code == 2 and needle in result.output
+    assert not (tmp_path / "x.md").exists()
+
+
+def test_cli_render_bad_timetable(tmp_path):
+    bad = tmp_path / "tt.json"
+    data = json.loads(TIMETABLE.read_text("utf-8"))
+    data["sessions"][0]["room"] = "nowhere"
+    bad.write_text(json.dumps(data), "utf-8")
+    result = CliRunner().invoke(cli, ["render", str(EVENT), str(bad), "--locale", "fr_CA", "--format", "md",
+                                      "-o", str(tmp_path / "x.md")])
+    assert result.exit_code == 2
+    assert f"{bad}: sessions[0].room: unknown room 'nowhere'" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "x.md").exists()
+
+
+def test_cli_render_unwritable_output(tmp_path):
+    result = CliRunner().invoke(cli, ["render", str(EVENT), str(TIMETABLE), "--locale", "fr_CA", "--format", "md",
+                                      "-o", str(tmp_path)])  # a folder
+    assert result.exit_code == 2 and "cannot write" in result.output and "Traceback" not in result.output
+
+
+def test_renderers_never_load_the_solver():
+    import subprocess
+    import sys
+
+    code = ("import sys, scheduler.render as r\n"
+            "from scheduler.render import markdown, html, ics, csv, frab, assignments, catalogs\n"
+            "bad = [m for m in sys.modules if m.startswith(('ortools', 'scheduler.model', 'scheduler.solve'))]\n"
+            "assert not bad, bad\n")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

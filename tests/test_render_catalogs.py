@@ -1,0 +1,76 @@
+"""The gettext catalogs are in step with the code: a stale catalog or a missing French string fails here.
+
+To fix a failure: `.venv/bin/python -m scheduler.render.catalogs`, then translate the new strings in
+locales/fr/LC_MESSAGES/messages.po (see docs/rendering.md).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from scheduler.render.catalogs import extract
+from scheduler.render.i18n import translations
+
+LOCALES = Path(__file__).resolve().parents[1] / "locales"
+FIX = "run `python -m scheduler.render.catalogs` and translate the new strings"
+
+
+def read(path: Path, locale: str | None = None):
+    with path.open("rb") as f:
+        return read_po(f, locale=locale)
+
+
+def ids(catalog) -> set:
+    return {m.id for m in catalog if m.id}
+
+
+def placeholders(text: str) -> set[str]:
+    return set(re.findall(r"%\((\w+)\)[sd]", text))
+
+
+@pytest.fixture(scope="module")
+def extracted():
+    return extract()
+
+
+def test_template_catalog_is_up_to_date(extracted):
+    pot = read(LOCALES / "messages.pot")
+    assert ids(extracted), "no UI string found: the extraction mapping in pyproject.toml is broken"
+    missing = ids(extracted) - ids(pot)
+    stale = ids(pot) - ids(extracted)
+    assert not missing and not stale, f"messages.pot is stale ({FIX}): new {sorted(map(str, missing))}, gone {sorted(map(str, stale))}"
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_every_string_is_translated(extracted, language):
+    po = read(LOCALES / language / "LC_MESSAGES" / "messages.po", language)
+    missing = ids(extracted) - ids(po)
+    assert not missing, f"{language}: untranslated strings ({FIX}): {sorted(map(str, missing))}"
+    for message in po:
+        if not message.id or message.id not in ids(extracted):
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(strings), f"{language}: empty translation of {message.id!r}"
+        assert "fuzzy" not in message.flags, f"{language}: fuzzy translation of {message.id!r}"
+        source = message.id if isinstance(message.id, str) else message.id[0]
+        for text in strings:
+            assert placeholders(text) == placeholders(source), f"{language}: placeholders differ in {text!r}"
+
+
+def test_french_plural_rule():
+    po = read(LOCALES / "fr" / "LC_MESSAGES" / "messages.po", "fr")
+    assert po.plural_expr.replace(" ", "") in ("(n>1)", "n>1")
+    fr = translations("fr")
+    assert fr.ngettext("%(count)s session", "%(count)s sessions", 0) == "%(count)s séance"
+    assert fr.ngettext("%(count)s session", "%(count)s sessions", 2) == "%(count)s séances"
+
+
+def test_catalogs_load_without_compiled_files():
+    # .mo files are git-ignored: catalogs are compiled in memory from the .po files
+    assert translations("fr").gettext("Room") == "Salle"
+    assert translations("en").gettext("Room") == "Room"
+    assert translations("de").gettext("Room") == "Room"  # no catalog: English UI, German dates
