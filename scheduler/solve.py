@@ -10,6 +10,7 @@ solved in steps that each stay small:
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import random
@@ -21,8 +22,11 @@ from ortools.sat.python import cp_model
 
 from .costs import costs
 from .event import Event
+from .greedy import greedy_placement
 from .model import ScheduleModel
 from .timetable import Channel, Placement, Timetable
+
+log = logging.getLogger(__name__)
 
 # Events up to this many (sessions x interpreters) get the exact model; larger ones the decomposition.
 EXACT_LIMIT = 3000
@@ -134,9 +138,15 @@ class _Run:
         timing = ScheduleModel(self.event, self.previous, staffing=False)
         if self.previous is not None:
             hint_previous(timing, self.previous)
+        else:
+            placed = greedy_placement(timing)
+            log.info("greedy placed %d of %d sessions at %.1f s", len(placed), len(timing.sessions), self.elapsed())
+            hint_placement(timing, placed)
         build = self.elapsed()
         solver = self.solver(min(self.left() * 0.3, max(5.0, self.left() * 0.1)))
         code = solver.solve(timing.model)
+        log.info("timing: %s, objective %s, bound %s, at %.1f s", solver.status_name(code),
+                 solver.objective_value, solver.best_objective_bound, self.elapsed())
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return self._failed(code, timing, build, "decompose")
         bound = max(0, math.ceil(solver.best_objective_bound - 1e-6)) + self._staffing_bound()
@@ -147,7 +157,10 @@ class _Run:
         if self.previous is not None:
             hint_previous(staffing, self.previous)
         solver = self.solver(max(self.left() * 0.5, 1.0), 1)
+        log.info("staffing model built at %.1f s: %d variables", self.elapsed(), len(staffing.model.proto.variables))
         code = solver.solve(staffing.model)
+        log.info("staffing: %s, objective %s, at %.1f s", solver.status_name(code), solver.objective_value,
+                 self.elapsed())
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             note = ("rooms and times were found, but no staffing of interpreters fits them"
                     if code == cp_model.INFEASIBLE else "no staffing of interpreters found in time")
@@ -192,6 +205,8 @@ class _Run:
             code = solver.solve(sm.model)
             if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 candidate = extract(sm, solver, "feasible", self.elapsed(), bound)
+                log.info("neighbourhood %d (day %s): %s -> %s at %.1f s", round_no, day, best.objective,
+                         candidate.objective, self.elapsed())
                 if candidate.objective < best.objective:
                     best = candidate
                     self._report(best)
@@ -230,6 +245,15 @@ def extract(sm: ScheduleModel, solver: cp_model.CpSolver, status: str, elapsed: 
     items = costs(ev, draft, sm.previous)
     objective = sum(c.cost for c in items)
     return draft.model_copy(update={"objective": objective, "bound": min(bound, objective), "costs": items})
+
+
+def hint_placement(sm: ScheduleModel, placed: dict[str, tuple[int, str]]) -> None:
+    """Hint starts and rooms of the sessions in `placed` (session id -> (start minute, room))."""
+    for sid, (start, room) in placed.items():
+        sv = sm.sessions[sid]
+        sm.model.add_hint(sv.start, start)
+        for rid, lit in sv.room.items():
+            sm.model.add_hint(lit, rid == room)
 
 
 def hint_previous(sm: ScheduleModel, previous: Timetable) -> None:
