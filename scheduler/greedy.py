@@ -120,3 +120,67 @@ def _order(sm: ScheduleModel, freedom: dict[str, int]) -> list[str]:
             if waiting[nxt] == 0:
                 heapq.heappush(ready, (rank[nxt], nxt))
     return out
+
+
+def greedy_staffing(sm: ScheduleModel) -> dict[tuple[str, str], tuple[str, list[str]]]:
+    """(session, channel) -> (source, team) for the channels a greedy pass could staff, on a model whose
+    session times are all fixed. Prefers direct over relay, A over B languages, and people already
+    working that day; respects one place at a time, unavailability, minutes per day and the rest rule."""
+    from .check import work_stretches
+
+    ev = sm.event
+    rest = ev.event.interpreter_rest
+    start_of = {sid: sm.fixed_start(sid) for sid in sm.sessions}
+    if any(v is None for v in start_of.values()):
+        return {}
+    by_key: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for opt in sm.options:
+        by_key[(opt.session, opt.into, opt.source)].append(opt.interpreter)
+    spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    minutes: dict[tuple[str, int], int] = defaultdict(int)
+    load: dict[str, int] = defaultdict(int)
+    unavailable = {i.id: ev.periods(i.unavailable) for i in ev.interpreters}
+    room_cap = {r.id: r.max_interpreters for r in ev.rooms}
+    out: dict[tuple[str, str], tuple[str, list[str]]] = {}
+
+    def fits(who: str, sid: str, start: int, end: int) -> bool:
+        if any(a < end and start < b for a, b, _ in spans[who]):
+            return False
+        if any(a < end and start < b for a, b in unavailable[who]):
+            return False
+        day = start // 1440
+        if minutes[(who, day)] + end - start > ev.interpreter[who].max_minutes_per_day:
+            return False
+        mine = sorted([s for s in spans[who] if s[0] // 1440 == day] + [(start, end, sid)])
+        return all(max(e for _, e, _ in st) - st[0][0] <= rest.max_continuous
+                   for st in work_stretches(mine, rest.min_break))
+
+    def score(who: str, into: str, start: int) -> tuple:
+        return (ev.interpreter[who].is_retour(into), minutes[(who, start // 1440)] == 0, load[who], who)
+
+    for sid in sorted(sm.sessions, key=lambda x: (start_of[x], x)):
+        s = ev.session[sid]
+        start, end = start_of[sid], start_of[sid] + s.duration
+        team = ev.team_size(s)
+        room = next(iter(sm.sessions[sid].room))
+        cap = room_cap.get(room)
+        booths = ev.room[room].channels
+        used: set[str] = set()
+        channels = sorted(ev.channels(s), key=lambda t: s.interpretation != "required")
+        for into in channels:
+            if sum(1 for (x, _) in out if x == sid) >= booths:
+                break
+            direct_ok = {t for (x, t), (src, _) in out.items() if x == sid and src == s.language}
+            for source in [s.language, *sorted(direct_ok)]:
+                people = sorted((w for w in by_key[(sid, into, source)] if w not in used and fits(w, sid, start, end)),
+                                key=lambda w: score(w, into, start))
+                if len(people) >= team and (cap is None or len(used) + team <= cap):
+                    chosen = people[:team]
+                    out[(sid, into)] = (source, chosen)
+                    for w in chosen:
+                        used.add(w)
+                        spans[w].append((start, end, sid))
+                        minutes[(w, start // 1440)] += s.duration
+                        load[w] += s.duration
+                    break
+    return out

@@ -22,7 +22,7 @@ from ortools.sat.python import cp_model
 
 from .costs import costs
 from .event import Event
-from .greedy import greedy_placement
+from .greedy import greedy_placement, greedy_staffing
 from .model import ScheduleModel
 from .timetable import Channel, Placement, Timetable
 
@@ -154,11 +154,13 @@ class _Run:
                  for sid, sv in timing.sessions.items()}
 
         staffing = ScheduleModel(self.event, self.previous, fixed_times=fixed)
-        if self.previous is not None:
-            hint_previous(staffing, self.previous)
+        teams = greedy_staffing(staffing)
+        log.info("greedy staffed %d channels at %.1f s", len(teams), self.elapsed())
+        hint_staffing(staffing, teams)
         solver = self.solver(max(self.left() * 0.5, 1.0), 1)
         log.info("staffing model built at %.1f s: %d variables", self.elapsed(), len(staffing.model.proto.variables))
-        code = solver.solve(staffing.model)
+        watcher = _Watcher(None, self.started)
+        code = solver.solve(staffing.model, watcher)
         log.info("staffing: %s, objective %s, at %.1f s", solver.status_name(code), solver.objective_value,
                  self.elapsed())
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -166,7 +168,7 @@ class _Run:
                     if code == cp_model.INFEASIBLE else "no staffing of interpreters found in time")
             return Outcome("unknown", None, build, self.elapsed(), method="decompose", note=note)
         best = extract(staffing, solver, "feasible", self.elapsed(), bound)
-        first = self.elapsed()
+        first = watcher.first
         self._report(best)
         best = self._improve(best, bound)
         status = "optimal" if best.objective <= best.bound else "feasible"
@@ -184,32 +186,36 @@ class _Run:
         return weight * math.ceil(need / people)
 
     def _improve(self, best: Timetable, bound: int) -> Timetable:
-        """Neighbourhood search: free the sessions of one day at a time, keep everything else."""
+        """Neighbourhood search. Odd rounds re-staff one day with every time kept; even rounds free the
+        times and teams of a few sessions of one day. Everything else stays as in the best timetable."""
         rng = random.Random(self.seed)
         days = sorted({d.date for d in self.event.event.days})
         round_no = 0
         while self.left() > 1.0 and best.objective > bound:
             round_no += 1
             day = rng.choice(days)
-            free = {p.session for p in best.sessions if self.event.minute(p.start) // 1440
-                    == (day - self.event.epoch).days}
-            kept = [p for p in best.sessions if p.session not in free]
+            on_day = [p.session for p in best.sessions
+                      if self.event.minute(p.start) // 1440 == (day - self.event.epoch).days]
+            retime = set() if round_no % 2 else set(rng.sample(on_day, min(len(on_day), 6)))
+            restaff = set(on_day)
             sm = ScheduleModel(
                 self.event, self.previous,
-                fixed_times={p.session: (self.event.minute(p.start), p.room) for p in kept},
-                fixed_staff={p.session: list(p.channels) for p in kept},
+                fixed_times={p.session: (self.event.minute(p.start), p.room) for p in best.sessions
+                             if p.session not in retime},
+                fixed_staff={p.session: list(p.channels) for p in best.sessions if p.session not in restaff},
             )
             hint_previous(sm, best)
-            sm.model.add(sum(p.weight * p.term for p in sm.penalties) <= best.objective - 1)
-            solver = self.solver(min(self.left(), 10.0), round_no + 1)
+            complete_hint(sm.model)
+            solver = self.solver(min(self.left(), 5.0), round_no + 1)
             code = solver.solve(sm.model)
-            if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                candidate = extract(sm, solver, "feasible", self.elapsed(), bound)
-                log.info("neighbourhood %d (day %s): %s -> %s at %.1f s", round_no, day, best.objective,
-                         candidate.objective, self.elapsed())
-                if candidate.objective < best.objective:
-                    best = candidate
-                    self._report(best)
+            candidate = (extract(sm, solver, "feasible", self.elapsed(), bound)
+                         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None)
+            log.info("neighbourhood %d (day %s, %d re-timed, %d re-staffed): %s, %s -> %s at %.1f s", round_no, day,
+                     len(retime), len(restaff), solver.status_name(code), best.objective,
+                     candidate.objective if candidate else "-", self.elapsed())
+            if candidate is not None and candidate.objective < best.objective:
+                best = candidate
+                self._report(best)
         return best
 
     def _report(self, timetable: Timetable) -> None:
@@ -247,6 +253,26 @@ def extract(sm: ScheduleModel, solver: cp_model.CpSolver, status: str, elapsed: 
     return draft.model_copy(update={"objective": objective, "bound": min(bound, objective), "costs": items})
 
 
+def complete_hint(model: cp_model.CpModel, seconds: float = 5.0) -> bool:
+    """Turn a partial hint into a complete one: solve with the hinted variables fixed, then hint every
+    variable. CP-SAT starts at once from a complete feasible hint, but may lose a partial one."""
+    proto = model.proto
+    fixed = model.clone()
+    fixed.clear_hints()
+    for index, value in zip(proto.solution_hint.vars, proto.solution_hint.values):
+        fixed.add(fixed.get_int_var_from_proto_index(index) == value)
+    fixed.clear_objective()
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = 1
+    if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return False
+    model.clear_hints()
+    for index in range(len(proto.variables)):
+        model.add_hint(model.get_int_var_from_proto_index(index), solver.value(fixed.get_int_var_from_proto_index(index)))
+    return True
+
+
 def hint_placement(sm: ScheduleModel, placed: dict[str, tuple[int, str]]) -> None:
     """Hint starts and rooms of the sessions in `placed` (session id -> (start minute, room))."""
     for sid, (start, room) in placed.items():
@@ -254,6 +280,18 @@ def hint_placement(sm: ScheduleModel, placed: dict[str, tuple[int, str]]) -> Non
         sm.model.add_hint(sv.start, start)
         for rid, lit in sv.room.items():
             sm.model.add_hint(lit, rid == room)
+
+
+def hint_staffing(sm: ScheduleModel, teams: dict[tuple[str, str], tuple[str, list[str]]]) -> None:
+    """Hint every channel's staffing, source and team (channels missing from `teams` unstaffed)."""
+    for sid, sv in sm.sessions.items():
+        for into, lit in sv.staffed.items():
+            sm.model.add_hint(lit, (sid, into) in teams)
+        for (into, source), lit in sv.source.items():
+            sm.model.add_hint(lit, teams.get((sid, into), ("", []))[0] == source)
+    for opt, lit in sm.assign.items():
+        source, team = teams.get((opt.session, opt.into), ("", []))
+        sm.model.add_hint(lit, source == opt.source and opt.interpreter in team)
 
 
 def hint_previous(sm: ScheduleModel, previous: Timetable) -> None:
