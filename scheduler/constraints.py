@@ -91,7 +91,8 @@ def interpreter_competence(sm: ScheduleModel) -> None:
             continue
         channels = sm.event.channels(s)
         for into in channels:
-            for source in [s.language, *(p for p in channels if p != into)]:
+            pivots = [p for p in channels if p != into and (sm.relay_pivots is None or p in sm.relay_pivots)]
+            for source in [s.language, *pivots]:
                 for who in able.get((source, into), []):
                     sm.options.append(Option(who, s.id, into, source))
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from .constraints import able_interpreters
 from .costs import asleep_cost
+from .event import Event
 from .model import ScheduleModel
 
 
@@ -53,14 +54,36 @@ def greedy_placement(sm: ScheduleModel) -> dict[str, tuple[int, str]]:
         return cost
 
     order = _order(sm, {s.id: len(values(s.id)) * len(sm.room_options[s.id]) for s in ev.sessions})
+    # Latest start of each session that still leaves room for everything that must come after it.
+    latest = {sid: (sm.start_domain[sid].max() if not sm.start_domain[sid].is_empty() else -1) for sid in order}
+    for sid in reversed(order):
+        for a in ev.session[sid].after:
+            latest[a] = min(latest[a], latest[sid] - ev.session[a].duration)
+    has_followers = {a for s in ev.sessions for a in s.after}
+    # Sessions pinned to one start and one room keep their slot: nobody else may take it first.
+    reserved: dict[str, str] = {}
+    for sid in order:
+        if sm.start_domain[sid].size() == 1 and len(sm.room_options[sid]) == 1:
+            s, start, room = ev.session[sid], sm.start_domain[sid].min(), sm.room_options[sid][0]
+            a, b = start // slot, (start + s.duration) // slot
+            if not room_busy[room][a:b].any():
+                room_busy[room][a:b] = True
+                if s.kind == "plenary":
+                    plenary_busy[a:b] = True
+                reserved[sid] = room
     for sid in order:
         s = ev.session[sid]
+        if sid in reserved:  # free the reservation so the session can take its own slot
+            start = sm.start_domain[sid].min()
+            room_busy[reserved[sid]][start // slot:(start + s.duration) // slot] = False
+            if s.kind == "plenary":
+                plenary_busy[start // slot:(start + s.duration) // slot] = False
         earliest = max((ends[a] for a in s.after if a in ends), default=0)
         need = [t for t in ev.channels(s) if s.interpretation == "required"]
         team = ev.team_size(s)
         best = None
         for start in values(sid):
-            if start < earliest:
+            if start < earliest or start > latest[sid]:
                 continue
             a, b = start // slot, (start + s.duration) // slot
             if s.kind == "plenary" and any_busy[a:b].any():
@@ -79,7 +102,8 @@ def greedy_placement(sm: ScheduleModel) -> dict[str, tuple[int, str]]:
             room = next((r.id for r in rooms if r.id in sm.room_options[sid] and not room_busy[r.id][a:b].any()), None)
             if room is None:
                 continue
-            key = (soft(s, start), load, int(any_busy[a:b].max()), start)
+            # Sessions that others must follow go early, so their followers still find room.
+            key = (start // 1440 if sid in has_followers else 0, soft(s, start), load, int(any_busy[a:b].max()), start)
             if best is None or key < best[0]:
                 best = (key, start, room)
         if best is None:
@@ -122,20 +146,15 @@ def _order(sm: ScheduleModel, freedom: dict[str, int]) -> list[str]:
     return out
 
 
-def greedy_staffing(sm: ScheduleModel) -> dict[tuple[str, str], tuple[str, list[str]]]:
-    """(session, channel) -> (source, team) for the channels a greedy pass could staff, on a model whose
-    session times are all fixed. Prefers direct over relay, A over B languages, and people already
+def greedy_staffing(ev: Event, placement: dict[str, tuple[int, str]]) -> dict[tuple[str, str], tuple[str, list[str]]]:
+    """(session, channel) -> (source, team) for the channels a greedy pass could staff, with every session
+    at its (start, room) of `placement`. Prefers direct over relay, A over B languages, and people already
     working that day; respects one place at a time, unavailability, minutes per day and the rest rule."""
     from .check import work_stretches
 
-    ev = sm.event
     rest = ev.event.interpreter_rest
-    start_of = {sid: sm.fixed_start(sid) for sid in sm.sessions}
-    if any(v is None for v in start_of.values()):
-        return {}
-    by_key: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-    for opt in sm.options:
-        by_key[(opt.session, opt.into, opt.source)].append(opt.interpreter)
+    start_of = {sid: start for sid, (start, _) in placement.items()}
+    able = able_interpreters(ev)
     spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     minutes: dict[tuple[str, int], int] = defaultdict(int)
     load: dict[str, int] = defaultdict(int)
@@ -158,11 +177,11 @@ def greedy_staffing(sm: ScheduleModel) -> dict[tuple[str, str], tuple[str, list[
     def score(who: str, into: str, start: int) -> tuple:
         return (ev.interpreter[who].is_retour(into), minutes[(who, start // 1440)] == 0, load[who], who)
 
-    for sid in sorted(sm.sessions, key=lambda x: (start_of[x], x)):
+    for sid in sorted(placement, key=lambda x: (start_of[x], x)):
         s = ev.session[sid]
         start, end = start_of[sid], start_of[sid] + s.duration
         team = ev.team_size(s)
-        room = next(iter(sm.sessions[sid].room))
+        room = placement[sid][1]
         cap = room_cap.get(room)
         booths = ev.room[room].channels
         used: set[str] = set()
@@ -172,7 +191,7 @@ def greedy_staffing(sm: ScheduleModel) -> dict[tuple[str, str], tuple[str, list[
                 break
             direct_ok = {t for (x, t), (src, _) in out.items() if x == sid and src == s.language}
             for source in [s.language, *sorted(direct_ok)]:
-                people = sorted((w for w in by_key[(sid, into, source)] if w not in used and fits(w, sid, start, end)),
+                people = sorted((w for w in able.get((source, into), []) if w not in used and fits(w, sid, start, end)),
                                 key=lambda w: score(w, into, start))
                 if len(people) >= team and (cap is None or len(used) + team <= cap):
                     chosen = people[:team]

@@ -84,10 +84,11 @@ class ScheduleModel:
 
     def __init__(self, event: Event, previous: Timetable | None = None, *, staffing: bool = True,
                  fixed_times: dict[str, tuple[int, str]] | None = None,
-                 fixed_staff: dict[str, list[Channel]] | None = None):
+                 fixed_staff: dict[str, list[Channel]] | None = None, relay_pivots: set[str] | None = None):
         """Build the model. `staffing=False` leaves interpreters out (a relaxation: interpretation is then
         only bounded by capacity cuts); `fixed_times` pins sessions to (start minute, room); `fixed_staff`
-        keeps the given teams of some sessions (only those people may serve those sessions' channels)."""
+        keeps the given teams of some sessions (only those people may serve those sessions' channels);
+        `relay_pivots` limits relay to those pivot languages (a restriction used by neighbourhood search)."""
         from . import constraints, goals
 
         self.event = event
@@ -95,6 +96,7 @@ class ScheduleModel:
         self.staffing = staffing
         self.fixed_times = fixed_times or {}
         self.fixed_staff = fixed_staff or {}
+        self.relay_pivots = relay_pivots
         self.model = cp_model.CpModel()
         self.zones = zones_of(event)
         self.horizon = max(end for _, end in (event.day_window(d) for d in event.event.days))
@@ -145,6 +147,10 @@ class ScheduleModel:
         m = self.model
         for s in self.event.sessions:
             domain = self.start_domain[s.id]
+            if domain.is_empty():
+                # No start obeys the domain rules: the model is infeasible (explain says which rules).
+                m.add_bool_or([])
+                domain = Domain(0, 0)
             start = m.new_int_var_from_domain(domain, f"start[{s.id}]")
             interval = m.new_fixed_size_interval_var(start, s.duration, f"when[{s.id}]")
             sv = SessionVars(start=start, end=start + s.duration, interval=interval)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from .check import check
 from .costs import costs
 from .event import Event
 from .greedy import greedy_placement, greedy_staffing
@@ -136,44 +137,68 @@ class _Run:
 
     def decompose(self) -> Outcome:
         timing = ScheduleModel(self.event, self.previous, staffing=False)
+        build = self.elapsed()
+        best: Timetable | None = None
+        first: float | None = None
         if self.previous is not None:
             hint_previous(timing, self.previous)
         else:
             placed = greedy_placement(timing)
             log.info("greedy placed %d of %d sessions at %.1f s", len(placed), len(timing.sessions), self.elapsed())
             hint_placement(timing, placed)
-        build = self.elapsed()
-        solver = self.solver(min(self.left() * 0.3, max(5.0, self.left() * 0.1)))
+            best = self._staffed(placed, self._staffing_bound())
+            if best is not None:
+                first = self.elapsed()
+                self._report(best)
+        complete_hint(timing.model, max(1.0, self.left() * 0.05))
+        solver = self.solver(min(self.left() * 0.25, max(5.0, self.left() * 0.1)))
+        # Probing in presolve costs minutes on large timing models and gains little here.
+        solver.parameters.cp_model_probing_level = 0 if len(self.event.sessions) > 200 else 2
         code = solver.solve(timing.model)
         log.info("timing: %s, objective %s, bound %s, at %.1f s", solver.status_name(code),
                  solver.objective_value, solver.best_objective_bound, self.elapsed())
-        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if code == cp_model.INFEASIBLE:
             return self._failed(code, timing, build, "decompose")
-        bound = max(0, math.ceil(solver.best_objective_bound - 1e-6)) + self._staffing_bound()
-        fixed = {sid: (solver.value(sv.start), next(r for r, lit in sv.room.items() if solver.boolean_value(lit)))
-                 for sid, sv in timing.sessions.items()}
-
-        staffing = ScheduleModel(self.event, self.previous, fixed_times=fixed)
-        teams = greedy_staffing(staffing)
-        log.info("greedy staffed %d channels at %.1f s", len(teams), self.elapsed())
-        hint_staffing(staffing, teams)
-        solver = self.solver(max(self.left() * 0.5, 1.0), 1)
-        log.info("staffing model built at %.1f s: %d variables", self.elapsed(), len(staffing.model.proto.variables))
-        watcher = _Watcher(None, self.started)
-        code = solver.solve(staffing.model, watcher)
-        log.info("staffing: %s, objective %s, at %.1f s", solver.status_name(code), solver.objective_value,
-                 self.elapsed())
-        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            note = ("rooms and times were found, but no staffing of interpreters fits them"
-                    if code == cp_model.INFEASIBLE else "no staffing of interpreters found in time")
-            return Outcome("unknown", None, build, self.elapsed(), method="decompose", note=note)
-        best = extract(staffing, solver, "feasible", self.elapsed(), bound)
-        first = watcher.first
-        self._report(best)
-        best = self._improve(best, bound)
+        bound = self._staffing_bound()
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            bound += max(0, math.ceil(solver.best_objective_bound - 1e-6))
+            placed = {sid: (solver.value(sv.start), next(r for r, lit in sv.room.items() if solver.boolean_value(lit)))
+                      for sid, sv in timing.sessions.items()}
+            candidate = self._staffed(placed, bound) or self._staffing_model(placed, bound)
+            if candidate is not None and (best is None or candidate.objective < best.objective):
+                best = candidate
+                first = first or self.elapsed()
+                self._report(best)
+        if best is None:
+            return Outcome("unknown", None, build, self.elapsed(), method="decompose",
+                           note="no staffing of interpreters was found for the rooms and times tried")
+        best = best.model_copy(update={"bound": min(bound, best.objective)})
+        best = self._improve(best, best.bound)
         status = "optimal" if best.objective <= best.bound else "feasible"
         best = best.model_copy(update={"status": status, "solve_seconds": round(self.elapsed(), 3)})
         return Outcome(status, best, build, self.elapsed(), best.objective, first, method="decompose")
+
+    def _staffed(self, placed: dict[str, tuple[int, str]], bound: int) -> Timetable | None:
+        """The greedy staffing of a complete placement, if it staffs every required channel validly."""
+        if len(placed) < len(self.event.sessions):
+            return None
+        teams = greedy_staffing(self.event, placed)
+        timetable = assemble(self.event, placed, teams, "feasible", self.elapsed(), bound, self.previous)
+        breaches = check(self.event, timetable)
+        log.info("greedy staffing: %d channels, %d breaches at %.1f s", len(teams), len(breaches), self.elapsed())
+        return None if breaches else timetable
+
+    def _staffing_model(self, placed: dict[str, tuple[int, str]], bound: int) -> Timetable | None:
+        """Staff interpreters with CP-SAT, every time fixed (when the greedy staffing fails)."""
+        staffing = ScheduleModel(self.event, self.previous, fixed_times=placed)
+        hint_staffing(staffing, greedy_staffing(self.event, placed))
+        solver = self.solver(max(min(self.left() * 0.4, 30.0), 1.0), 1)
+        code = solver.solve(staffing.model)
+        log.info("staffing model (%d variables): %s at %.1f s", len(staffing.model.proto.variables),
+                 solver.status_name(code), self.elapsed())
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return extract(staffing, solver, "feasible", self.elapsed(), bound)
+        return None
 
     def _staffing_bound(self) -> int:
         """A lower bound on interpreter_load: required team minutes shared evenly by everyone."""
@@ -186,33 +211,37 @@ class _Run:
         return weight * math.ceil(need / people)
 
     def _improve(self, best: Timetable, bound: int) -> Timetable:
-        """Neighbourhood search. Odd rounds re-staff one day with every time kept; even rounds free the
-        times and teams of a few sessions of one day. Everything else stays as in the best timetable."""
+        """Adaptive neighbourhood search. Each round frees some sessions of one day: odd rounds only their
+        teams, even rounds also the times of a few of them; everything else stays as in the best timetable.
+        The neighbourhood grows after rounds solved to optimality and shrinks after rounds that time out."""
         rng = random.Random(self.seed)
         days = sorted({d.date for d in self.event.event.days})
-        round_no = 0
-        while self.left() > 1.0 and best.objective > bound:
+        pivots = pivot_languages(self.event)
+        size, round_no, round_seconds = 12, 0, 5.0
+        while self.left() > 2.0 and best.objective > bound:
             round_no += 1
             day = rng.choice(days)
             on_day = [p.session for p in best.sessions
                       if self.event.minute(p.start) // 1440 == (day - self.event.epoch).days]
-            retime = set() if round_no % 2 else set(rng.sample(on_day, min(len(on_day), 6)))
-            restaff = set(on_day)
+            restaff = set(rng.sample(on_day, min(len(on_day), size)))
+            retime = set() if round_no % 2 else set(rng.sample(sorted(restaff), min(len(restaff), max(2, size // 4))))
+            began = self.elapsed()
             sm = ScheduleModel(
-                self.event, self.previous,
+                self.event, self.previous, relay_pivots=pivots,
                 fixed_times={p.session: (self.event.minute(p.start), p.room) for p in best.sessions
                              if p.session not in retime},
                 fixed_staff={p.session: list(p.channels) for p in best.sessions if p.session not in restaff},
             )
             hint_previous(sm, best)
-            complete_hint(sm.model)
-            solver = self.solver(min(self.left(), 5.0), round_no + 1)
+            complete_hint(sm.model, min(2.0, max(0.1, self.left() / 2)))
+            solver = self.solver(min(self.left() - 0.5, round_seconds), round_no + 1)
             code = solver.solve(sm.model)
             candidate = (extract(sm, solver, "feasible", self.elapsed(), bound)
                          if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None)
-            log.info("neighbourhood %d (day %s, %d re-timed, %d re-staffed): %s, %s -> %s at %.1f s", round_no, day,
-                     len(retime), len(restaff), solver.status_name(code), best.objective,
-                     candidate.objective if candidate else "-", self.elapsed())
+            log.info("neighbourhood %d (day %s, %d re-staffed, %d re-timed, %.1f s): %s, %s -> %s", round_no, day,
+                     len(restaff), len(retime), self.elapsed() - began, solver.status_name(code), best.objective,
+                     candidate.objective if candidate else "-")
+            size = max(2, int(size * 1.25) + 1) if code == cp_model.OPTIMAL else max(2, int(size * 0.7))
             if candidate is not None and candidate.objective < best.objective:
                 best = candidate
                 self._report(best)
@@ -225,30 +254,36 @@ class _Run:
 
 def extract(sm: ScheduleModel, solver: cp_model.CpSolver, status: str, elapsed: float, bound: int) -> Timetable:
     """Read the solver's values into a `Timetable`, with costs evaluated independently of the model."""
-    ev = sm.event
-    teams: dict[tuple[str, str, str], list[str]] = {}
+    people: dict[tuple[str, str, str], list[str]] = {}
     for opt, lit in sm.assign.items():
         if solver.boolean_value(lit):
-            teams.setdefault((opt.session, opt.into, opt.source), []).append(opt.interpreter)
+            people.setdefault((opt.session, opt.into, opt.source), []).append(opt.interpreter)
+    placement, teams = {}, {}
+    for sid, sv in sm.sessions.items():
+        placement[sid] = (solver.value(sv.start), next(r for r, lit in sv.room.items() if solver.boolean_value(lit)))
+        for (into, source), lit in sv.source.items():
+            if solver.boolean_value(lit):
+                teams[(sid, into)] = (source, people.get((sid, into, source), []))
+    return assemble(sm.event, placement, teams, status, elapsed, bound, sm.previous)
+
+
+def assemble(ev: Event, placement: dict[str, tuple[int, str]], teams: dict[tuple[str, str], tuple[str, list[str]]],
+             status: str, elapsed: float, bound: int, previous: Timetable | None) -> Timetable:
+    """A `Timetable` from placements (session -> (start, room)) and teams ((session, channel) -> (source,
+    people)), with its costs evaluated by `costs.py`."""
     placements = []
     for s in ev.sessions:
-        sv = sm.sessions[s.id]
-        start = solver.value(sv.start)
-        room = next(r for r, lit in sv.room.items() if solver.boolean_value(lit))
+        start, room = placement[s.id]
         channels = []
         for into in ev.channels(s):
-            chosen = [src for (t, src), lit in sv.source.items() if t == into and solver.boolean_value(lit)]
-            if chosen:
-                src = chosen[0]
-                channels.append(Channel(into=into, from_=src, via=None if src == s.language else src,
-                                        interpreters=sorted(teams.get((s.id, into, src), []))))
-            else:
-                channels.append(Channel(into=into, from_=s.language, interpreters=[]))
+            source, team = teams.get((s.id, into), (s.language, []))
+            channels.append(Channel(into=into, from_=source, via=None if source == s.language else source,
+                                    interpreters=sorted(team)))
         placements.append(Placement(session=s.id, room=room, start=ev.aware(start),
                                     end=ev.aware(start + s.duration), channels=channels))
     draft = Timetable(event=ev.event.id, status=status, objective=0, bound=0, solve_seconds=round(elapsed, 3),
                       sessions=placements)
-    items = costs(ev, draft, sm.previous)
+    items = costs(ev, draft, previous)
     objective = sum(c.cost for c in items)
     return draft.model_copy(update={"objective": objective, "bound": min(bound, objective), "costs": items})
 
@@ -280,6 +315,13 @@ def hint_placement(sm: ScheduleModel, placed: dict[str, tuple[int, str]]) -> Non
         sm.model.add_hint(sv.start, start)
         for rid, lit in sv.room.items():
             sm.model.add_hint(lit, rid == room)
+
+
+def pivot_languages(event: Event, count: int = 2) -> set[str]:
+    """The audience languages most interpreters work from: the usual relay pivots."""
+    known = {t: sum(1 for i in event.interpreters for src in event.event.languages if i.can_interpret(src, t)
+                    or i.can_interpret(t, src)) for t in event.event.languages}
+    return set(sorted(known, key=lambda t: (-known[t], t))[:count])
 
 
 def hint_staffing(sm: ScheduleModel, teams: dict[tuple[str, str], tuple[str, list[str]]]) -> None:
