@@ -161,39 +161,46 @@ def interpreter_day(sm: ScheduleModel) -> list[Penalty]:
             out.append(Penalty("interpreter_day", w, works_day, interpreters=[who]))
             day_of[(who, day)] = works_day
     _day_capacity_cuts(sm, day_of)
+    for day in sorted({z.day for z in sm.zones}):
+        working = [lit for (who, d), lit in day_of.items() if d == day]
+        if working:
+            people = sm.model.new_int_var(0, len(working), f"people_working[{day}]")
+            sm.model.add(people == sum(working))
+            _people_needed(sm, day, people)
     return out
 
 
 def _interpreter_days_needed(sm: ScheduleModel, w: int) -> list[Penalty]:
-    """Without interpreters in the model: a lower bound on interpreter-days. Each day needs at least its
-    required team-minutes divided by the most one person may work that day."""
-    open_minutes = defaultdict(int)
-    for z in sm.zones:
-        open_minutes[z.day] += sum(b - a for a, b in z.spans)
-    most = max((i.max_minutes_per_day for i in sm.event.interpreters), default=0)
+    """Without interpreters in the model: a lower bound on interpreter-days, one counter a day."""
     out = []
-    for day, minutes in sorted(open_minutes.items()):
-        cap = min(most, minutes)
-        demand = [len(sm.event.channels(s)) * sm.event.team_size(s) * s.duration * lit
-                  for s in sm.event.sessions if s.interpretation == "required"
-                  for z, lit in sm.sessions[s.id].zone.items() if sm.zones[z].day == day]
-        if not demand or cap <= 0:
-            continue
+    for day in sorted({z.day for z in sm.zones}):
         people = sm.model.new_int_var(0, len(sm.event.interpreters), f"people_needed[{day}]")
-        sm.model.add(cap * people >= sum(demand))
-        # ... and at least as many as work at once at the busiest moment of the day.
-        intervals, needs = [], []
-        for s in sm.event.sessions:
-            if s.interpretation != "required" or not sm.event.channels(s):
-                continue
-            for z, lit in sm.sessions[s.id].zone.items():
-                if sm.zones[z].day == day:
-                    intervals.append(sm.model.new_optional_fixed_size_interval_var(
-                        sm.sessions[s.id].start, s.duration, lit, f"needs_people[{s.id},{z}]"))
-                    needs.append(len(sm.event.channels(s)) * sm.event.team_size(s))
-        sm.model.add_cumulative(intervals, needs, people)
-        out.append(Penalty("interpreter_day", w, people))
+        if _people_needed(sm, day, people):
+            out.append(Penalty("interpreter_day", w, people))
     return out
+
+
+def _people_needed(sm: ScheduleModel, day, people) -> bool:
+    """Cuts: the people working on `day` give at least its required team-minutes (at most
+    max_minutes_per_day each) and are at least as many as work at once at the busiest moment."""
+    minutes = sum(b - a for z in sm.zones if z.day == day for a, b in z.spans)
+    cap = min(max((i.max_minutes_per_day for i in sm.event.interpreters), default=0), minutes)
+    intervals, needs, demand = [], [], []
+    for s in sm.event.sessions:
+        if s.interpretation != "required" or not sm.event.channels(s):
+            continue
+        need = len(sm.event.channels(s)) * sm.event.team_size(s)
+        for z, lit in sm.sessions[s.id].zone.items():
+            if sm.zones[z].day == day:
+                intervals.append(sm.model.new_optional_fixed_size_interval_var(
+                    sm.sessions[s.id].start, s.duration, lit, f"needs_people[{s.id},{z}]"))
+                needs.append(need)
+                demand.append(need * s.duration * lit)
+    if not demand or cap <= 0:
+        return False
+    sm.model.add(cap * people >= sum(demand))
+    sm.model.add_cumulative(intervals, needs, people)
+    return True
 
 
 def _day_capacity_cuts(sm: ScheduleModel, works_day: dict) -> None:
