@@ -123,6 +123,7 @@ class Room(Strict):
 class Speaker(Strict):
     id: Id
     name: str
+    locale: LanguageCode | None = None  # extension: how their agenda is rendered (derived when absent)
     timezone: TimeZoneName | None = None
     unavailable: list[Period] = []
     max_sessions_per_day: int | None = Field(default=None, ge=0, le=BIG)

@@ -56,6 +56,8 @@ class Agenda:
 
 
 def speaker_locale(event: Event, speaker: Speaker) -> Locale:
+    if speaker.locale is not None:
+        return Locale.parse(speaker.locale)
     floors = Counter(s.language for s in event.sessions if speaker.id in s.speakers)
     language = floors.most_common(1)[0][0] if floors else event.event.languages[0]
     territory = get_global("zone_territories").get(event.event.timezone)
