@@ -161,6 +161,11 @@ def interpreter_day(sm: ScheduleModel) -> list[Penalty]:
             out.append(Penalty("interpreter_day", w, works_day, interpreters=[who]))
             day_of[(who, day)] = works_day
     _day_capacity_cuts(sm, day_of)
+    # Cut: nobody works more minutes over the event than their daily limit times the days they work.
+    for who, sids in sm.interpreter_sessions().items():
+        days = [lit for (w2, _), lit in day_of.items() if w2 == who]
+        limit = sm.event.interpreter[who].max_minutes_per_day
+        sm.model.add(sum(sm.session_of(sid).duration * sm.works[(who, sid)] for sid in sids) <= limit * sum(days))
     for day in sorted({z.day for z in sm.zones}):
         working = [lit for (who, d), lit in day_of.items() if d == day]
         if working:
