@@ -86,8 +86,12 @@ def solve(event_path: Path, output: Path, time_limit: float, workers: int | None
         click.echo("", err=True)
     if outcome.timetable is None:
         if outcome.status == "infeasible":
+            from .explain import explain as run_explain, render_text
+
             click.echo(f"{event_path}: no timetable exists: the hard rules cannot all hold together "
                        f"(proven in {outcome.solve_seconds:.1f} s).", err=True)
+            why = run_explain(event, time_limit=time_limit, workers=workers, known_infeasible=True)
+            click.echo(render_text(event, why), err=True, nl=False)
             sys.exit(Exit.INFEASIBLE)
         click.echo(f"{event_path}: no timetable found within {time_limit:g} s; try a longer --time-limit.", err=True)
         sys.exit(Exit.NO_SOLUTION)
@@ -214,6 +218,37 @@ def assignments(event_path: Path, timetable_path: Path, output: Path) -> None:
         sys.exit(Exit.BAD_INPUT)
     click.echo(f"{output}: agendas of {len(event.interpreters)} interpreters and {len(event.speakers)} speakers.",
                err=True)
+
+
+@cli.command()
+@click.argument("event_path", metavar="EVENT.json", type=FILE)
+@click.option("--format", "fmt", default="text", show_default=True, type=click.Choice(["text", "json"]),
+              help="Words for people, or a JSON list of {rule, ids, message, found_by} for tools.")
+@click.option("--time-limit", default=60.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              help="Seconds of search at most.")
+@click.option("--workers", default=None, type=click.IntRange(1), help="Search threads (default: up to 2).")
+def explain(event_path: Path, fmt: str, time_limit: float, workers: int | None) -> None:
+    """Say why an event has no timetable: the smallest set of conflicting rules and resources found (exit 3),
+    or that it has one (exit 0)."""
+    from .explain import explain as run_explain, render_text
+
+    try:
+        event = load_event(event_path)
+    except InputError as exc:
+        _fail_input(exc)
+    why = run_explain(event, time_limit=time_limit, workers=workers)
+    if fmt == "json":
+        click.echo(json.dumps([c.model_dump() for c in why.conflicts], indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_text(event, why), nl=False)
+    if why.status == "infeasible":
+        click.echo(f"{event_path}: infeasible: {len(why.conflicts)} conflict(s), explained in "
+                   f"{why.seconds:.2f} s.", err=True)
+        sys.exit(Exit.INFEASIBLE)
+    if why.status == "unknown":
+        click.echo(f"{event_path}: undecided within {time_limit:g} s; try a longer --time-limit.", err=True)
+        sys.exit(Exit.NO_SOLUTION)
+    click.echo(f"{event_path}: feasible (checked in {why.seconds:.2f} s).", err=True)
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from ortools.util.python.sorted_interval_list import Domain
 
-from .model import Option, ScheduleModel
+from .model import Option, ScheduleModel, starts_avoiding
 from .rules import HARD_RULES
 from .types import minutes_of
 
@@ -130,9 +130,7 @@ def room_available(sm: ScheduleModel) -> None:
         for rid, lit in sv.room.items():
             spans = sm.event.periods(sm.event.room[rid].unavailable)
             if spans:
-                allowed = Domain.all_values()
-                for start, end in spans:
-                    allowed = allowed.intersection_with(Domain(start - s.duration + 1, end - 1).complement())
+                allowed = starts_avoiding(s.duration, spans)
                 sm.model.add_linear_expression_in_domain(sv.start, allowed).only_enforce_if(lit)
 
 
@@ -269,10 +267,7 @@ def interpreter_available(sm: ScheduleModel) -> None:
         if not spans:
             continue
         for sid in sids:
-            s = sm.session_of(sid)
-            allowed = Domain.all_values()
-            for start, end in spans:
-                allowed = allowed.intersection_with(Domain(start - s.duration + 1, end - 1).complement())
+            allowed = starts_avoiding(sm.session_of(sid).duration, spans)
             domain = sm.start_domain[sid]
             if domain.intersection_with(allowed).is_empty():
                 sm.model.add(sm.works[(who, sid)] == 0)

@@ -55,6 +55,14 @@ class SessionVars:
     source: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)  # (channel, source) -> chosen
 
 
+def starts_avoiding(duration: int, spans: list[tuple[int, int]]) -> Domain:
+    """Every start at which something lasting `duration` overlaps none of the (start, end) spans."""
+    allowed = Domain.all_values()
+    for start, end in spans:
+        allowed = allowed.intersection_with(Domain(start - duration + 1, end - 1).complement())
+    return allowed
+
+
 def zones_of(event: Event) -> list[Zone]:
     """The rest zones of every day: break-free spans, merged across breaks shorter than the minimum rest."""
     min_break = event.event.interpreter_rest.min_break
@@ -138,8 +146,7 @@ class ScheduleModel:
 
     def forbid_spans(self, session: Session, spans: list[tuple[int, int]]) -> None:
         """Forbid every start at which `session` would overlap one of the (start, end) spans."""
-        for start, end in spans:
-            self.restrict_start(session, Domain(start - session.duration + 1, end - 1).complement())
+        self.restrict_start(session, starts_avoiding(session.duration, spans))
 
     # --- variables -----------------------------------------------------------------------------------
 

@@ -113,8 +113,10 @@ class _Run:
 
     def exact(self) -> Outcome:
         sm = ScheduleModel(self.event, self.previous)
-        if self.previous is not None:
-            hint_previous(sm, self.previous)
+        start_from = self.previous or self._staffed(greedy_placement(sm), 0)
+        if start_from is not None:
+            hint_previous(sm, start_from)
+            complete_hint(sm.model, max(0.1, self.left() * 0.1))
         build = self.elapsed()
         solver = self.solver(self.left())
         watcher = _Watcher(self.on_progress, self.started)
@@ -124,6 +126,10 @@ class _Run:
             bound = max(0, math.ceil(solver.best_objective_bound - 1e-6))
             timetable = extract(sm, solver, status, self.elapsed(), bound)
             return Outcome(status, timetable, build, self.elapsed(), solver.objective_value, watcher.first)
+        if code == cp_model.UNKNOWN and start_from is not None and start_from is not self.previous:
+            # The search found nothing better in time: the checked greedy timetable stands.
+            timetable = start_from.model_copy(update={"solve_seconds": round(self.elapsed(), 3)})
+            return Outcome("feasible", timetable, build, self.elapsed(), timetable.objective, build)
         return self._failed(code, sm, build)
 
     def _failed(self, code, sm: ScheduleModel, build: float, method: str = "exact") -> Outcome:

@@ -1,0 +1,1006 @@
+"""Why an event has no timetable, in words an organiser can act on (`scheduler explain`).
+
+Two layers:
+1. *checks*: fast necessary conditions, no search. Each `Conflict` they report is, on its own, a proof that no
+   timetable exists (a session with no possible start, a speaker pinned twice at once, a language pair nobody
+   can interpret, more interpreter minutes needed on a day than the able interpreters can give, ...).
+2. *search*: when the checks find nothing and CP-SAT proves the event infeasible, the input is cut into
+   relaxable *facts* (each pin, each `after` order, each unavailable period, each daily limit, each room's
+   capacity, booths and interpreter cap, each plenary, the required interpretation of each session, the breaks
+   of each day, the rest and team rules, each speaker's part in each session). The event with every fact
+   lifted is solved first; then a deletion filter (binary search for the next necessary fact) shrinks the set
+   of facts to a minimal one that still has no timetable. Every answer of that layer is a proof: the facts
+   reported are infeasible together, and, when `minimal` holds, lifting any one of them (with the other facts
+   of the event lifted too) leaves a timetable.
+
+Every message names sessions, speakers, interpreters and rooms by id and name, days and times as local
+wall-clock times ("Sat 2021-02-13 14:00"), and language pairs as "en→fr".
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from ortools.sat.python import cp_model
+from pydantic import BaseModel
+
+from .event import BIG, Event, Session
+from .types import minutes_of
+
+log = logging.getLogger(__name__)
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+class Conflict(BaseModel):
+    """One reason why no timetable exists.
+
+    `found_by` is "check" when this conflict alone makes the event infeasible, "search" when it is one of a
+    set of facts that cannot all hold together (change at least one of them)."""
+
+    rule: str
+    ids: list[str]
+    message: str
+    found_by: Literal["check", "search"] = "check"
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.message}  [{', '.join(self.ids)}]"
+
+
+class Explanation(BaseModel):
+    status: Literal["feasible", "infeasible", "unknown"]
+    conflicts: list[Conflict] = []
+    minimal: bool = True  # for "search": no fact of the set can be dropped (within the time limit)
+    seconds: float = 0.0
+
+
+# --- words --------------------------------------------------------------------------------------------
+
+
+def when(ev: Event, minute: int) -> str:
+    """'Sat 2021-02-13 14:00' for an event minute."""
+    moment = ev.local(minute)
+    return f"{_WEEKDAYS[moment.weekday()]} {moment:%Y-%m-%d %H:%M}"
+
+
+def day_name(day: date) -> str:
+    return f"{_WEEKDAYS[day.weekday()]} {day:%Y-%m-%d}"
+
+
+def span(ev: Event, start: int, end: int) -> str:
+    """'Sat 2021-02-13 14:00–15:30' (the end's date is repeated only when it differs)."""
+    if ev.day_of(start) == ev.day_of(end) or end % 1440 == 0 and end - start <= 1440:
+        return f"{when(ev, start)}–{ev.local(end):%H:%M}"
+    return f"{when(ev, start)} – {when(ev, end)}"
+
+
+def session_name(ev: Event, sid: str) -> str:
+    s = ev.session[sid]
+    title, _ = ev.title(s, "en")
+    return f"session {sid} “{title}”"
+
+
+def speaker_name(ev: Event, spid: str) -> str:
+    return f"speaker {spid} ({ev.speaker[spid].name})"
+
+
+def interpreter_name(ev: Event, iid: str) -> str:
+    return f"interpreter {iid} ({ev.interpreter[iid].name})"
+
+
+def room_name(ev: Event, rid: str) -> str:
+    return f"room {rid} ({ev.room[rid].name})"
+
+
+def _names(items: list[str], most: int = 6) -> str:
+    if len(items) > most:
+        return ", ".join(items[:most]) + f" and {len(items) - most} more"
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _hours(minutes: int) -> str:
+    return f"{minutes} min" if minutes < 120 else f"{minutes} min ({minutes / 60:g} h)"
+
+
+# --- what the input allows, without search ------------------------------------------------------------
+
+
+def _overlaps(a: int, b: int, c: int, d: int) -> bool:
+    return a < d and c < b
+
+
+class _Context:
+    """Precomputed views of the event shared by the checks."""
+
+    def __init__(self, ev: Event):
+        self.ev = ev
+        self.slot = ev.event.slot_minutes
+        self.days = sorted(ev.event.days, key=lambda d: d.date)
+        self.breaks = [b for d in self.days for b in ev.day_breaks(d)]
+        self.open_spans: dict[date, list[tuple[int, int]]] = {}
+        for d in self.days:
+            start, end = ev.day_window(d)
+            spans, cursor = [], start
+            for a, b in sorted(ev.day_breaks(d)):
+                if a > cursor:
+                    spans.append((cursor, a))
+                cursor = max(cursor, b)
+            if cursor < end:
+                spans.append((cursor, end))
+            self.open_spans[d.date] = spans
+        self.open_minutes = {day: sum(b - a for a, b in spans) for day, spans in self.open_spans.items()}
+        self.able = _able(ev)
+        self.starts: dict[str, set[int]] = {}
+        self.rooms: dict[str, list[str]] = {}
+        for s in ev.sessions:
+            self.starts[s.id], self.rooms[s.id] = self.possible(s, frozenset())
+
+    # A session's possible starts given some of its own facts ("breaks", "pin.day", "pin.start", "pin.room",
+    # "capacity", "channels", "room_unavailable", ("speaker", id)) lifted.
+
+    def session_facts(self, s: Session) -> list:
+        ev = self.ev
+        facts: list = []
+        if s.pin is not None:
+            facts += [f"pin.{k}" for k in ("day", "start", "room") if getattr(s.pin, k) is not None]
+        facts += [("speaker", sp) for sp in s.speakers if ev.speaker[sp].unavailable]
+        if any(r.capacity < s.attendance for r in ev.rooms):
+            facts.append("capacity")
+        if s.interpretation == "required" and any(r.channels < len(ev.channels(s)) for r in ev.rooms):
+            facts.append("channels")
+        if any(r.unavailable for r in ev.rooms):
+            facts.append("room_unavailable")
+        if self.breaks:
+            facts.append("breaks")
+        return facts
+
+    def possible(self, s: Session, lifted: frozenset) -> tuple[set[int], list[str]]:
+        ev = self.ev
+        pin = s.pin
+        rooms = list(ev.rooms)
+        if pin is not None and pin.room is not None and "pin.room" not in lifted:
+            rooms = [r for r in rooms if r.id == pin.room]
+        if "capacity" not in lifted:
+            rooms = [r for r in rooms if r.capacity >= s.attendance]
+        if s.interpretation == "required" and "channels" not in lifted:
+            need = len(ev.channels(s))
+            rooms = [r for r in rooms if r.channels >= need]
+        if not rooms:
+            return set(), []
+        busy = [p for sp in s.speakers if ("speaker", sp) not in lifted for p in ev.periods(ev.speaker[sp].unavailable)]
+        if "breaks" not in lifted:
+            busy += self.breaks
+        times = []
+        for d in self.days:
+            if pin is not None and pin.day is not None and "pin.day" not in lifted and d.date != pin.day:
+                continue
+            a, b = ev.day_window(d)
+            for t in range(a, b - s.duration + 1, self.slot):
+                if pin is not None and pin.start is not None and "pin.start" not in lifted \
+                        and t % 1440 != minutes_of(pin.start):
+                    continue
+                if any(_overlaps(t, t + s.duration, x, y) for x, y in busy):
+                    continue
+                times.append(t)
+        if "room_unavailable" in lifted:
+            return set(times), [r.id for r in rooms]
+        out: set[int] = set()
+        kept = []
+        for r in rooms:
+            closed = ev.periods(r.unavailable)
+            free = {t for t in times if not any(_overlaps(t, t + s.duration, x, y) for x, y in closed)}
+            if free:
+                kept.append(r.id)
+            out |= free
+        return out, kept
+
+    def fixed(self, sid: str) -> int | None:
+        starts = self.starts[sid]
+        return next(iter(starts)) if len(starts) == 1 else None
+
+    def forced_day(self, sid: str) -> date | None:
+        days = {self.ev.day_of(t) for t in self.starts[sid]}
+        return days.pop() if len(days) == 1 else None
+
+    def able_for(self, s: Session, into: str) -> set[str]:
+        """Interpreters who could staff channel `into` of `s`, from the floor or from another channel."""
+        sources = [s.language, *(p for p in self.ev.channels(s) if p != into)]
+        return {who for src in sources for who in self.able.get((src, into), [])}
+
+    def free_minutes(self, who: str, day: date, durations: list[int] = ()) -> int:
+        """Minutes of `day`'s open time an interpreter could work: their daily cap and unavailability; with
+        `durations` (of the sessions they could work), the largest sum of some of them within that."""
+        most = self._free_minutes(who, day)
+        if not durations:
+            return most
+        sums = 1  # bit k set: k minutes are a sum of some of the durations
+        for d in durations:
+            sums |= sums << d
+        sums &= (1 << (most + 1)) - 1
+        return sums.bit_length() - 1
+
+    def _free_minutes(self, who: str, day: date) -> int:
+        it = self.ev.interpreter[who]
+        closed = self.ev.periods(it.unavailable)
+        free = 0
+        for a, b in self.open_spans[day]:
+            taken = sorted((max(a, x), min(b, y)) for x, y in closed if x < b and a < y)
+            cursor, lost = a, 0
+            for x, y in taken:
+                if y > cursor:
+                    lost += y - max(x, cursor)
+                    cursor = y
+            free += (b - a) - lost
+        return min(free, it.max_minutes_per_day)
+
+    def available_at(self, who: str, start: int, end: int) -> bool:
+        return not any(_overlaps(start, end, x, y) for x, y in self.ev.periods(self.ev.interpreter[who].unavailable))
+
+
+def _able(ev: Event) -> dict[tuple[str, str], list[str]]:
+    able: dict[tuple[str, str], list[str]] = defaultdict(list)
+    languages = set(ev.event.languages) | {s.language for s in ev.sessions}
+    for it in ev.interpreters:
+        for src in sorted(languages):
+            for dst in ev.event.languages:
+                if it.can_interpret(src, dst):
+                    able[(src, dst)].append(it.id)
+    return able
+
+
+# --- layer 1: checks ----------------------------------------------------------------------------------
+
+_FACT_RULE = {"pin.day": "pin_obeyed", "pin.start": "pin_obeyed", "pin.room": "pin_obeyed",
+              "speaker": "speaker_available", "capacity": "room_capacity", "channels": "room_channels",
+              "room_unavailable": "room_available", "breaks": "no_break_overlap"}
+
+
+def no_possible_start(cx: _Context) -> Iterator[Conflict]:
+    """A session that has no start in any room: windows, breaks, pins, rooms, speakers' unavailability."""
+    ev = cx.ev
+    for s in ev.sessions:
+        if cx.starts[s.id]:
+            continue
+        facts = cx.session_facts(s)
+        core = list(facts)
+        for f in list(core):  # deletion: keep only the facts without which a start appears
+            lifted = frozenset(x for x in facts if x not in core or x == f)
+            if not cx.possible(s, lifted)[0]:
+                core.remove(f)
+        parts, ids = [], [s.id]
+        for f in core:
+            key = f[0] if isinstance(f, tuple) else f
+            if f == "pin.day":
+                parts.append(f"its pin to {day_name(s.pin.day)}")
+            elif f == "pin.start":
+                parts.append(f"its pin at {s.pin.start:%H:%M}")
+            elif f == "pin.room":
+                parts.append(f"its pin to {room_name(ev, s.pin.room)}")
+                ids.append(s.pin.room)
+            elif key == "speaker":
+                sp = f[1]
+                periods = [span(ev, a, b) for a, b in ev.periods(ev.speaker[sp].unavailable)]
+                parts.append(f"{speaker_name(ev, sp)} being unavailable {_names(periods)}")
+                ids.append(sp)
+            elif f == "capacity":
+                big = max(ev.rooms, key=lambda r: r.capacity)
+                parts.append(f"its attendance of {s.attendance} (the largest room, {room_name(ev, big.id)}, "
+                             f"holds {big.capacity})")
+                ids.append(big.id)
+            elif f == "channels":
+                need = len(ev.channels(s))
+                most = max(ev.rooms, key=lambda r: r.channels)
+                parts.append(f"its {need} required interpretation channel(s) "
+                             f"({_names(ev.channels(s))}; the room with most booths, {room_name(ev, most.id)}, "
+                             f"has {most.channels})")
+                ids.append(most.id)
+            elif f == "room_unavailable":
+                closed = [f"{room_name(ev, r.id)} {_names([span(ev, a, b) for a, b in ev.periods(r.unavailable)])}"
+                          for r in ev.rooms if r.unavailable]
+                parts.append(f"the rooms' unavailability ({'; '.join(closed)})")
+            elif f == "breaks":
+                shown = [f"{day_name(d.date)} {b.start:%H:%M}–{b.end:%H:%M}" for d in cx.days for b in d.breaks]
+                parts.append(f"the breaks ({_names(shown)})")
+        if not core:
+            longest = max(b - a for a, b in (ev.day_window(d) for d in cx.days))
+            yield Conflict(rule="inside_day", ids=[s.id],
+                           message=f"{session_name(ev, s.id)} lasts {_hours(s.duration)}, longer than every day of "
+                                   f"the event (the longest is {_hours(longest)}): shorten it or lengthen a day.")
+            continue
+        rules = [_FACT_RULE[f[0] if isinstance(f, tuple) else f] for f in core]
+        rule = rules[0] if len(core) == 1 else next(r for r in _FACT_RULE.values() if r in rules)
+        yield Conflict(rule=rule, ids=ids,
+                       message=f"{session_name(ev, s.id)} ({_hours(s.duration)}) has no possible start because of "
+                               f"{_names(parts, 10)}: change " + ("it." if len(parts) == 1 else "one of them."))
+
+
+def _pairs_at_fixed_times(cx: _Context) -> Iterator[tuple[Session, Session, int, int]]:
+    fixed = [(s, cx.fixed(s.id)) for s in cx.ev.sessions if cx.fixed(s.id) is not None]
+    for i, (a, ta) in enumerate(fixed):
+        for b, tb in fixed[i + 1:]:
+            if _overlaps(ta, ta + a.duration, tb, tb + b.duration):
+                yield a, b, ta, tb
+
+
+def fixed_overlaps(cx: _Context) -> Iterator[Conflict]:
+    """Sessions whose pins (or lack of any other possible time) make them overlap while they must not."""
+    ev = cx.ev
+    for a, b, ta, tb in _pairs_at_fixed_times(cx):
+        both = (f"{session_name(ev, a.id)} ({span(ev, ta, ta + a.duration)}) and "
+                f"{session_name(ev, b.id)} ({span(ev, tb, tb + b.duration)})")
+        fix = "can only take place at these times (pinned or otherwise constrained): unpin or move one of them."
+        shared = [sp for sp in a.speakers if sp in b.speakers]
+        if shared:
+            yield Conflict(rule="speaker_one_place", ids=[a.id, b.id, *shared],
+                           message=f"{_names([speaker_name(ev, sp) for sp in shared])} would be in two places: "
+                                   f"{both} {fix}")
+        plenary = [s for s in (a, b) if s.kind == "plenary"]
+        if plenary:
+            yield Conflict(rule="plenary_alone", ids=[a.id, b.id],
+                           message=f"{_names([session_name(ev, p.id) for p in plenary])} is a plenary, so nothing "
+                                   f"else may run at the same time, but {both} {fix}")
+        if len(cx.rooms[a.id]) == 1 and cx.rooms[a.id] == cx.rooms[b.id] and not plenary:
+            rid = cx.rooms[a.id][0]
+            yield Conflict(rule="room_one_session_at_a_time", ids=[a.id, b.id, rid],
+                           message=f"{room_name(ev, rid)} is the only room for both {both} {fix}")
+
+
+def after_chains(cx: _Context) -> Iterator[Conflict]:
+    """A chain of `after` orders that the possible starts (pins, windows, unavailability) cannot keep."""
+    ev = cx.ev
+    order: list[str] = []
+    seen: set[str] = set()
+
+    def visit(sid: str) -> None:
+        if sid in seen:
+            return
+        seen.add(sid)
+        for a in ev.session[sid].after:
+            visit(a)
+        order.append(sid)
+
+    for s in ev.sessions:
+        visit(s.id)
+    earliest: dict[str, int] = {}
+    cause: dict[str, str | None] = {}
+    for sid in order:
+        s = ev.session[sid]
+        if not cx.starts[sid] or any(a not in earliest for a in s.after):
+            continue  # no start at all is reported elsewhere; a broken predecessor is reported once
+        bound, by = 0, None
+        for a in s.after:
+            end = earliest[a] + ev.session[a].duration
+            if end > bound:
+                bound, by = end, a
+        later = [t for t in cx.starts[sid] if t >= bound]
+        if later:
+            earliest[sid], cause[sid] = min(later), by
+            continue
+        chain = [sid]
+        node = by
+        while node is not None:
+            chain.append(node)
+            node = cause.get(node)
+        chain.reverse()
+        steps = " then ".join(session_name(ev, c) for c in chain)
+        first = chain[0]
+        latest = max(cx.starts[sid])
+        pinned = [c for c in chain if ev.session[c].pin is not None]
+        yield Conflict(rule="after_order", ids=chain,
+                       message=f"the order {steps} cannot be kept: {session_name(ev, first)} can start at "
+                               f"{when(ev, min(cx.starts[first]))} at the earliest, so {session_name(ev, by)} ends at "
+                               f"{when(ev, bound)} at the earliest, but {session_name(ev, sid)} can start at "
+                               f"{when(ev, latest)} at the latest"
+                               + (f" (pinned: {_names(pinned)})" if pinned else "")
+                               + ": drop one of these orders, or move a pin.")
+
+
+def plenary_time(cx: _Context) -> Iterator[Conflict]:
+    """Plenaries run alone: their minutes on a day cannot exceed the day's open time; all sessions fit rooms."""
+    ev = cx.ev
+    plenaries = [s for s in ev.sessions if s.kind == "plenary"]
+    reported = False
+    for d in cx.days:
+        mine = [s for s in plenaries if cx.starts[s.id] and cx.forced_day(s.id) == d.date]
+        need = sum(s.duration for s in mine)
+        if len(mine) > 1 and need > cx.open_minutes[d.date]:
+            reported = True
+            plenary_names = _names([session_name(ev, s.id) for s in mine])
+            yield Conflict(rule="plenary_alone", ids=[s.id for s in mine],
+                           message=f"on {day_name(d.date)} the plenaries {plenary_names} need {_hours(need)} to "
+                                   f"themselves, but the day has {_hours(cx.open_minutes[d.date])} "
+                                   f"outside breaks: move one to another day, make one parallel, or lengthen the day.")
+    total = sum(s.duration for s in plenaries)
+    open_all = sum(cx.open_minutes.values())
+    if not reported and len(plenaries) > 1 and total > open_all:
+        yield Conflict(rule="plenary_alone", ids=[s.id for s in plenaries],
+                       message=f"the {len(plenaries)} plenaries need {_hours(total)} to themselves, but the days "
+                               f"have {_hours(open_all)} outside breaks in all: make some parallel, shorten them, "
+                               f"or add time.")
+        reported = True
+    if reported:
+        return
+    # Room time: every session takes one room for its duration; while a plenary runs, no other room is used.
+    closed_any = any(r.unavailable for r in ev.rooms)
+    parallel = sum(s.duration for s in ev.sessions if s.kind != "plenary")
+    rooms = len(ev.rooms)
+    if not closed_any:
+        need, have = parallel + rooms * total, rooms * open_all
+    else:
+        need = parallel + total
+        have = 0
+        for r in ev.rooms:
+            closed = ev.periods(r.unavailable)
+            for spans in cx.open_spans.values():
+                for a, b in spans:
+                    have += sum(1 for t in range(a, b) if not any(x <= t < y for x, y in closed))
+    if need > have:
+        yield Conflict(rule="room_one_session_at_a_time", ids=[s.id for s in ev.sessions],
+                       message=f"the {len(ev.sessions)} sessions need {_hours(need)} of room time"
+                               + (" (a plenary keeps every room for itself)" if plenaries and not closed_any else "")
+                               + f", but the {rooms} room(s) are open {_hours(have)} in all outside breaks: add a "
+                                 f"room or a day, lengthen the days, or drop or shorten sessions.")
+
+
+def language_pairs(cx: _Context) -> Iterator[Conflict]:
+    """A required channel nobody can serve, directly or through a relay; or fewer able people than a team."""
+    ev = cx.ev
+    missing: dict[tuple[str, str], list[str]] = defaultdict(list)
+    short: dict[tuple[str, str, int], list[str]] = defaultdict(list)
+    for s in ev.sessions:
+        if s.interpretation != "required":
+            continue
+        team = ev.team_size(s)
+        channels = ev.channels(s)
+        for into in channels:
+            direct = cx.able.get((s.language, into), [])
+            relays = [p for p in channels if p != into and cx.able.get((s.language, p)) and cx.able.get((p, into))]
+            if not direct and not relays:
+                missing[(s.language, into)].append(s.id)
+                continue
+            ok = len(direct) >= team or any(len(cx.able[(s.language, p)]) >= team and len(cx.able[(p, into)]) >= team
+                                             for p in relays)
+            if not ok:
+                short[(s.language, into, team)].append(s.id)
+    for (src, into), sids in missing.items():
+        pivots = [p for p in ev.event.languages if p not in (src, into)]
+        relays = _names([f"{src}→{p}→{into}" for p in pivots])
+        through = f", directly or through a relay ({relays})" if pivots else ""
+        yield Conflict(rule="interpreter_competence", ids=sids,
+                       message=f"nobody can interpret {src}→{into}{through}, but "
+                               f"{_names([session_name(ev, x) for x in sids])} need(s) it (interpretation: required): "
+                               f"add an interpreter for {src}→{into}, or make the interpretation of these sessions "
+                               f"optional.")
+    for (src, into, team), sids in short.items():
+        who = sorted(set(cx.able.get((src, into), [])))
+        yield Conflict(rule="team_size", ids=[*sids, *who],
+                       message=f"{_names([session_name(ev, x) for x in sids])} need(s) a team of {team} interpreters "
+                               f"{src}→{into} (longer than {ev.event.team_size.solo_max_minutes} min), but only "
+                               f"{_names([interpreter_name(ev, w) for w in who]) or 'nobody'} can interpret it "
+                               f"(nor enough for a relay): add interpreters, or shorten the sessions.")
+
+
+def session_staffing(cx: _Context) -> Iterator[Conflict]:
+    """One session's needs: rest rule, daily caps, rooms' interpreter caps, all channels at once."""
+    ev = cx.ev
+    rest = ev.event.interpreter_rest
+    for s in ev.sessions:
+        channels = ev.channels(s) if s.interpretation == "required" else []
+        if not channels:
+            continue
+        team = ev.team_size(s)
+        if s.duration > rest.max_continuous:
+            yield Conflict(rule="interpreter_rest", ids=[s.id],
+                           message=f"{session_name(ev, s.id)} lasts {_hours(s.duration)} and needs interpretation, "
+                                   f"but interpreters work at most {rest.max_continuous} min in a row "
+                                   f"(interpreter_rest): split the session, or make its interpretation optional.")
+            continue
+        for into in channels:
+            able = cx.able_for(s, into)
+            fit = sorted(w for w in able if ev.interpreter[w].max_minutes_per_day >= s.duration)
+            if len(able) >= team > len(fit):
+                capped = sorted(able - set(fit))
+                yield Conflict(rule="interpreter_minutes_per_day", ids=[s.id, *capped],
+                               message=f"{session_name(ev, s.id)} lasts {_hours(s.duration)} and needs {team} "
+                                       f"interpreter(s) into {into}, but "
+                                       f"{_names([interpreter_name(ev, w) for w in capped])} may work less than "
+                                       f"that in a day (max_minutes_per_day): raise their limits or shorten the "
+                                       f"session.")
+        need = team * len(channels)
+        everyone = sorted(set().union(*(cx.able_for(s, t) for t in channels)))
+        if len(everyone) >= need:
+            caps = {r: ev.room[r].max_interpreters for r in cx.rooms[s.id]}
+            if caps and all(c is not None and c < need for c in caps.values()):
+                allowed = _names([f"{room_name(ev, r)} allows {c}" for r, c in caps.items()])
+                yield Conflict(rule="room_max_interpreters", ids=[s.id, *caps],
+                               message=f"{session_name(ev, s.id)} needs {need} interpreters ({len(channels)} "
+                                       f"channel(s) × {team}), but {allowed}"
+                                       f" (max_interpreters): raise the cap, use another room, or make its "
+                                       f"interpretation optional.")
+        elif all(cx.able_for(s, t) for t in channels):
+            yield Conflict(rule="interpreter_one_place", ids=[s.id, *everyone],
+                           message=f"{session_name(ev, s.id)} needs {need} interpreters at once ({len(channels)} "
+                                   f"channel(s) × {team}), but only {len(everyone)} can serve its channels: "
+                                   f"{_names([interpreter_name(ev, w) for w in everyone])}.")
+
+
+def interpreters_at_fixed_times(cx: _Context) -> Iterator[Conflict]:
+    """At a time some sessions cannot avoid, more interpreters are needed into a language than can work then."""
+    ev = cx.ev
+    fixed = {s.id: cx.fixed(s.id) for s in ev.sessions
+             if s.interpretation == "required" and ev.channels(s) and cx.fixed(s.id) is not None}
+    seen: set = set()
+    for sid, t in sorted(fixed.items(), key=lambda x: x[1]):
+        running = [x for x, tx in fixed.items() if tx <= t < tx + ev.session[x].duration]
+        for into in ev.channels(ev.session[sid]):
+            need_by = [x for x in running if into in ev.channels(ev.session[x])]
+            need = sum(ev.team_size(ev.session[x]) for x in need_by)
+            able = set().union(*(cx.able_for(ev.session[x], into) for x in need_by))
+            # Upper bound on who can work into `into` now: able for one of these sessions and free during it.
+            free = sorted(w for w in able if any(cx.available_at(w, fixed[x], fixed[x] + ev.session[x].duration)
+                                                  for x in need_by if w in cx.able_for(ev.session[x], into)))
+            key = (frozenset(need_by), into)
+            if need <= len(free) or key in seen:
+                continue
+            seen.add(key)
+            away = sorted(able - set(free))
+            sources = sorted({ev.session[x].language for x in need_by})
+            sessions = _names([f"{session_name(ev, x)} ({span(ev, fixed[x], fixed[x] + ev.session[x].duration)})"
+                               for x in need_by])
+            yield Conflict(rule="interpreter_available" if away else "team_size", ids=[*need_by, *able],
+                           message=f"{sessions} cannot move (pinned or otherwise constrained) and need(s) {need} "
+                                   f"interpreter(s) {'/'.join(sources)}→{into} at once, but only "
+                                   f"{_names([interpreter_name(ev, w) for w in free]) or 'nobody'} can work then"
+                                   + (f" ({_names([interpreter_name(ev, w) for w in away])} unavailable)"
+                                      if away else "")
+                                   + ": find more interpreters, or move or unpin a session.")
+
+
+def interpreter_minutes(cx: _Context) -> Iterator[Conflict]:
+    """Interpreter minutes needed into a language (per day when sessions are bound to a day, and over the event)
+    versus what the able interpreters can give (daily caps and unavailability)."""
+    ev = cx.ev
+    needing: dict[str, list[Session]] = defaultdict(list)
+    for s in ev.sessions:
+        if s.interpretation == "required" and cx.starts[s.id]:
+            for t in ev.channels(s):
+                needing[t].append(s)
+    for into, sessions in needing.items():
+        able = sorted(set().union(*(cx.able_for(s, into) for s in sessions)))
+        if not able:
+            continue  # reported by language_pairs
+        found = False
+        for d in cx.days:
+            mine = [s for s in sessions if cx.forced_day(s.id) == d.date]
+            need = sum(ev.team_size(s) * s.duration for s in mine)
+            give = {w: cx.free_minutes(w, d.date, [s.duration for s in mine if w in cx.able_for(s, into)])
+                    for w in able}
+            if need > sum(give.values()):
+                found = True
+                yield Conflict(
+                    rule="interpreter_minutes_per_day", ids=[*(s.id for s in mine), *able],
+                    message=f"on {day_name(d.date)}, {_names([session_name(ev, s.id) for s in mine])} (bound to that "
+                            f"day) need {need} interpreter-minutes into {into}, but the interpreters who can work into "
+                            f"{into} give at most {sum(give.values())} that day: "
+                            + _names([f"{interpreter_name(ev, w)} {give[w]}" for w in able], 10)
+                            + " (max_minutes_per_day, unavailability): add an interpreter into "
+                              f"{into}, raise a daily limit, or move a session to another day.")
+        if found:
+            continue
+        need = sum(ev.team_size(s) * s.duration for s in sessions)
+        give = {w: sum(cx.free_minutes(w, d.date, [s.duration for s in sessions if w in cx.able_for(s, into)
+                                                    and cx.forced_day(s.id) in (None, d.date)])
+                       for d in cx.days) for w in able}
+        if need > sum(give.values()):
+            yield Conflict(
+                rule="interpreter_minutes_per_day", ids=[*(s.id for s in sessions), *able],
+                message=f"the sessions needing interpretation into {into} need {need} interpreter-minutes in all, "
+                        f"but the interpreters who can work into {into} give at most {sum(give.values())} over the "
+                        f"event: " + _names([f"{interpreter_name(ev, w)} {give[w]}" for w in able], 10)
+                        + f": add an interpreter into {into}, raise daily limits, or make some interpretation "
+                          f"optional.")
+
+
+def speaker_days(cx: _Context) -> Iterator[Conflict]:
+    """A speaker with more sessions than their daily limit allows over the days they can be placed on."""
+    ev = cx.ev
+    for sp in ev.speakers:
+        limit = sp.max_sessions_per_day
+        if limit is None:
+            continue
+        mine = [s for s in ev.sessions if sp.id in s.speakers and cx.starts[s.id]]
+        for d in cx.days:
+            bound = [s.id for s in mine if cx.forced_day(s.id) == d.date]
+            if len(bound) > limit:
+                yield Conflict(rule="speaker_sessions_per_day", ids=[sp.id, *bound],
+                               message=f"{speaker_name(ev, sp.id)} gives at most {limit} session(s) a day, but "
+                                       f"{_names([session_name(ev, x) for x in bound])} can only be on "
+                                       f"{day_name(d.date)}: move or unpin one, or raise max_sessions_per_day.")
+        days = {ev.day_of(t) for s in mine for t in cx.starts[s.id]}
+        if len(mine) > limit * len(days) and not any(
+                len([s for s in mine if cx.forced_day(s.id) == d.date]) > limit for d in cx.days):
+            yield Conflict(rule="speaker_sessions_per_day", ids=[sp.id, *(s.id for s in mine)],
+                           message=f"{speaker_name(ev, sp.id)} gives {len(mine)} sessions but at most {limit} a day, "
+                                   f"over the {len(days)} day(s) those sessions can use: raise max_sessions_per_day, "
+                                   f"or give a session to another speaker.")
+
+
+CHECKS: list[Callable[[_Context], Iterator[Conflict]]] = [
+    no_possible_start, fixed_overlaps, after_chains, plenary_time, language_pairs, session_staffing,
+    interpreters_at_fixed_times, interpreter_minutes, speaker_days,
+]
+
+
+def necessary_checks(ev: Event) -> list[Conflict]:
+    """Every conflict the fast checks find; each one alone proves that no timetable exists."""
+    cx = _Context(ev)
+    return [c for check in CHECKS for c in check(cx)]
+
+
+# --- layer 2: a minimal set of conflicting facts ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One relaxable piece of the input: `key` says how to lift it, `text` what it says."""
+
+    key: tuple
+    rule: str
+    ids: tuple[str, ...]
+    text: str
+    action: str
+
+
+def facts_of(ev: Event) -> list[Fact]:
+    """The relaxable facts of an event, the ones most worth blaming first."""
+    out: list[Fact] = []
+    add = lambda key, rule, ids, text, action: out.append(Fact(key, rule, tuple(ids), text, action))  # noqa: E731
+    for s in ev.sessions:
+        if s.pin is None:
+            continue
+        name = session_name(ev, s.id)
+        if s.pin.day is not None:
+            add(("pin", s.id, "day"), "pin_obeyed", [s.id], f"{name} is pinned to {day_name(s.pin.day)}",
+                "unpin its day")
+        if s.pin.start is not None:
+            add(("pin", s.id, "start"), "pin_obeyed", [s.id], f"{name} is pinned to start at {s.pin.start:%H:%M}",
+                "unpin or change its start")
+        if s.pin.room is not None:
+            add(("pin", s.id, "room"), "pin_obeyed", [s.id, s.pin.room],
+                f"{name} is pinned to {room_name(ev, s.pin.room)}", "unpin its room")
+    for s in ev.sessions:
+        for a in s.after:
+            add(("after", s.id, a), "after_order", [a, s.id],
+                f"{session_name(ev, s.id)} must come after {session_name(ev, a)}", "drop this order")
+    for kind, items, rule, namer in (("speakers", ev.speakers, "speaker_available", speaker_name),
+                                     ("interpreters", ev.interpreters, "interpreter_available", interpreter_name),
+                                     ("rooms", ev.rooms, "room_available", room_name)):
+        for item in items:
+            for j, (a, b) in enumerate(ev.periods(item.unavailable)):
+                add(("unavailable", kind, item.id, j), rule, [item.id],
+                    f"{namer(ev, item.id)} is unavailable {span(ev, a, b)}", "shorten or drop this unavailability")
+    for sp in ev.speakers:
+        if sp.max_sessions_per_day is not None:
+            add(("max_sessions_per_day", sp.id), "speaker_sessions_per_day", [sp.id],
+                f"{speaker_name(ev, sp.id)} gives at most {sp.max_sessions_per_day} session(s) a day",
+                "raise max_sessions_per_day")
+    interpreted = [s for s in ev.sessions if ev.channels(s) and s.interpretation != "none"]
+    if interpreted:
+        for it in ev.interpreters:
+            add(("max_minutes_per_day", it.id), "interpreter_minutes_per_day", [it.id],
+                f"{interpreter_name(ev, it.id)} works at most {it.max_minutes_per_day} min a day", "raise this limit")
+    for r in ev.rooms:
+        if any(s.attendance > r.capacity for s in ev.sessions):
+            add(("capacity", r.id), "room_capacity", [r.id], f"{room_name(ev, r.id)} holds {r.capacity} people",
+                "use a larger room")
+        if any(len(ev.channels(s)) > r.channels for s in interpreted):
+            add(("channels", r.id), "room_channels", [r.id],
+                f"{room_name(ev, r.id)} has {r.channels} interpretation booth(s)", "add booths")
+        if r.max_interpreters is not None and interpreted:
+            add(("max_interpreters", r.id), "room_max_interpreters", [r.id],
+                f"{room_name(ev, r.id)} allows at most {r.max_interpreters} interpreters", "raise this cap")
+    for s in ev.sessions:
+        if s.kind == "plenary":
+            add(("plenary", s.id), "plenary_alone", [s.id],
+                f"{session_name(ev, s.id)} is a plenary (nothing else may run at the same time)", "make it parallel")
+    for d in ev.event.days:
+        if d.breaks:
+            shown = _names([f"{b.start:%H:%M}–{b.end:%H:%M}" for b in d.breaks])
+            add(("breaks", d.date.isoformat()), "no_break_overlap", [],
+                f"{day_name(d.date)} has break(s) {shown}", "shorten or move a break")
+    for s in ev.sessions:
+        for sp in s.speakers:
+            add(("speaks", s.id, sp), "speaker_one_place", [sp, s.id],
+                f"{speaker_name(ev, sp)} speaks in {session_name(ev, s.id)}", "give this session another speaker")
+    for s in ev.sessions:
+        if s.interpretation == "required" and ev.channels(s):
+            pairs = _names([f"{s.language}→{t}" for t in ev.channels(s)])
+            add(("required", s.id), "required_channel_staffed", [s.id],
+                f"{session_name(ev, s.id)} needs interpretation {pairs} (interpretation: required)",
+                "make its interpretation optional, or find interpreters")
+    if interpreted:
+        rest = ev.event.interpreter_rest
+        add(("rest",), "interpreter_rest", [],
+            f"interpreters work at most {rest.max_continuous} min in a row without a {rest.min_break}-minute break",
+            "add breaks between sessions, or more interpreters")
+        if any(ev.team_size(s) > 1 for s in interpreted):
+            rule = ev.event.team_size
+            add(("team",), "team_size", [],
+                f"sessions longer than {rule.solo_max_minutes} min need teams of {rule.team} interpreters per channel",
+                "find more interpreters, or shorten sessions")
+    return out
+
+
+def relaxed(data: dict, lifted: list[Fact]) -> Event:
+    """The event (as `model_dump(mode='json')`) with the given facts lifted."""
+    data = json.loads(json.dumps(data))
+    sessions = {s["id"]: s for s in data["sessions"]}
+    drop_periods: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for f in lifted:
+        k = f.key
+        if k[0] == "pin":
+            pin = sessions[k[1]].get("pin") or {}
+            pin[k[2]] = None
+            sessions[k[1]]["pin"] = pin if any(v is not None for v in pin.values()) else None
+        elif k[0] == "after":
+            sessions[k[1]]["after"] = [a for a in sessions[k[1]]["after"] if a != k[2]]
+        elif k[0] == "unavailable":
+            drop_periods[(k[1], k[2])].add(k[3])
+        elif k[0] == "max_sessions_per_day":
+            next(x for x in data["speakers"] if x["id"] == k[1])["max_sessions_per_day"] = None
+        elif k[0] == "max_minutes_per_day":
+            next(x for x in data["interpreters"] if x["id"] == k[1])["max_minutes_per_day"] = 1440
+        elif k[0] in ("capacity", "channels", "max_interpreters"):
+            r = next(x for x in data["rooms"] if x["id"] == k[1])
+            r[k[0]] = {"capacity": BIG, "channels": len(data["event"]["languages"]), "max_interpreters": None}[k[0]]
+        elif k[0] == "plenary":
+            sessions[k[1]]["kind"] = "parallel"
+        elif k[0] == "breaks":
+            next(d for d in data["event"]["days"] if d["date"] == k[1])["breaks"] = []
+        elif k[0] == "speaks":
+            sessions[k[1]]["speakers"] = [x for x in sessions[k[1]]["speakers"] if x != k[2]]
+        elif k[0] == "required":
+            sessions[k[1]]["interpretation"] = "optional"
+        elif k[0] == "rest":
+            data["event"]["interpreter_rest"] = {"max_continuous": 1440, "min_break": 0}
+        elif k[0] == "team":
+            data["event"]["team_size"] = {"solo_max_minutes": BIG, "team": 1}
+        elif k[0] == "session":  # used only to find sessions that cannot all be placed at all
+            data["sessions"] = [s for s in data["sessions"] if s["id"] != k[1]]
+            for s in data["sessions"]:
+                s["after"] = [a for a in s["after"] if a != k[1]]
+            sessions.pop(k[1], None)
+    for (kind, iid), drop in drop_periods.items():
+        item = next(x for x in data[kind] if x["id"] == iid)
+        item["unavailable"] = [p for j, p in enumerate(item["unavailable"]) if j not in drop]
+    return Event.model_validate_json(json.dumps(data))
+
+
+def feasible(ev: Event, seconds: float, workers: int = 1) -> bool | None:
+    """Whether the hard rules can all hold (True/False), or None when not decided in `seconds`."""
+    from .model import ScheduleModel
+
+    sm = ScheduleModel(ev)
+    sm.model.clear_objective()
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, seconds)
+    solver.parameters.num_workers = workers
+    code = solver.solve(sm.model)
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return True
+    if code == cp_model.INFEASIBLE:
+        return False
+    return None
+
+
+class _Oracle:
+    """Infeasibility tests of the event with only some facts kept, cached, within a deadline.
+
+    Each test gets at most `cap` seconds: twice the slowest proof so far, at least `FIRST_CAP`. A test that
+    runs out counts as "not proven infeasible" (its fact is kept), and `undecided` says the core may not be
+    minimal."""
+
+    FIRST_CAP = 1.5
+
+    def __init__(self, data: dict, facts: list[Fact], deadline: float, workers: int):
+        self.data = data
+        self.facts = facts
+        self.deadline = deadline
+        self.workers = workers
+        self.cache: dict[frozenset, bool | None] = {}
+        self.calls = 0
+        self.slowest = 0.0
+        self.undecided = False
+
+    def left(self) -> float:
+        return self.deadline - time.perf_counter()
+
+    def infeasible(self, kept: list[Fact]) -> bool:
+        """True only when proven: the event with `kept` and every other fact lifted has no timetable."""
+        key = frozenset(f.key for f in kept)
+        if key not in self.cache:
+            if self.left() <= 0:
+                self.undecided = True
+                return False
+            self.calls += 1
+            event = relaxed(self.data, [f for f in self.facts if f.key not in key])
+            started = time.perf_counter()
+            answer = feasible(event, min(self.left(), max(self.FIRST_CAP, 2 * self.slowest)), self.workers)
+            if answer is not None:
+                self.slowest = max(self.slowest, time.perf_counter() - started)
+            else:
+                self.undecided = True
+            self.cache[key] = answer
+        return self.cache[key] is False
+
+
+def minimal_core(items: list, infeasible: Callable[[list], bool],
+                 out_of_time: Callable[[], bool]) -> tuple[list, bool]:
+    """A minimal subset of `items` (known infeasible together) that is still infeasible.
+
+    Deletion filter: each item in turn is dropped when the others stay infeasible, else kept. One test per
+    item, which beats binary-search variants when, as with shortages, the core holds many of the items.
+    Anytime: the set returned is always proven infeasible; the flag says whether every item was tried."""
+    necessary: list = []
+    candidates = list(items)
+    while candidates:
+        if out_of_time():
+            return necessary + candidates, False
+        item, rest = candidates[0], candidates[1:]
+        if not infeasible(necessary + rest):
+            necessary.append(item)
+        candidates = rest
+    return necessary, True
+
+
+def search_core(ev: Event, deadline: float, workers: int) -> tuple[list[Conflict], bool]:
+    """Layer 2 on an event known to be infeasible: a minimal set of facts that conflict."""
+    facts = facts_of(ev)
+    oracle = _Oracle(ev.model_dump(mode="json"), facts, deadline, workers)
+    if not facts or oracle.infeasible([]):
+        return _unplaceable(ev, facts, deadline, workers)
+    if oracle.left() <= 0:
+        return [], False
+    out_of_time = lambda: oracle.left() <= 0  # noqa: E731
+    # First whole groups of facts (all pins, all daily limits of interpreters, ...), then the facts of the
+    # groups that conflict: far fewer solves than fact by fact when the conflict is a count (many facts).
+    groups: dict[tuple, list[Fact]] = defaultdict(list)
+    for f in facts:
+        groups[f.key[:2] if f.key[0] == "unavailable" else f.key[:1]].append(f)
+    flat = lambda gs: [f for g in gs for f in g]  # noqa: E731
+    kept, minimal = minimal_core(list(groups.values()), lambda gs: oracle.infeasible(flat(gs)), out_of_time)
+    if minimal:
+        core, minimal = minimal_core(flat(kept), oracle.infeasible, out_of_time)
+    elif len(kept) == len(groups):
+        return [], False  # nothing isolated in time: better say so than list every fact of the event
+    else:
+        core = flat(kept)
+    minimal = minimal and not oracle.undecided
+    log.info("explain: %d facts, %d in the core, %d solves", len(facts), len(core), oracle.calls)
+    order = {f.key: i for i, f in enumerate(facts)}
+    return _describe(ev, sorted(core, key=lambda f: order[f.key])), minimal
+
+
+def _describe(ev: Event, core: list[Fact]) -> list[Conflict]:
+    """One conflict per group of facts of the core (all daily limits together, all required sessions, ...)."""
+    groups: dict[tuple, list[Fact]] = defaultdict(list)
+    for f in core:
+        if f.key[0] == "speaks":
+            groups[("speaks", f.key[2])].append(f)
+        else:
+            groups[f.key[:2] if f.key[0] in ("unavailable", "pin") else f.key[:1]].append(f)
+    out = []
+    for key, facts in groups.items():
+        ids = list(dict.fromkeys(i for f in facts for i in f.ids))
+        first = facts[0]
+        if len(facts) == 1:
+            message = f"{first.text}: {first.action}."
+        elif key[0] == "required":
+            shown = []
+            for f in facts:
+                s = ev.session[f.key[1]]
+                shown.append(f"{session_name(ev, s.id)} ({', '.join(f'{s.language}→{t}' for t in ev.channels(s))})")
+            message = (f"{len(facts)} sessions need interpretation (interpretation: required): {_names(shown, 20)}: "
+                       f"make the interpretation of one of them optional, or find interpreters.")
+        elif key[0] == "max_minutes_per_day":
+            shown = [f"{interpreter_name(ev, f.key[1])} {ev.interpreter[f.key[1]].max_minutes_per_day} min"
+                     for f in facts]
+            message = f"daily limits of the interpreters (max_minutes_per_day): {_names(shown, 20)}: raise one of them."
+        elif key[0] == "speaks":
+            message = (f"{speaker_name(ev, key[1])} speaks in "
+                       f"{_names([session_name(ev, f.key[1]) for f in facts], 20)}: give one of these sessions "
+                       f"another speaker.")
+        elif key[0] == "pin":
+            parts = {"day": "day", "start": "start", "room": "room"}
+            message = (f"{session_name(ev, key[1])} is pinned ("
+                       + ", ".join(f.text.split(" is pinned ", 1)[1] for f in facts)
+                       + f"): unpin its {' or '.join(parts[f.key[2]] for f in facts)}.")
+        else:
+            message = "; ".join(f.text for f in facts) + f": {first.action} (one of them)."
+        out.append(Conflict(rule=first.rule, ids=ids, found_by="search", message=message))
+    return out
+
+
+def _unplaceable(ev: Event, facts: list[Fact], deadline: float, workers: int) -> tuple[list[Conflict], bool]:
+    """Even with every fact lifted there is no timetable: find sessions that cannot all be placed."""
+    data = relaxed(ev.model_dump(mode="json"), facts).model_dump(mode="json")
+    drop = [Fact(("session", s.id), "session_scheduled_once", (s.id,), "", "") for s in ev.sessions]
+    oracle = _Oracle(data, drop, deadline, workers)
+    core, minimal = minimal_core(drop, oracle.infeasible, lambda: oracle.left() <= 0)
+    minimal = minimal and not oracle.undecided
+    sids = [f.ids[0] for f in core]
+    minutes = sum(ev.session[x].duration for x in sids)
+    rooms = len(ev.rooms)
+    message = (f"{_names([session_name(ev, x) for x in sids], 10)} ({_hours(minutes)} in all) cannot all be placed "
+               f"in the {rooms} room(s) within the days' windows, even with every pin, order, break, "
+               f"unavailability, limit and required interpretation lifted: add a room or a day, lengthen a day, or "
+               f"drop or shorten a session.")
+    return [Conflict(rule="inside_day", ids=sids, found_by="search", message=message)], minimal
+
+
+# --- the whole explanation ----------------------------------------------------------------------------
+
+
+def explain(ev: Event, *, time_limit: float = 60.0, workers: int | None = None,
+            known_infeasible: bool = False) -> Explanation:
+    """Explain why `ev` has no timetable (or say that it has one) within about `time_limit` seconds."""
+    started = time.perf_counter()
+    deadline = started + time_limit
+    workers = min(2, workers or os.cpu_count() or 1)
+
+    def done(status: str, conflicts: list[Conflict] = (), minimal: bool = True) -> Explanation:
+        return Explanation(status=status, conflicts=list(conflicts), minimal=minimal,
+                           seconds=round(time.perf_counter() - started, 3))
+
+    conflicts = necessary_checks(ev)
+    if conflicts:
+        return done("infeasible", conflicts)
+    if not known_infeasible:
+        answer = feasible(ev, deadline - time.perf_counter(), workers)
+        if answer is None:
+            return done("unknown")
+        if answer:
+            return done("feasible")
+    found, minimal = search_core(ev, deadline, workers)
+    return done("infeasible", found, minimal)
+
+
+def render_text(ev: Event, explanation: Explanation) -> str:
+    """The explanation for people: one line per conflict, with what to change."""
+    x = explanation
+    if x.status == "feasible":
+        return ("The event is feasible: a timetable obeying every hard rule exists. Soft costs (unstaffed "
+                "optional channels, sessions outside preferred windows, relays, ...) are itemised by "
+                "`scheduler solve` in the timetable's `costs`.\n")
+    if x.status == "unknown":
+        return (f"Could not decide within {x.seconds:g} s whether a timetable exists and no conflict was found "
+                f"by the quick checks; try a longer --time-limit.\n")
+    lines = []
+    checks = [c for c in x.conflicts if c.found_by == "check"]
+    found = [c for c in x.conflicts if c.found_by == "search"]
+    if checks:
+        lines.append(f"No timetable exists. {len(checks)} conflict(s), each enough on its own to prevent one:")
+        lines += [f"  - {c}" for c in checks]
+    if found:
+        if len(found) == 1:
+            lines.append("No timetable exists, because of this fact:")
+        else:
+            lines.append("No timetable exists: the facts below cannot all hold together"
+                         + (" (a minimal set: each one is needed for the conflict)" if x.minimal else
+                            " (not shrunk further within the time limit)")
+                         + "; change at least one:")
+        lines += [f"  - {c}" for c in found]
+    if not x.conflicts:
+        lines.append("No timetable exists (proven by the solver), but no smaller conflict was isolated within the "
+                     "time limit; try a longer --time-limit.")
+    return "\n".join(lines) + "\n"
