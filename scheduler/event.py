@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from functools import cached_property
+from types import SimpleNamespace
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -294,21 +295,59 @@ class Event(Strict):
 def consistency_issues(ev: Event) -> list[Issue]:
     """Every whole-file problem of an event: duplicates, dangling references, grid, cycles, windows."""
     return [
-        *_unique_ids(ev),
-        *_references(ev),
+        *reference_issues(ev),
         *_days_and_breaks(ev),
         *_grid(ev),
         *_periods_ordered(ev),
         *_audience_shares(ev),
-        *_after_acyclic(ev),
         *_interpreter_pairs(ev),
     ]
+
+
+def reference_issues(ev) -> list[Issue]:
+    """Duplicate ids, dangling references and cycles in `after`. Takes an `Event`, or the `skeleton` of raw
+    data whose fields did not all validate, so that these problems are reported in the same run."""
+    return [*_unique_ids(ev), *_references(ev), *_after_acyclic(ev)]
+
+
+def skeleton(data: object) -> SimpleNamespace | None:
+    """The ids and references of raw event data, read leniently (malformed pieces become None or [])."""
+    if not isinstance(data, dict):
+        return None
+
+    def items(container: object, key: str) -> list[dict]:
+        value = container.get(key) if isinstance(container, dict) else None
+        return [x if isinstance(x, dict) else {} for x in value] if isinstance(value, list) else []
+
+    def text(item: dict, key: str) -> str | None:
+        value = item.get(key)
+        return value if isinstance(value, str) else None
+
+    def texts(item: dict, key: str) -> list[str]:
+        value = item.get(key)
+        return [x for x in value if isinstance(x, str)] if isinstance(value, list) else []
+
+    def pin(item: dict) -> SimpleNamespace | None:
+        raw = item.get("pin")
+        return SimpleNamespace(room=text(raw, "room"), day=text(raw, "day")) if isinstance(raw, dict) else None
+
+    def plain(kind: str) -> list[SimpleNamespace]:
+        return [SimpleNamespace(id=text(x, "id")) for x in items(data, kind)]
+
+    return SimpleNamespace(
+        event=SimpleNamespace(days=[SimpleNamespace(date=text(d, "date")) for d in items(data.get("event"), "days")]),
+        rooms=plain("rooms"), speakers=plain("speakers"), interpreters=plain("interpreters"),
+        sessions=[SimpleNamespace(id=text(x, "id"), speakers=texts(x, "speakers"), after=texts(x, "after"),
+                                  pin=pin(x)) for x in items(data, "sessions")],
+    )
 
 
 def _unique_ids(ev: Event) -> Iterator[Issue]:
     for kind in ("rooms", "speakers", "interpreters", "sessions"):
         first: dict[str, int] = {}
         for i, item in enumerate(getattr(ev, kind)):
+            if item.id is None:
+                continue
             if item.id in first:
                 yield Issue(path=(kind, i, "id"), message=f"duplicate id {item.id!r} (also {kind}[{first[item.id]}])")
             else:
@@ -405,8 +444,8 @@ def _audience_shares(ev: Event) -> Iterator[Issue]:
 
 
 def _after_acyclic(ev: Event) -> Iterator[Issue]:
-    index = {s.id: i for i, s in enumerate(ev.sessions)}
-    after = {s.id: [a for a in s.after if a in index and a != s.id] for s in ev.sessions}
+    index = {s.id: i for i, s in enumerate(ev.sessions) if s.id is not None}
+    after = {s.id: [a for a in s.after if a in index and a != s.id] for s in ev.sessions if s.id is not None}
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
 
     def visit(node: str, path: list[str]) -> list[str] | None:
@@ -424,7 +463,7 @@ def _after_acyclic(ev: Event) -> Iterator[Issue]:
         return None
 
     for s in ev.sessions:
-        if s.id not in state:
+        if s.id is not None and s.id not in state:
             cycle = visit(s.id, [])
             if cycle:
                 yield Issue(

@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .event import ConsistencyError, Event, Issue
+from .event import ConsistencyError, Event, Issue, reference_issues, skeleton
 from .timetable import Timetable
 
 M = TypeVar("M", bound=BaseModel)
@@ -254,8 +254,15 @@ def parse(model: type[M], data: object, source: str) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
+        issues = issues_of(exc, data)
+        if model is Event and not any(isinstance((e.get("ctx") or {}).get("error"), ConsistencyError)
+                                      for e in exc.errors()):
+            # Some fields failed, so the whole-file checks did not run: run those that need only ids.
+            seen = {issue.path for issue in issues}
+            raw = skeleton(data)
+            issues += [i for i in (reference_issues(raw) if raw else []) if i.path not in seen]
         lines: list[str] = []
-        for issue in issues_of(exc, data):
+        for issue in issues:
             line = _one_line(f"{source}: {json_path(issue.path)}: {issue.message}")
             if line not in lines:
                 lines.append(line)

@@ -605,7 +605,9 @@ def test_every_field_problem_of_a_file_is_reported(tmp_path: Path) -> None:
     run = run_cli(tmp_path, "validate", "ev.json")
     assert run.code == 2 and "Traceback" not in run.stderr, run.stderr
     expected = ["event.timezone", "rooms[1].capacity", "sessions[0].duration", "sessions[2].durration",
-                "interpreters[2].pairs[0]", "speakers[1].id", "sessions[3].language"]
+                "interpreters[2].pairs[0]", "speakers[1].id", "sessions[3].language",
+                # renaming speaker jb to '../jb' also leaves the sessions that cite 'jb' dangling:
+                "sessions[1].speakers[0]", "sessions[2].speakers[1]"]
     lines = run.stderr.splitlines()
     for path in expected:
         assert any(line.startswith(f"ev.json: {path}: ") for line in lines), f"{path} not reported:\n{run.stderr}"
@@ -781,3 +783,19 @@ def test_random_bytes_as_a_file_give_an_event_or_an_input_error(raw: bytes) -> N
         except InputError as exc:
             assert exc.lines and all(line.startswith(f"{path}: ") for line in exc.lines)
         assert path.read_bytes() == raw
+
+
+def test_field_problems_and_reference_problems_are_reported_in_one_run(tmp_path: Path) -> None:
+    """A typo does not hide a dangling reference, a duplicate id or a cycle until the next run."""
+    data = mutated(
+        BASE_EVENT,
+        put("sessions[0].duration", "60"),
+        put("sessions[0].speakers", ["aw", "nobody"]),
+        put("rooms[1].id", "main"),
+        put("sessions[1].after", ["s9"]),
+    )
+    (tmp_path / "ev.json").write_bytes(dumps(data))
+    run = run_cli(tmp_path, "validate", "ev.json")
+    assert run.code == 2 and "Traceback" not in run.stderr, run.stderr
+    for path in ["sessions[0].duration", "sessions[0].speakers[1]", "rooms[1].id", "sessions[1].after[0]"]:
+        assert any(line.startswith(f"ev.json: {path}: ") for line in run.stderr.splitlines()), run.stderr
