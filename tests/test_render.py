@@ -284,3 +284,18 @@ def test_renderers_never_load_the_solver():
             "bad = [m for m in sys.modules if m.startswith(('ortools', 'scheduler.model', 'scheduler.solve'))]\n"
             "assert not bad, bad\n")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_a_start_on_another_date_in_an_extra_zone_names_that_zones_date():
+    """15:30 Friday in Toronto is 01:30 Saturday in Karachi: the Karachi column must say Saturday."""
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from scheduler.render.i18n import Reader
+
+    toronto = ZoneInfo("America/Toronto")
+    reader = Reader.of("en_CA", "America/Toronto")
+    start = datetime(2021, 2, 12, 15, 30, tzinfo=toronto)
+    end = datetime(2021, 2, 12, 16, 0, tzinfo=toronto)
+    text = reader.interval(start, end, zone=ZoneInfo("Asia/Karachi"), on=date(2021, 2, 12))
+    assert "Sat" in text and "Feb 13" in text, text

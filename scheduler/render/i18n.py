@@ -141,7 +141,7 @@ class Reader:
             text = format_interval(s, e, "Hm", tzinfo=tz, locale=self.locale)
             if on is not None and s.date() != on:
                 glue = _unquote(str(get_datetime_format("medium", locale=self.locale)))
-                text = glue.format(text, self.short_date(s))
+                text = glue.format(text, self.short_date(s, tz))
             return text
         fallback = self.locale.interval_formats.get(None, "{0} – {1}")
         first = self.time(s, tz) if on is None or s.date() == on else self.date_time(s, tz)
