@@ -8,8 +8,8 @@ Two layers:
    relaxable *facts* (each pin, each `after` order, each unavailable period, each daily limit, each room's
    capacity, booths and interpreter cap, each plenary, the required interpretation of each session, the breaks
    of each day, the rest and team rules, each speaker's part in each session). The event with every fact
-   lifted is solved first; then a deletion filter (binary search for the next necessary fact) shrinks the set
-   of facts to a minimal one that still has no timetable. Every answer of that layer is a proof: the facts
+   lifted is solved first; then a deletion filter, over groups of facts and then over the facts of the
+   groups that remain, shrinks the set to a minimal one that still has no timetable. Every answer of that layer is a proof: the facts
    reported are infeasible together, and, when `minimal` holds, lifting any one of them (with the other facts
    of the event lifted too) leaves a timetable.
 
@@ -557,7 +557,7 @@ def interpreters_at_fixed_times(cx: _Context) -> Iterator[Conflict]:
             sources = sorted({ev.session[x].language for x in need_by})
             sessions = _names([f"{session_name(ev, x)} ({span(ev, fixed[x], fixed[x] + ev.session[x].duration)})"
                                for x in need_by])
-            yield Conflict(rule="interpreter_available" if away else "team_size", ids=[*need_by, *able],
+            yield Conflict(rule="interpreter_available" if away else "team_size", ids=[*need_by, *sorted(able)],
                            message=f"{sessions} cannot move (pinned or otherwise constrained) and need(s) {need} "
                                    f"interpreter(s) {'/'.join(sources)}→{into} at once, but only "
                                    f"{_names([interpreter_name(ev, w) for w in free]) or 'nobody'} can work then"
@@ -806,9 +806,9 @@ def feasible(ev: Event, seconds: float, workers: int = 1) -> bool | None:
 class _Oracle:
     """Infeasibility tests of the event with only some facts kept, cached, within a deadline.
 
-    Each test gets at most `cap` seconds: twice the slowest proof so far, at least `FIRST_CAP`. A test that
-    runs out counts as "not proven infeasible" (its fact is kept), and `undecided` says the core may not be
-    minimal."""
+    Each test gets at most twice the slowest proof so far, and at least `FIRST_CAP` or a twentieth of the
+    time given. A test that runs out counts as "not proven infeasible" (its fact is kept), and `undecided`
+    says the core may not be minimal."""
 
     FIRST_CAP = 1.5
 
@@ -819,7 +819,7 @@ class _Oracle:
         self.workers = workers
         self.cache: dict[frozenset, bool | None] = {}
         self.calls = 0
-        self.slowest = 0.0
+        self.slowest = max(0.0, self.left() / 40)  # the cap starts at a twentieth of the time given
         self.undecided = False
 
     def left(self) -> float:

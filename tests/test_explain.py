@@ -1,0 +1,303 @@
+"""`scheduler explain`: infeasible events explained by the culprits, and the culprits are the cause.
+
+Each event below is infeasible in one known way. The explanation must name the culprit ids, and the event
+with that culprit removed (the dict edited accordingly) must solve. Every event also goes through `solve`, so
+a check that reported a conflict on a feasible event would fail here.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from scheduler.cli import cli
+from scheduler.event import Event
+from scheduler.explain import Explanation, explain, necessary_checks, render_text
+from scheduler.solve import solve
+
+WORKERS = 2
+DAY = "2021-02-13"  # a Saturday
+DAY2 = "2021-02-14"
+SCHOOL = Path(__file__).resolve().parent.parent / "fixtures" / "school.json"
+
+
+# --- tiny events as dicts (so that a test can remove a culprit) ----------------------------------------
+
+
+def session(sid: str, duration: int = 60, language: str = "en", **extra) -> dict:
+    return {"id": sid, "title": {"en": f"Session {sid}"}, "duration": duration, "language": language, **extra}
+
+
+def room(rid: str, channels: int = 1, capacity: int = 500, **extra) -> dict:
+    return {"id": rid, "name": f"Room {rid}", "capacity": capacity, "channels": channels, **extra}
+
+
+def interpreter(iid: str, A=(), B=(), C=(), **extra) -> dict:
+    return {"id": iid, "name": f"Interpreter {iid}", "languages": {"A": list(A), "B": list(B), "C": list(C)}, **extra}
+
+
+def en_fr(iid: str, **extra) -> dict:
+    return interpreter(iid, A=["fr"], C=["en"], **extra)
+
+
+def speaker(spid: str, **extra) -> dict:
+    return {"id": spid, "name": f"Speaker {spid}", **extra}
+
+
+def day(date: str = DAY, start: str = "09:00", end: str = "12:00", breaks=()) -> dict:
+    return {"date": date, "start": start, "end": end, "breaks": list(breaks)}
+
+
+def event_dict(sessions: list[dict], *, rooms: list[dict] | None = None, interpreters=(), speakers=(),
+               languages=("fr", "en"), days: list[dict] | None = None, **info) -> dict:
+    return {
+        "event": {"id": "tiny", "name": {"en": "Tiny event"}, "timezone": "America/Toronto",
+                  "languages": list(languages), "slot_minutes": 15, "days": days or [day()], **info},
+        "rooms": rooms if rooms is not None else [room("r1")],
+        "speakers": list(speakers),
+        "interpreters": list(interpreters),
+        "sessions": sessions,
+    }
+
+
+def load(data: dict) -> Event:
+    return Event.model_validate_json(json.dumps(data))
+
+
+def status(data: dict) -> str:
+    return solve(load(data), time_limit=10, workers=WORKERS).status
+
+
+def explained(data: dict, time_limit: float = 20) -> Explanation:
+    """The explanation of an event that `solve` proves infeasible."""
+    assert status(data) == "infeasible"
+    why = explain(load(data), time_limit=time_limit, workers=WORKERS)
+    assert why.status == "infeasible", why
+    assert why.conflicts
+    return why
+
+
+def named(why: Explanation) -> set[str]:
+    return {i for c in why.conflicts for i in c.ids}
+
+
+def fixed(data: dict, edit) -> dict:
+    data = copy.deepcopy(data)
+    edit(data)
+    return data
+
+
+def by_id(items: list[dict], iid: str) -> dict:
+    return next(x for x in items if x["id"] == iid)
+
+
+def assert_feasible(data: dict) -> None:
+    assert status(data) in {"optimal", "feasible"}
+
+
+# --- layer 1: one known cause each ---------------------------------------------------------------------
+
+
+def test_interpreter_shortage_on_a_day():
+    # Two 2-hour sessions pinned to Saturday need 480 interpreter-minutes into fr; the two interpreters
+    # can give 240 + 200 that day.
+    data = event_dict([session("a", 120, pin={"day": DAY}), session("b", 120, pin={"day": DAY})],
+                      rooms=[room("r1"), room("r2")],
+                      interpreters=[en_fr("i1", max_minutes_per_day=240), en_fr("i2", max_minutes_per_day=200)],
+                      days=[day(DAY, "09:00", "17:00"), day(DAY2, "09:00", "17:00")])
+    why = explained(data)
+    assert [c.rule for c in why.conflicts] == ["interpreter_minutes_per_day"]
+    assert {"a", "b", "i1", "i2"} <= named(why)
+    assert "Sat 2021-02-13" in why.conflicts[0].message and "into fr" in why.conflicts[0].message
+    assert_feasible(fixed(data, lambda d: by_id(d["interpreters"], "i2").update(max_minutes_per_day=240)))
+    assert_feasible(fixed(data, lambda d: by_id(d["sessions"], "b").pop("pin")))
+
+
+def test_speaker_pinned_twice_at_once():
+    data = event_dict([session("a", interpretation="none", speakers=["ana"], pin={"start": "09:00"}),
+                       session("b", interpretation="none", speakers=["ana"], pin={"start": "09:30"})],
+                      rooms=[room("r1"), room("r2")], speakers=[speaker("ana")])
+    why = explained(data)
+    assert [c.rule for c in why.conflicts] == ["speaker_one_place"]
+    assert {"a", "b", "ana"} <= named(why)
+    assert "Sat 2021-02-13 09:00" in why.conflicts[0].message and "Speaker ana" in why.conflicts[0].message
+    assert_feasible(fixed(data, lambda d: by_id(d["sessions"], "b").pop("pin")))
+
+
+def test_too_many_plenary_hours_on_a_day():
+    data = event_dict([session(f"p{i}", kind="plenary", interpretation="none", pin={"day": DAY}) for i in range(4)],
+                      rooms=[room("r1"), room("r2")], days=[day(DAY), day(DAY2)])
+    why = explained(data)
+    assert [c.rule for c in why.conflicts] == ["plenary_alone"]
+    assert {"p0", "p1", "p2", "p3"} <= named(why)
+    assert "Sat 2021-02-13" in why.conflicts[0].message
+    assert_feasible(fixed(data, lambda d: by_id(d["sessions"], "p3").pop("pin")))
+
+
+def test_no_room_large_enough():
+    data = event_dict([session("big", attendance=600, interpretation="none")],
+                      rooms=[room("r1", capacity=500), room("r2", capacity=100)])
+    why = explained(data)
+    assert [c.rule for c in why.conflicts] == ["room_capacity"]
+    assert {"big", "r1"} <= named(why)
+    assert "600" in why.conflicts[0].message and "500" in why.conflicts[0].message
+    assert_feasible(fixed(data, lambda d: by_id(d["sessions"], "big").update(attendance=500)))
+
+
+def test_precedence_chain_through_pins():
+    # c must follow b, which must follow a; a is pinned at 10:00 and c at 10:30.
+    data = event_dict([session("a", interpretation="none", pin={"start": "10:00"}),
+                       session("b", interpretation="none", after=["a"]),
+                       session("c", interpretation="none", after=["b"], pin={"start": "10:30"})],
+                      rooms=[room("r1"), room("r2")], days=[day(end="14:00")])
+    why = explained(data)
+    assert [c.rule for c in why.conflicts] == ["after_order"]
+    assert {"a", "b", "c"} <= named(why)
+    assert_feasible(fixed(data, lambda d: by_id(d["sessions"], "c").update(after=[])))
+    assert_feasible(fixed(data, lambda d: by_id(d["sessions"], "c").pop("pin")))
+
+
+def test_language_nobody_can_interpret():
+    data = event_dict([session("a")], languages=("en", "fr", "es"), rooms=[room("r1", channels=2)],
+                      interpreters=[en_fr("i1"), en_fr("i2")])
+    why = explained(data)
+    assert [c.rule for c in why.conflicts] == ["interpreter_competence"]
+    assert "a" in named(why)
+    assert "en→es" in why.conflicts[0].message
+    es = [interpreter("i-es1", A=["es"], C=["en"]), interpreter("i-es2", A=["es"], C=["en"])]
+    assert_feasible(fixed(data, lambda d: d["interpreters"].extend(es)))
+
+
+def test_pinned_session_and_an_unavailable_interpreter():
+    # The issue's example: a pinned session needs a team of 2 into fr; only one able interpreter is free then.
+    data = event_dict([session("w3", pin={"start": "10:00"})],
+                      interpreters=[en_fr("i1"), en_fr("i2", unavailable=[{"start": f"{DAY}T10:30",
+                                                                             "end": f"{DAY}T11:00"}])])
+    why = explained(data)
+    assert [c.rule for c in why.conflicts] == ["interpreter_available"]
+    assert {"w3", "i1", "i2"} <= named(why)
+    assert "Sat 2021-02-13 10:00" in why.conflicts[0].message
+    assert_feasible(fixed(data, lambda d: by_id(d["interpreters"], "i2").update(unavailable=[])))
+
+
+def test_session_longer_than_every_window_given_breaks():
+    data = event_dict([session("long", 120, interpretation="none")],
+                      days=[day(breaks=[{"start": "10:30", "end": "11:00"}])])
+    why = explained(data)
+    assert [c.rule for c in why.conflicts] == ["no_break_overlap"]
+    assert "long" in named(why)
+    assert_feasible(fixed(data, lambda d: d["event"]["days"][0].update(breaks=[])))
+
+
+def test_checks_are_quick_and_silent_on_the_school():
+    assert necessary_checks(Event.model_validate_json(SCHOOL.read_text(encoding="utf-8"))) == []
+
+
+# --- layer 2: found by search --------------------------------------------------------------------------
+
+
+def test_rest_rule_found_by_search():
+    # 90 + 90 + 60 minutes for the same two interpreters in a 4-hour day: no room for a 30-minute rest.
+    # Every count adds up, so only the search sees it.
+    data = event_dict([session("a", 90), session("b", 90), session("c", 60)],
+                      rooms=[room("r1"), room("r2")], interpreters=[en_fr("i1"), en_fr("i2")],
+                      days=[day(start="09:00", end="13:00")])
+    assert necessary_checks(load(data)) == []
+    why = explained(data)
+    assert {c.found_by for c in why.conflicts} == {"search"}
+    assert why.minimal
+    rules = {c.rule for c in why.conflicts}
+    assert "interpreter_rest" in rules and "required_channel_staffed" in rules
+    assert {"a", "b", "c"} <= named(why)
+    assert_feasible(fixed(data, lambda d: d["event"].update(interpreter_rest={"max_continuous": 240,
+                                                                              "min_break": 30})))
+    assert_feasible(fixed(data, lambda d: by_id(d["sessions"], "c").update(interpretation="optional")))
+
+
+def test_sessions_that_cannot_be_packed_found_by_search():
+    # Three 105-minute sessions, one room, two 3-hour days: enough room time in all, but one a day.
+    data = event_dict([session(x, 105, interpretation="none") for x in "abc"],
+                      days=[day(DAY), day(DAY2)])
+    assert necessary_checks(load(data)) == []
+    why = explained(data)
+    assert [c.rule for c in why.conflicts] == ["inside_day"]
+    assert named(why) == {"a", "b", "c"}
+    assert_feasible(fixed(data, lambda d: d["sessions"].pop()))
+
+
+def test_explanation_time_is_a_few_times_the_solve_time():
+    data = event_dict([session("a", 90), session("b", 90), session("c", 60)],
+                      rooms=[room("r1"), room("r2")], interpreters=[en_fr("i1"), en_fr("i2")],
+                      days=[day(start="09:00", end="13:00")])
+    outcome = solve(load(data), time_limit=10, workers=WORKERS)
+    why = explain(load(data), time_limit=20, workers=WORKERS)
+    assert why.seconds < max(2.0, 10 * outcome.solve_seconds)
+
+
+# --- feasible events and the command line --------------------------------------------------------------
+
+
+def test_feasible_event_is_said_feasible():
+    data = event_dict([session("a", interpretation="none")])
+    why = explain(load(data), time_limit=10, workers=WORKERS)
+    assert why.status == "feasible" and why.conflicts == []
+    assert "feasible" in render_text(load(data), why) and "costs" in render_text(load(data), why)
+
+
+def write(tmp_path: Path, data: dict) -> Path:
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_cli_explain_feasible_exits_0(tmp_path: Path):
+    result = CliRunner().invoke(cli, ["explain", str(SCHOOL), "--time-limit", "20"])
+    assert result.exit_code == 0, result.output
+    assert "feasible" in result.stdout and "costs" in result.stdout
+
+
+def test_cli_explain_infeasible_exits_3_text_and_json(tmp_path: Path):
+    data = event_dict([session("big", attendance=600, interpretation="none")], rooms=[room("r1", capacity=500)])
+    path = write(tmp_path, data)
+    result = CliRunner().invoke(cli, ["explain", str(path)])
+    assert result.exit_code == 3, result.output
+    assert "room_capacity" in result.stdout and "big" in result.stdout
+    result = CliRunner().invoke(cli, ["explain", str(path), "--format", "json"])
+    assert result.exit_code == 3
+    items = json.loads(result.stdout)
+    assert [c["rule"] for c in items] == ["room_capacity"]
+    assert set(items[0]) >= {"rule", "ids", "message"} and "big" in items[0]["ids"]
+
+
+def test_cli_explain_bad_input_exits_2(tmp_path: Path):
+    data = event_dict([session("a", interpretation="none")])
+    data["sessions"][0]["duraton"] = 60
+    result = CliRunner().invoke(cli, ["explain", str(write(tmp_path, data))])
+    assert result.exit_code == 2
+    assert "duraton" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("layer", ["checks", "search"])
+def test_cli_solve_infeasible_explains_on_stderr(tmp_path: Path, layer: str):
+    if layer == "checks":
+        data = event_dict([session("a", interpretation="none", speakers=["ana"], pin={"start": "09:00"}),
+                           session("b", interpretation="none", speakers=["ana"], pin={"start": "09:30"})],
+                          rooms=[room("r1"), room("r2")], speakers=[speaker("ana")])
+        expected = ["speaker_one_place", "ana"]
+    else:
+        data = event_dict([session("a", 90), session("b", 90), session("c", 60)],
+                          rooms=[room("r1"), room("r2")], interpreters=[en_fr("i1"), en_fr("i2")],
+                          days=[day(start="09:00", end="13:00")])
+        expected = ["interpreter_rest", "cannot all hold together"]
+    path = write(tmp_path, data)
+    out = tmp_path / "out" / "timetable.json"
+    result = CliRunner().invoke(cli, ["solve", str(path), "-o", str(out), "--time-limit", "10", "--workers", "2"])
+    assert result.exit_code == 3, result.output
+    for text in expected:
+        assert text in result.stderr
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["event.json"]
