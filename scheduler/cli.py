@@ -237,10 +237,10 @@ def explain(event_path: Path, fmt: str, time_limit: float, workers: int | None) 
     except InputError as exc:
         _fail_input(exc)
     why = run_explain(event, time_limit=time_limit, workers=workers)
-    if fmt == "json":
+    if fmt == "json":  # data for tools, on standard output
         click.echo(json.dumps([c.model_dump() for c in why.conflicts], indent=2, ensure_ascii=False))
-    else:
-        click.echo(render_text(event, why), nl=False)
+    else:  # words for people: on standard error when infeasible, as the contract says for exit 3
+        click.echo(render_text(event, why), nl=False, err=why.status == "infeasible")
     if why.status == "infeasible":
         click.echo(f"{event_path}: infeasible: {len(why.conflicts)} conflict(s), explained in "
                    f"{why.seconds:.2f} s.", err=True)

@@ -265,7 +265,8 @@ def test_cli_explain_infeasible_exits_3_text_and_json(tmp_path: Path):
     path = write(tmp_path, data)
     result = CliRunner().invoke(cli, ["explain", str(path)])
     assert result.exit_code == 3, result.output
-    assert "room_capacity" in result.stdout and "big" in result.stdout
+    # The contract puts the explanation of exit 3 on standard error; JSON for tools goes to standard output.
+    assert "room_capacity" in result.stderr and "big" in result.stderr and not result.stdout
     result = CliRunner().invoke(cli, ["explain", str(path), "--format", "json"])
     assert result.exit_code == 3
     items = json.loads(result.stdout)
