@@ -64,8 +64,10 @@ def check(event_path: Path, timetable_path: Path) -> None:
 @click.option("--workers", default=None, type=click.IntRange(1), help="Search threads (default: all cores).")
 @click.option("--seed", default=0, show_default=True, type=int, help="Random seed of the search.")
 @click.option("--previous", type=FILE, help="An earlier timetable: re-plan with as few moves as possible.")
+@click.option("--method", default="auto", show_default=True, type=click.Choice(["auto", "exact", "decompose"]),
+              help="One exact model (proofs), a decomposition (large events), or by size.")
 def solve(event_path: Path, output: Path, time_limit: float, workers: int | None, seed: int,
-          previous: Path | None) -> None:
+          previous: Path | None, method: str) -> None:
     """Find a timetable that obeys every hard rule and costs as little as possible."""
     from .solve import Progress, solve as run_solve
 
@@ -81,7 +83,8 @@ def solve(event_path: Path, output: Path, time_limit: float, workers: int | None
             click.echo(f"\r{p.elapsed:7.1f} s  best {p.objective:,.0f}  bound {p.bound:,.0f}  gap {p.gap:6.1%}  ",
                        err=True, nl=False)
 
-    outcome = run_solve(event, time_limit=time_limit, workers=workers, seed=seed, previous=old, on_progress=show)
+    outcome = run_solve(event, time_limit=time_limit, workers=workers, seed=seed, previous=old, on_progress=show,
+                        method=method)
     if live:
         click.echo("", err=True)
     if outcome.timetable is None:
@@ -93,7 +96,9 @@ def solve(event_path: Path, output: Path, time_limit: float, workers: int | None
             why = run_explain(event, time_limit=time_limit, workers=workers, known_infeasible=True)
             click.echo(render_text(event, why), err=True, nl=False)
             sys.exit(Exit.INFEASIBLE)
-        click.echo(f"{event_path}: no timetable found within {time_limit:g} s; try a longer --time-limit.", err=True)
+        note = f" ({outcome.note})" if outcome.note else ""
+        click.echo(f"{event_path}: no timetable found within {time_limit:g} s{note}; try a longer --time-limit, "
+                   f"or `scheduler explain` to look for a conflict.", err=True)
         sys.exit(Exit.NO_SOLUTION)
     tt = outcome.timetable
     write_atomic(output, tt.to_json())
