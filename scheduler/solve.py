@@ -223,8 +223,8 @@ class _Run:
         rng = random.Random(self.seed)
         days = sorted({d.date for d in self.event.event.days})
         pivots = pivot_languages(self.event)
-        size, round_no, round_seconds = 12, 0, 5.0
-        while self.left() > 2.0 and best.objective > bound:
+        size, round_no, round_seconds, last_build = 12, 0, 5.0, 0.0
+        while self.left() > 2.0 + 2 * last_build and best.objective > bound:
             round_no += 1
             day = rng.choice(days)
             on_day = [p.session for p in best.sessions
@@ -240,6 +240,7 @@ class _Run:
             )
             hint_previous(sm, best)
             complete_hint(sm.model, min(2.0, max(0.1, self.left() / 2)))
+            last_build = self.elapsed() - began
             solver = self.solver(min(self.left() - 0.5, round_seconds), round_no + 1)
             code = solver.solve(sm.model)
             candidate = (extract(sm, solver, "feasible", self.elapsed(), bound)
