@@ -18,38 +18,13 @@ from scheduler.cli import cli
 from scheduler.event import Event
 from scheduler.explain import Explanation, explain, necessary_checks, render_text
 from scheduler.solve import solve
+from builders import DAY, DAY2, day, en_fr, interpreter, room, session, speaker
 
 WORKERS = 2
-DAY = "2021-02-13"  # a Saturday
-DAY2 = "2021-02-14"
 SCHOOL = Path(__file__).resolve().parent.parent / "fixtures" / "school.json"
 
 
 # --- tiny events as dicts (so that a test can remove a culprit) ----------------------------------------
-
-
-def session(sid: str, duration: int = 60, language: str = "en", **extra) -> dict:
-    return {"id": sid, "title": {"en": f"Session {sid}"}, "duration": duration, "language": language, **extra}
-
-
-def room(rid: str, channels: int = 1, capacity: int = 500, **extra) -> dict:
-    return {"id": rid, "name": f"Room {rid}", "capacity": capacity, "channels": channels, **extra}
-
-
-def interpreter(iid: str, A=(), B=(), C=(), **extra) -> dict:
-    return {"id": iid, "name": f"Interpreter {iid}", "languages": {"A": list(A), "B": list(B), "C": list(C)}, **extra}
-
-
-def en_fr(iid: str, **extra) -> dict:
-    return interpreter(iid, A=["fr"], C=["en"], **extra)
-
-
-def speaker(spid: str, **extra) -> dict:
-    return {"id": spid, "name": f"Speaker {spid}", **extra}
-
-
-def day(date: str = DAY, start: str = "09:00", end: str = "12:00", breaks=()) -> dict:
-    return {"date": date, "start": start, "end": end, "breaks": list(breaks)}
 
 
 def event_dict(sessions: list[dict], *, rooms: list[dict] | None = None, interpreters=(), speakers=(),

@@ -24,6 +24,7 @@ from scheduler.generate import GeneratorSettings, generate_event
 from scheduler.loading import load_event, load_timetable
 from scheduler.solve import solve
 from scheduler.timetable import Timetable
+from builders import DAY, DAY2, day, en_fr, interpreter, room, session, speaker
 
 if TYPE_CHECKING:
     from scheduler.solve import Outcome
@@ -32,31 +33,9 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SCHOOL = FIXTURES / "school.json"
 
 WORKERS = 2
-DAY = "2021-02-13"  # a Saturday in February: Toronto is UTC-5, Tokyo UTC+9 (14 hours ahead)
-DAY2 = "2021-02-14"
 
 
 # --- building tiny events ------------------------------------------------------------------------------
-
-
-def session(sid: str, duration: int = 60, language: str = "en", **extra) -> dict:
-    return {"id": sid, "title": {"en": f"Session {sid}"}, "duration": duration, "language": language, **extra}
-
-
-def room(rid: str, channels: int = 1, capacity: int = 500, **extra) -> dict:
-    return {"id": rid, "name": f"Room {rid}", "capacity": capacity, "channels": channels, **extra}
-
-
-def interpreter(iid: str, A=(), B=(), C=(), **extra) -> dict:
-    return {"id": iid, "name": f"Interpreter {iid}", "languages": {"A": list(A), "B": list(B), "C": list(C)}, **extra}
-
-
-def speaker(sid: str, **extra) -> dict:
-    return {"id": sid, "name": f"Speaker {sid}", **extra}
-
-
-def day(date: str = DAY, start: str = "09:00", end: str = "12:00", breaks=()) -> dict:
-    return {"date": date, "start": start, "end": end, "breaks": list(breaks)}
 
 
 def make_event(sessions: list[dict], *, rooms: list[dict] | None = None, interpreters: list[dict] = (),
@@ -129,11 +108,6 @@ def minutes(event: Event, tt: Timetable, sid: str) -> tuple[int, int]:
 
 def workers_of(tt: Timetable, sid: str) -> set[str]:
     return {w for c in placement(tt, sid).channels for w in c.interpreters}
-
-
-# en -> fr interpreters: into their A language (fr) from a passive one (en), no retour.
-def en_fr(iid: str, **extra) -> dict:
-    return interpreter(iid, A=["fr"], C=["en"], **extra)
 
 
 # --- 1. property: generated events ---------------------------------------------------------------------
