@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from datetime import timezone
 
 from ortools.util.python.sorted_interval_list import Domain
 
@@ -28,8 +29,25 @@ def session_timing(sm: ScheduleModel) -> None:
 def inside_day(sm: ScheduleModel) -> None:
     """A session lies inside the window of one of the event's days."""
     windows = [sm.event.day_window(d) for d in sm.event.event.days]
+    skipped = skipped_minutes(sm.event, windows)
     for s in sm.event.sessions:
         sm.restrict_start(s, Domain.from_intervals([[a, b - s.duration] for a, b in windows if b - a >= s.duration]))
+        sm.forbid_spans(s, skipped)
+
+
+def skipped_minutes(event, windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans of local time that do not exist (skipped when clocks go forward) inside the day windows."""
+    spans: list[tuple[int, int]] = []
+    for start, end in windows:
+        for minute in range(start, end, event.event.slot_minutes):
+            local = event.local(minute)
+            back = local.replace(tzinfo=event.zone).astimezone(timezone.utc).astimezone(event.zone)
+            if back.replace(tzinfo=None) != local:
+                if spans and spans[-1][1] == minute:
+                    spans[-1] = (spans[-1][0], minute + event.event.slot_minutes)
+                else:
+                    spans.append((minute, minute + event.event.slot_minutes))
+    return spans
 
 
 def no_break_overlap(sm: ScheduleModel) -> None:
@@ -297,17 +315,33 @@ def interpreter_minutes_per_day(sm: ScheduleModel) -> None:
 def interpreter_rest(sm: ScheduleModel) -> None:
     """An interpreter works at most max_continuous minutes in a row without a break of min_break minutes."""
     rest = sm.event.event.interpreter_rest
+    groups = rest_groups(sm.zones, rest.min_break)
     for who, sids in sm.interpreter_sessions().items():
-        for z in sm.zones:
-            if z.end - z.start <= rest.max_continuous:
+        for group in groups:
+            if group[-1].end - group[0].start <= rest.max_continuous:
                 continue
-            here = [sid for sid in sids if z.index in sm.sessions[sid].zone]
-            if sum(sm.session_of(sid).duration for sid in here) <= rest.max_continuous:
+            indices = {z.index for z in group}
+            here = [sid for sid in sids if indices & sm.sessions[sid].zone.keys()]
+            # A stretch spans its sessions and the gaps between them, each shorter than min_break.
+            widest = sum(sm.session_of(sid).duration for sid in here) + (len(here) - 1) * (rest.min_break - 1)
+            if widest <= rest.max_continuous:
                 continue
             if all(sm.fixed_start(sid) is not None for sid in here):
                 _rest_with_fixed_times(sm, who, here)
             else:
-                _rest_with_blocks(sm, who, z, here)
+                _rest_with_blocks(sm, who, group, here)
+
+
+def rest_groups(zones, min_break: int) -> list[list]:
+    """Zones in time order, grouped where less than min_break separates one from the next (even across
+    midnight): a stretch of work can only run on inside one group."""
+    groups: list[list] = []
+    for z in sorted(zones, key=lambda z: z.start):
+        if groups and z.start - groups[-1][-1].end < min_break:
+            groups[-1].append(z)
+        else:
+            groups.append([z])
+    return groups
 
 
 def _rest_with_fixed_times(sm: ScheduleModel, who: str, sids: list[str]) -> None:
@@ -332,35 +366,38 @@ def _rest_with_fixed_times(sm: ScheduleModel, who: str, sids: list[str]) -> None
         sm.model.add_bool_or([works[sid].Not(), opens.Not(), *rests])
 
 
-def _rest_with_blocks(sm: ScheduleModel, who: str, z, here: list[str]) -> None:
-    # Exact form with variable times: the person's sessions in the zone are packed into ordered blocks of
+def _rest_with_blocks(sm: ScheduleModel, who: str, group: list, here: list[str]) -> None:
+    # Exact form with variable times: the person's sessions in the zones are packed into ordered blocks of
     # at most max_continuous minutes, each followed by min_break minutes of rest. A timetable obeys the
     # rule exactly when such blocks exist (take the stretches themselves as blocks).
     rest = sm.event.event.interpreter_rest
     longest, pause = rest.max_continuous, rest.min_break
     shortest = min(sm.session_of(sid).duration for sid in here)
-    length = z.end - z.start
+    first, last = group[0].start, group[-1].end
+    length = last - first
     blocks = min(len(here), 2 * (length // (longest + 1)) + 1, (length + pause) // (shortest + pause))
     reach = blocks * (longest + pause)
+    tag = f"{who},{group[0].index}"
     starts, ends = [], []
     for k in range(blocks):
-        bs = sm.model.new_int_var(z.start - reach, z.end + reach, f"block_start[{who},{z.index},{k}]")
-        be = sm.model.new_int_var(z.start - reach, z.end + reach, f"block_end[{who},{z.index},{k}]")
+        bs = sm.model.new_int_var(first - reach, last + reach, f"block_start[{tag},{k}]")
+        be = sm.model.new_int_var(first - reach, last + reach, f"block_end[{tag},{k}]")
         sm.model.add(be - bs <= longest)
         sm.model.add(be >= bs)
         if ends:
             sm.model.add(bs >= ends[-1] + pause)
         starts.append(bs)
         ends.append(be)
+    indices = {z.index for z in group}
     for sid in here:
         sv = sm.sessions[sid]
         inside = []
         for k in range(blocks):
-            c = sm.model.new_bool_var(f"in_block[{who},{sid},{z.index},{k}]")
+            c = sm.model.new_bool_var(f"in_block[{tag},{sid},{k}]")
             sm.model.add(starts[k] <= sv.start).only_enforce_if(c)
             sm.model.add(sv.end <= ends[k]).only_enforce_if(c)
             inside.append(c)
-        sm.model.add(sum(inside) >= sm.works_in_zone(who, sid, z.index))
+        sm.model.add(sum(inside) >= sum(sm.works_in_zone(who, sid, z) for z in sv.zone if z in indices))
 
 
 CONSTRAINT_RULES: list[Callable[[ScheduleModel], None]] = [

@@ -6,9 +6,11 @@ Like the checker, it never looks at solver variables, so the solver's objective 
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from fractions import Fraction
 from functools import lru_cache
 from itertools import combinations
 from zoneinfo import ZoneInfo
@@ -48,7 +50,8 @@ def asleep_cost(event: Event, start: datetime, minutes: int) -> int:
     total = 0
     for zone in event.event.audience:
         outside = asleep_minutes(start, minutes, zone.timezone, event.event.awake)
-        total += int(weight * zone.share * outside // 60)
+        # Exact decimal arithmetic: 100 * 0.29 * 60 / 60 must floor to 29, not to 28.999... -> 28.
+        total += math.floor(weight * Fraction(str(zone.share)) * outside / 60)
     return total
 
 
