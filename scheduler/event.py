@@ -8,7 +8,7 @@ problem with its JSON path instead of stopping at the first.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
 from types import SimpleNamespace
 from typing import Literal
@@ -243,7 +243,9 @@ class Event(Strict):
     def minute(self, moment: datetime) -> int:
         """Event minutes of a local (naive, event zone) or aware date-time."""
         if moment.tzinfo is not None:
-            moment = moment.astimezone(self.zone).replace(tzinfo=None)
+            # Through UTC: astimezone() to the zone a datetime already carries would keep a wall-clock time
+            # that does not exist (skipped by daylight saving) instead of the real one.
+            moment = moment.astimezone(timezone.utc).astimezone(self.zone).replace(tzinfo=None)
         delta = moment - datetime.combine(self.epoch, datetime.min.time())
         return int(delta.total_seconds() // 60)
 

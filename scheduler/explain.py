@@ -789,13 +789,14 @@ def relaxed(data: dict, lifted: list[Fact]) -> Event:
 def feasible(ev: Event, seconds: float, workers: int = 1) -> bool | None:
     """Whether the hard rules can all hold (True/False), or None when not decided in `seconds`."""
     from .model import ScheduleModel
+    from .solve import run_solver
 
     sm = ScheduleModel(ev)
     sm.model.clear_objective()
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.05, seconds)
     solver.parameters.num_workers = workers
-    code = solver.solve(sm.model)
+    code = run_solver(solver, sm.model)
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return True
     if code == cp_model.INFEASIBLE:

@@ -73,6 +73,18 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             self.on_progress(Progress(now, self.objective_value, self.best_objective_bound))
 
 
+def run_solver(solver: cp_model.CpSolver, model: cp_model.CpModel,
+               callback: cp_model.CpSolverSolutionCallback | None = None) -> int:
+    """`solver.solve`, retried without symmetry detection if CP-SAT itself crashes: OR-Tools 9.15 raises
+    IndexError from its symmetry code on some infeasible models (tests/test_regressions.py)."""
+    try:
+        return solver.solve(model, callback)
+    except (IndexError, RuntimeError):
+        log.warning("CP-SAT crashed; solving again without symmetry detection")
+        solver.parameters.symmetry_level = 0
+        return solver.solve(model, callback)
+
+
 def solve(event: Event, *, time_limit: float = 60.0, workers: int | None = None, seed: int = 0,
           previous: Timetable | None = None, on_progress: Callable[[Progress], None] | None = None,
           method: str = "auto") -> Outcome:
@@ -120,7 +132,7 @@ class _Run:
         build = self.elapsed()
         solver = self.solver(self.left())
         watcher = _Watcher(self.on_progress, self.started)
-        code = solver.solve(sm.model, watcher)
+        code = run_solver(solver, sm.model, watcher)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             status = "optimal" if code == cp_model.OPTIMAL else "feasible"
             bound = max(0, math.ceil(solver.best_objective_bound - 1e-6))
@@ -160,7 +172,7 @@ class _Run:
         solver = self.solver(min(self.left() * 0.25, max(5.0, self.left() * 0.1)))
         # Probing in presolve costs minutes on large timing models and gains little here.
         solver.parameters.cp_model_probing_level = 0 if len(self.event.sessions) > 200 else 2
-        code = solver.solve(timing.model)
+        code = run_solver(solver, timing.model)
         log.info("timing: %s, objective %s, bound %s, at %.1f s", solver.status_name(code),
                  solver.objective_value, solver.best_objective_bound, self.elapsed())
         if code == cp_model.INFEASIBLE:
@@ -199,7 +211,7 @@ class _Run:
         staffing = ScheduleModel(self.event, self.previous, fixed_times=placed)
         hint_staffing(staffing, greedy_staffing(self.event, placed))
         solver = self.solver(max(min(self.left() * 0.4, 30.0), 1.0), 1)
-        code = solver.solve(staffing.model)
+        code = run_solver(solver, staffing.model)
         log.info("staffing model (%d variables): %s at %.1f s", len(staffing.model.proto.variables),
                  solver.status_name(code), self.elapsed())
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -242,7 +254,7 @@ class _Run:
             complete_hint(sm.model, min(2.0, max(0.1, self.left() / 2)))
             last_build = self.elapsed() - began
             solver = self.solver(min(self.left() - 0.5, round_seconds), round_no + 1)
-            code = solver.solve(sm.model)
+            code = run_solver(solver, sm.model)
             candidate = (extract(sm, solver, "feasible", self.elapsed(), bound)
                          if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None)
             log.info("neighbourhood %d (day %s, %d re-staffed, %d re-timed, %.1f s): %s, %s -> %s", round_no, day,
@@ -307,7 +319,7 @@ def complete_hint(model: cp_model.CpModel, seconds: float = 5.0) -> bool:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = 1
-    if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if run_solver(solver, fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return False
     model.clear_hints()
     for index in range(len(proto.variables)):

@@ -1,0 +1,118 @@
+"""Regressions found by differential testing (solver vs the independent checker and cost evaluation).
+
+Each test is a minimal event. Tests marked xfail(strict=True) document a bug that is not fixed yet: they fail
+on the current code, and the strict marker turns them red the moment the fix lands (then drop the marker).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from scheduler.check import check
+from scheduler.costs import costs
+from scheduler.event import Event
+from scheduler.solve import solve
+from scheduler.timetable import Timetable
+
+
+def event(days, sessions, interpreters=(), rooms=None, timezone="UTC", languages=("en", "fr"), speakers=(),
+          **extra) -> Event:
+    return Event.model_validate_json(json.dumps({
+        "event": {"id": "reg", "name": {"en": "Regression"}, "timezone": timezone, "languages": list(languages),
+                  "slot_minutes": 15, "days": list(days), **extra},
+        "rooms": rooms or [{"id": "r", "name": "R", "capacity": 100, "channels": 1}],
+        "speakers": list(speakers),
+        "interpreters": list(interpreters),
+        "sessions": list(sessions),
+    }))
+
+
+def session(sid: str, duration: int, **extra) -> dict:
+    return {"id": sid, "title": {"en": sid}, "duration": duration, "language": "en", **extra}
+
+
+# One interpreter who can work en -> fr (the only channel of an en session in an en+fr event).
+ONE_INTERPRETER = [{"id": "i1", "name": "I1", "languages": {"A": ["fr"], "C": ["en"]}}]
+
+
+def roundtrip(tt: Timetable) -> Timetable:
+    """The timetable as `scheduler check` sees it: written to JSON and read back."""
+    return Timetable.model_validate_json(tt.to_json())
+
+
+def valid_or_none(ev: Event, method: str) -> None:
+    out = solve(ev, time_limit=2, workers=2, method=method)
+    if out.timetable is not None:
+        assert check(ev, roundtrip(out.timetable)) == [], out.status
+
+
+# Was a bug: constraints.interpreter_rest skips a zone when the session minutes sum to max_continuous or less, but
+# a stretch also counts the gaps (< min_break) between sessions
+@pytest.mark.parametrize("method", ["exact", "decompose"])
+def test_rest_rule_counts_the_gaps_inside_a_stretch(method):
+    # Two 30-minute sessions around a 15-minute break: whatever the times, one interpreter's stretch is
+    # 09:00-10:15 = 75 minutes > max_continuous 60 (a 15-minute gap is no rest). Only one interpreter can
+    # staff them, so the event is infeasible; the solver returns a timetable that breaches interpreter_rest.
+    ev = event(
+        [{"date": "2024-01-10", "start": "09:00", "end": "10:15", "breaks": [{"start": "09:30", "end": "09:45"}]}],
+        [session("s1", 30), session("s2", 30)], ONE_INTERPRETER,
+        interpreter_rest={"max_continuous": 60, "min_break": 30},
+    )
+    valid_or_none(ev, method)
+
+
+# Was a bug: the rest rule is modelled per day (model.zones_of), so a stretch that runs past midnight into the next
+# day (overnight gap < min_break) is never limited
+@pytest.mark.parametrize("method", ["exact", "decompose"])
+def test_rest_rule_holds_across_midnight(method):
+    # Days end 23:45 and start 00:00: 15 minutes apart, less than min_break. s1 23:15-23:45 and s2 00:00-00:30
+    # are one stretch of 75 minutes > 60 for the only interpreter: infeasible.
+    ev = event(
+        [{"date": "2024-01-10", "start": "23:00", "end": "23:45"}, {"date": "2024-01-11", "start": "00:00", "end": "01:00"}],
+        [session("s1", 30, pin={"day": "2024-01-10", "start": "23:15"}),
+         session("s2", 30, pin={"day": "2024-01-11", "start": "00:00"})],
+        ONE_INTERPRETER, interpreter_rest={"max_continuous": 60, "min_break": 30},
+    )
+    valid_or_none(ev, method)
+
+
+# Was a bug: sessions may be placed in the local hour skipped by a DST change: the written timetable then fails
+# `check` (session_timing)
+def test_no_session_in_the_hour_skipped_by_daylight_saving_time():
+    # In Toronto, 2024-03-10 02:00 jumps to 03:00: the window 02:00-03:00 does not exist. The only start is
+    # 02:00 (nonexistent), written as 02:00-05:00 = 03:00 EDT; read back, the session lasts 0 minutes.
+    ev = event([{"date": "2024-03-10", "start": "02:00", "end": "03:00"}],
+               [session("s1", 60, interpretation="none")], timezone="America/Toronto")
+    valid_or_none(ev, "exact")
+
+
+# Was a bug: costs.asleep_cost floors a float product: 100 * 0.29 * 60 / 60 is 28.999999999999996, so floor gives
+# 28 where the contract's floor(weight*share*minutes/60) is 29
+def test_audience_asleep_cost_is_the_exact_floor():
+    ev = event([{"date": "2024-01-10", "start": "06:00", "end": "07:00"}],
+               [session("s1", 60, interpretation="none")],
+               audience=[{"timezone": "UTC", "share": 0.29}], weights={"audience_asleep": 100})
+    tt = Timetable.model_validate({
+        "event": "reg", "status": "feasible", "objective": 0, "bound": 0, "solve_seconds": 0.0,
+        "sessions": [{"session": "s1", "room": "r", "start": "2024-01-10T06:00:00+00:00",
+                      "end": "2024-01-10T07:00:00+00:00", "channels": []}],
+    })
+    assert check(ev, tt) == []
+    # 60 minutes before the 08:00 wake-up, 29% of the audience: floor(100 * 0.29 * 60 / 60) = 29.
+    assert [c.cost for c in costs(ev, tt) if c.goal == "audience_asleep"] == [29]
+
+
+# Was a bug: OR-Tools 9.15 raised IndexError from its symmetry detection on this infeasible model and solve()
+# let it escape (a traceback and exit 1 instead of 3); solve.run_solver now retries without symmetry.
+@pytest.mark.parametrize("method", ["exact", "decompose"])
+def test_speaker_over_booked_across_days_is_reported_infeasible(method):
+    # One speaker gives 5 sessions but at most 2 a day over 2 days: infeasible (5 > 2 x 2).
+    ev = event(
+        [{"date": "2024-01-10", "start": "08:00", "end": "11:30"}, {"date": "2024-01-11", "start": "09:00", "end": "14:00"}],
+        [session(f"s{k}", 30, speakers=["p"], interpretation="none") for k in range(5)],
+        languages=["en"], speakers=[{"id": "p", "name": "P", "max_sessions_per_day": 2}],
+    )
+    out = solve(ev, time_limit=2, workers=2, method=method)
+    assert out.status == "infeasible"
