@@ -265,6 +265,18 @@ class Event(Strict):
         base = (day.date - self.epoch).days * 1440
         return [(base + minutes_of(b.start), base + minutes_of(b.end)) for b in day.breaks]
 
+    def open_spans(self, day: DaySchedule) -> list[tuple[int, int]]:
+        """The break-free spans of a day, in event minutes, in time order."""
+        start, end = self.day_window(day)
+        spans, cursor = [], start
+        for b_start, b_end in sorted(self.day_breaks(day)):
+            if b_start > cursor:
+                spans.append((cursor, b_start))
+            cursor = max(cursor, b_end)
+        if cursor < end:
+            spans.append((cursor, end))
+        return spans
+
     def periods(self, periods: list[Period]) -> list[tuple[int, int]]:
         return [(self.minute(p.start), self.minute(p.end)) for p in periods]
 

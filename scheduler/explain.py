@@ -129,15 +129,7 @@ class _Context:
         self.breaks = [b for d in self.days for b in ev.day_breaks(d)]
         self.open_spans: dict[date, list[tuple[int, int]]] = {}
         for d in self.days:
-            start, end = ev.day_window(d)
-            spans, cursor = [], start
-            for a, b in sorted(ev.day_breaks(d)):
-                if a > cursor:
-                    spans.append((cursor, a))
-                cursor = max(cursor, b)
-            if cursor < end:
-                spans.append((cursor, end))
-            self.open_spans[d.date] = spans
+            self.open_spans[d.date] = ev.open_spans(d)
         self.open_minutes = {day: sum(b - a for a, b in spans) for day, spans in self.open_spans.items()}
         self.able = _able(ev)
         self.starts: dict[str, set[int]] = {}

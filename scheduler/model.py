@@ -68,14 +68,7 @@ def zones_of(event: Event) -> list[Zone]:
     min_break = event.event.interpreter_rest.min_break
     zones: list[Zone] = []
     for day in sorted(event.event.days, key=lambda d: d.date):
-        start, end = event.day_window(day)
-        spans, cursor = [], start
-        for b_start, b_end in sorted(event.day_breaks(day)):
-            if b_start > cursor:
-                spans.append((cursor, b_start))
-            cursor = max(cursor, b_end)
-        if cursor < end:
-            spans.append((cursor, end))
+        spans = event.open_spans(day)
         group: list[tuple[int, int]] = []
         for span in spans:
             if group and span[0] - group[-1][1] >= min_break:

@@ -28,3 +28,16 @@ def speaker(spid: str, **extra) -> dict:
 
 def day(date: str = DAY, start: str = "09:00", end: str = "12:00", breaks=()) -> dict:
     return {"date": date, "start": start, "end": end, "breaks": list(breaks)}
+
+
+def event_dict(sessions: list[dict], *, rooms: list[dict] | None = None, interpreters=(), speakers=(),
+               languages=("fr", "en"), days: list[dict] | None = None, **info) -> dict:
+    """A one-day Toronto event (09:00-12:00, 15-minute grid, fr+en) unless told otherwise."""
+    return {
+        "event": {"id": "tiny", "name": {"en": "Tiny event"}, "timezone": "America/Toronto",
+                  "languages": list(languages), "slot_minutes": 15, "days": days or [day()], **info},
+        "rooms": rooms if rooms is not None else [room("r1")],
+        "speakers": list(speakers),
+        "interpreters": list(interpreters),
+        "sessions": sessions,
+    }

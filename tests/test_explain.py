@@ -18,25 +18,13 @@ from scheduler.cli import cli
 from scheduler.event import Event
 from scheduler.explain import Explanation, explain, necessary_checks, render_text
 from scheduler.solve import solve
-from builders import DAY, DAY2, day, en_fr, interpreter, room, session, speaker
+from builders import DAY, DAY2, day, en_fr, event_dict, interpreter, room, session, speaker
 
 WORKERS = 2
 SCHOOL = Path(__file__).resolve().parent.parent / "fixtures" / "school.json"
 
 
 # --- tiny events as dicts (so that a test can remove a culprit) ----------------------------------------
-
-
-def event_dict(sessions: list[dict], *, rooms: list[dict] | None = None, interpreters=(), speakers=(),
-               languages=("fr", "en"), days: list[dict] | None = None, **info) -> dict:
-    return {
-        "event": {"id": "tiny", "name": {"en": "Tiny event"}, "timezone": "America/Toronto",
-                  "languages": list(languages), "slot_minutes": 15, "days": days or [day()], **info},
-        "rooms": rooms if rooms is not None else [room("r1")],
-        "speakers": list(speakers),
-        "interpreters": list(interpreters),
-        "sessions": sessions,
-    }
 
 
 def load(data: dict) -> Event:

@@ -24,7 +24,7 @@ from scheduler.generate import GeneratorSettings, generate_event
 from scheduler.loading import load_event, load_timetable
 from scheduler.solve import solve
 from scheduler.timetable import Timetable
-from builders import DAY, DAY2, day, en_fr, interpreter, room, session, speaker
+from builders import DAY, DAY2, day, en_fr, event_dict, interpreter, room, session, speaker
 
 if TYPE_CHECKING:
     from scheduler.solve import Outcome
@@ -42,14 +42,8 @@ def make_event(sessions: list[dict], *, rooms: list[dict] | None = None, interpr
                speakers: list[dict] = (), languages=("fr", "en"), days: list[dict] | None = None,
                **info) -> Event:
     """A one-day Toronto event (09:00-12:00, 15-minute grid, fr+en) unless told otherwise."""
-    data = {
-        "event": {"id": "tiny", "name": {"en": "Tiny event"}, "timezone": "America/Toronto",
-                  "languages": list(languages), "slot_minutes": 15, "days": days or [day()], **info},
-        "rooms": rooms if rooms is not None else [room("r1")],
-        "speakers": list(speakers),
-        "interpreters": list(interpreters),
-        "sessions": sessions,
-    }
+    data = event_dict(sessions, rooms=rooms, interpreters=interpreters, speakers=speakers, languages=languages,
+                      days=days, **info)
     # Through JSON, as the CLI reads it: the models are strict and take JSON types only.
     return Event.model_validate_json(json.dumps(data))
 
