@@ -1,11 +1,14 @@
-"""A fast constructive placement of sessions (rooms and times) used as a first hint for the timing model.
+"""Fast constructive first solutions: a greedy placement of sessions and a greedy staffing of channels.
 
-CP-SAT finds a first solution of a large timing model slowly on two cores; a greedy list scheduler finds
-one in a fraction of a second. It places sessions one by one (earlier in the `after` order first, the most
-constrained first), at the start that keeps interpreter demand lowest and pays the fewest soft costs, in the
-smallest room that fits. It respects the options of the model (which already encode days, breaks, pins,
-capacities and speakers' unavailability) and checks the rest itself. Sessions it cannot place are left to
-the solver.
+CP-SAT finds a first solution of a large model slowly on two cores; these list schedulers find one in a
+fraction of a second. They serve as complete hints (exact model, timing model, staffing model) and, once the
+independent checker accepts their timetable, as the first timetable of the decomposition.
+
+`greedy_placement` places sessions one by one (earlier in the `after` order first, the most constrained
+first), at the start that pays the fewest soft costs and keeps interpreter demand lowest, in the smallest room
+that fits. It respects the options of the model (which already encode days, breaks, pins, capacities and
+speakers' unavailability) and checks the rest itself. Sessions it cannot place are left to the solver.
+`greedy_staffing` then gives each channel, in time order, the best available team.
 """
 
 from __future__ import annotations
