@@ -2,6 +2,11 @@
 
 *Domain rules* run before variables exist and remove forbidden options (starts, rooms, interpreter options);
 *constraint rules* run after and post constraints on the variables that `ScheduleModel` owns.
+
+Each relaxable fact (a pin, an unavailable period, a daily limit, ...) is posted with its switch,
+`sm.fact(key)`: None in a normal model, where everything below is posted exactly as it always holds; with a
+switch literal (`scheduler explain`), a narrowing becomes a constraint enforced by it (`restrict_start`,
+`forbid_room` with switches) and a constraint gets it as enforcement literal (`sm.when`).
 """
 
 from __future__ import annotations
@@ -52,16 +57,20 @@ def skipped_minutes(event, windows: list[tuple[int, int]]) -> list[tuple[int, in
 
 def no_break_overlap(sm: ScheduleModel) -> None:
     """A session overlaps no break of its day."""
-    breaks = [b for d in sm.event.event.days for b in sm.event.day_breaks(d)]
-    for s in sm.event.sessions:
-        sm.forbid_spans(s, breaks)
+    for d in sm.event.event.days:
+        breaks = sm.event.day_breaks(d)
+        if breaks:
+            switch = sm.fact("breaks", d.date.isoformat())
+            for s in sm.event.sessions:
+                sm.forbid_spans(s, breaks, switch)
 
 
 def speaker_available(sm: ScheduleModel) -> None:
     """A speaker is never scheduled in one of their unavailable periods."""
     for s in sm.event.sessions:
         for sp in s.speakers:
-            sm.forbid_spans(s, sm.event.periods(sm.event.speaker[sp].unavailable))
+            for j, period in enumerate(sm.event.periods(sm.event.speaker[sp].unavailable)):
+                sm.forbid_spans(s, [period], sm.fact("unavailable", "speakers", sp, j), sm.fact("speaks", s.id, sp))
 
 
 def pin_obeyed(sm: ScheduleModel) -> None:
@@ -72,18 +81,23 @@ def pin_obeyed(sm: ScheduleModel) -> None:
             continue
         if pin.day is not None:
             base = (pin.day - sm.event.epoch).days * 1440
-            sm.restrict_start(s, Domain(base, base + 1439))
+            sm.restrict_start(s, Domain(base, base + 1439), sm.fact("pin", s.id, "day"))
         if pin.start is not None:
             clock = minutes_of(pin.start)
-            sm.restrict_start(s, Domain.from_values([d * 1440 + clock for d in range(sm.horizon // 1440 + 1)]))
+            sm.restrict_start(s, Domain.from_values([d * 1440 + clock for d in range(sm.horizon // 1440 + 1)]),
+                              sm.fact("pin", s.id, "start"))
         if pin.room is not None:
-            sm.room_options[s.id] = [r for r in sm.room_options[s.id] if r == pin.room]
+            for r in list(sm.room_options[s.id]):
+                if r != pin.room:
+                    sm.forbid_room(s, r, sm.fact("pin", s.id, "room"))
 
 
 def room_capacity(sm: ScheduleModel) -> None:
     """A session's attendance fits its room's capacity."""
     for s in sm.event.sessions:
-        sm.room_options[s.id] = [r for r in sm.room_options[s.id] if sm.event.room[r].capacity >= s.attendance]
+        for r in list(sm.room_options[s.id]):
+            if sm.event.room[r].capacity < s.attendance:
+                sm.forbid_room(s, r, sm.fact("capacity", r))
 
 
 def channels_listed(sm: ScheduleModel) -> None:
@@ -93,7 +107,9 @@ def channels_listed(sm: ScheduleModel) -> None:
     for s in sm.event.sessions:
         if s.interpretation == "required":
             need = len(sm.event.channels(s))
-            sm.room_options[s.id] = [r for r in sm.room_options[s.id] if sm.event.room[r].channels >= need]
+            for r in list(sm.room_options[s.id]):
+                if sm.event.room[r].channels < need:
+                    sm.forbid_room(s, r, sm.fact("channels", r), sm.fact("required", s.id))
 
 
 def interpreter_competence(sm: ScheduleModel) -> None:
@@ -146,10 +162,10 @@ def room_available(sm: ScheduleModel) -> None:
     for s in sm.event.sessions:
         sv = sm.sessions[s.id]
         for rid, lit in sv.room.items():
-            spans = sm.event.periods(sm.event.room[rid].unavailable)
-            if spans:
+            periods = sm.event.periods(sm.event.room[rid].unavailable)
+            for switch, spans in sm.by_switch(periods, "unavailable", "rooms", rid):
                 allowed = starts_avoiding(s.duration, spans)
-                sm.model.add_linear_expression_in_domain(sv.start, allowed).only_enforce_if(lit)
+                sm.model.add_linear_expression_in_domain(sv.start, allowed).only_enforce_if([lit, *sm.when(switch)])
 
 
 def room_one_session_at_a_time(sm: ScheduleModel) -> None:
@@ -170,8 +186,17 @@ def plenary_alone(sm: ScheduleModel) -> None:
     if not any(s.kind == "plenary" for s in sm.event.sessions):
         return
     rooms = len(sm.event.rooms)
-    demands = [rooms if s.kind == "plenary" else 1 for s in sm.event.sessions]
-    intervals = [sm.sessions[s.id].interval for s in sm.event.sessions]
+    intervals, demands = [], []
+    for s in sm.event.sessions:
+        sv = sm.sessions[s.id]
+        switch = sm.fact("plenary", s.id) if s.kind == "plenary" else None
+        intervals.append(sv.interval)
+        demands.append(rooms if s.kind == "plenary" and switch is None else 1)
+        if switch is not None and rooms > 1:
+            # A switched plenary takes one room like any session, and the others while its switch is on.
+            intervals.append(sm.model.new_optional_fixed_size_interval_var(sv.start, s.duration, switch,
+                                                                           f"plenary[{s.id}]"))
+            demands.append(rooms - 1)
     # Rooms already cap parallel sessions at `rooms`; a plenary fills that capacity on its own.
     sm.model.add_cumulative(intervals, demands, rooms)
 
@@ -181,9 +206,14 @@ def speaker_one_place(sm: ScheduleModel) -> None:
     talks = defaultdict(list)
     for s in sm.event.sessions:
         for sp in s.speakers:
-            talks[sp].append(sm.sessions[s.id].interval)
-    for intervals in talks.values():
-        if len(intervals) > 1:
+            talks[sp].append(s)
+    for sp, mine in talks.items():
+        if len(mine) > 1:
+            intervals = []
+            for s in mine:
+                sv, switch = sm.sessions[s.id], sm.fact("speaks", s.id, sp)
+                intervals.append(sv.interval if switch is None else sm.model.new_optional_fixed_size_interval_var(
+                    sv.start, s.duration, switch, f"speaks[{s.id},{sp}]"))
             sm.model.add_no_overlap(intervals)
 
 
@@ -196,16 +226,28 @@ def speaker_sessions_per_day(sm: ScheduleModel) -> None:
         if len(mine) <= sp.max_sessions_per_day:
             continue
         for day in sm.event.event.days:
-            on_day = [lit for s in mine for z, lit in sm.sessions[s.id].zone.items() if sm.zones[z].day == day.date]
+            on_day = []
+            for s in mine:
+                lits = [lit for z, lit in sm.sessions[s.id].zone.items() if sm.zones[z].day == day.date]
+                speaks = sm.fact("speaks", s.id, sp.id)
+                if speaks is None or not lits:
+                    on_day.extend(lits)
+                    continue
+                counted = sm.model.new_bool_var(f"speaks_on_day[{s.id},{sp.id},{day.date}]")
+                for lit in lits:  # at least "on this day and speaking in it", which is exact in an upper limit
+                    sm.model.add_bool_or([lit.Not(), speaks.Not(), counted])
+                on_day.append(counted)
             if len(on_day) > sp.max_sessions_per_day:
-                sm.model.add(sum(on_day) <= sp.max_sessions_per_day)
+                sm.model.add(sum(on_day) <= sp.max_sessions_per_day).only_enforce_if(
+                    sm.when(sm.fact("max_sessions_per_day", sp.id)))
 
 
 def after_order(sm: ScheduleModel) -> None:
     """A session starts no earlier than the end of every session it comes after."""
     for s in sm.event.sessions:
         for before in s.after:
-            sm.model.add(sm.sessions[s.id].start >= sm.sessions[before].end)
+            sm.model.add(sm.sessions[s.id].start >= sm.sessions[before].end).only_enforce_if(
+                sm.when(sm.fact("after", s.id, before)))
 
 
 def required_channel_staffed(sm: ScheduleModel) -> None:
@@ -213,15 +255,23 @@ def required_channel_staffed(sm: ScheduleModel) -> None:
     for s in sm.event.sessions:
         if s.interpretation == "required":
             for lit in sm.sessions[s.id].staffed.values():
-                sm.model.add(lit == 1)
+                sm.model.add(lit == 1).only_enforce_if(sm.when(sm.fact("required", s.id)))
 
 
 def room_channels(sm: ScheduleModel) -> None:
     """A session has at most as many staffed channels as its room has booths (channels)."""
     for sid, sv in sm.sessions.items():
         if sv.staffed:
-            booths = sum(sm.event.room[r].channels * lit for r, lit in sv.room.items())
+            most = len(sv.staffed)
+            switched = {r: sm.fact("channels", r) for r in sv.room if sm.event.room[r].channels < most}
+            # A room whose booths are a switched fact counts here as having enough, and is bounded below.
+            booths = sum((most if switched.get(r) is not None else sm.event.room[r].channels) * lit
+                         for r, lit in sv.room.items())
             sm.model.add(sum(sv.staffed.values()) <= booths)
+            for r, switch in switched.items():
+                if switch is not None:
+                    sm.model.add(sum(sv.staffed.values()) <= sm.event.room[r].channels).only_enforce_if(
+                        [sv.room[r], switch])
 
 
 def room_max_interpreters(sm: ScheduleModel) -> None:
@@ -234,8 +284,14 @@ def room_max_interpreters(sm: ScheduleModel) -> None:
         if all(c is None for c in caps.values()) or not workers[sid]:
             continue
         most = len(workers[sid])
-        cap = sum((most if c is None else min(c, most)) * sv.room[r] for r, c in caps.items())
+        switched = {r: sm.fact("max_interpreters", r) for r, c in caps.items() if c is not None and c < most}
+        # A room whose cap is a switched fact counts here as uncapped, and is bounded below.
+        cap = sum((most if c is None or switched.get(r) is not None else min(c, most)) * sv.room[r]
+                  for r, c in caps.items())
         sm.model.add(sum(workers[sid]) <= cap)
+        for r, switch in switched.items():
+            if switch is not None:
+                sm.model.add(sum(workers[sid]) <= caps[r]).only_enforce_if([sv.room[r], switch])
 
 
 def channel_source(sm: ScheduleModel) -> None:
@@ -261,9 +317,12 @@ def team_size(sm: ScheduleModel) -> None:
         teams[(opt.session, opt.into, opt.source)].append(lit)
     for sid, sv in sm.sessions.items():
         need = sm.event.team_size(sm.session_of(sid))
+        switch = sm.fact("team") if need > 1 else None
         for (into, source), chosen in sv.source.items():
             # Exactly the team: a larger one never helps any goal and only widens the search.
-            sm.model.add(sum(teams[(sid, into, source)]) == need * chosen)
+            sm.model.add(sum(teams[(sid, into, source)]) == need * chosen).only_enforce_if(sm.when(switch))
+            if switch is not None:  # the team rule lifted: one interpreter per channel
+                sm.model.add(sum(teams[(sid, into, source)]) == chosen).only_enforce_if(switch.Not())
 
 
 def interpreter_one_place(sm: ScheduleModel) -> None:
@@ -281,17 +340,16 @@ def interpreter_one_place(sm: ScheduleModel) -> None:
 def interpreter_available(sm: ScheduleModel) -> None:
     """An interpreter is never assigned in one of their unavailable periods."""
     for who, sids in sm.interpreter_sessions().items():
-        spans = sm.event.periods(sm.event.interpreter[who].unavailable)
-        if not spans:
-            continue
-        for sid in sids:
-            allowed = starts_avoiding(sm.session_of(sid).duration, spans)
-            domain = sm.start_domain[sid]
-            if domain.intersection_with(allowed).is_empty():
-                sm.model.add(sm.works[(who, sid)] == 0)
-            elif not domain.is_included_in(allowed):
-                sm.model.add_linear_expression_in_domain(sm.sessions[sid].start, allowed).only_enforce_if(
-                    sm.works[(who, sid)])
+        periods = sm.event.periods(sm.event.interpreter[who].unavailable)
+        for switch, spans in sm.by_switch(periods, "unavailable", "interpreters", who):
+            for sid in sids:
+                allowed = starts_avoiding(sm.session_of(sid).duration, spans)
+                domain = sm.start_domain[sid]
+                if domain.intersection_with(allowed).is_empty():
+                    sm.model.add(sm.works[(who, sid)] == 0).only_enforce_if(sm.when(switch))
+                elif not domain.is_included_in(allowed):
+                    sm.model.add_linear_expression_in_domain(sm.sessions[sid].start, allowed).only_enforce_if(
+                        [sm.works[(who, sid)], *sm.when(switch)])
 
 
 def interpreter_minutes_per_day(sm: ScheduleModel) -> None:
@@ -309,7 +367,7 @@ def interpreter_minutes_per_day(sm: ScheduleModel) -> None:
                 for sid in sids for z in sm.sessions[sid].zone if sm.zones[z].day == day
             ]
             if sum(sm.session_of(sid).duration for sid in sids) > limit and terms:
-                sm.model.add(sum(terms) <= limit)
+                sm.model.add(sum(terms) <= limit).only_enforce_if(sm.when(sm.fact("max_minutes_per_day", who)))
 
 
 def interpreter_rest(sm: ScheduleModel) -> None:
@@ -363,7 +421,7 @@ def _rest_with_fixed_times(sm: ScheduleModel, who: str, sids: list[str]) -> None
         opens = sm.model.new_bool_var(f"opens_stretch[{who},{sid}]")
         sm.model.add_bool_or([works[sid].Not(), opens, *before])
         rests = [lit for t, lit in resting.items() if end <= t <= start + rest.max_continuous]
-        sm.model.add_bool_or([works[sid].Not(), opens.Not(), *rests])
+        sm.model.add_bool_or([works[sid].Not(), opens.Not(), *rests]).only_enforce_if(sm.when(sm.fact("rest")))
 
 
 def _rest_with_blocks(sm: ScheduleModel, who: str, group: list, here: list[str]) -> None:
@@ -397,7 +455,8 @@ def _rest_with_blocks(sm: ScheduleModel, who: str, group: list, here: list[str])
             sm.model.add(starts[k] <= sv.start).only_enforce_if(c)
             sm.model.add(sv.end <= ends[k]).only_enforce_if(c)
             inside.append(c)
-        sm.model.add(sum(inside) >= sum(sm.works_in_zone(who, sid, z) for z in sv.zone if z in indices))
+        covered = sum(sm.works_in_zone(who, sid, z) for z in sv.zone if z in indices)
+        sm.model.add(sum(inside) >= covered).only_enforce_if(sm.when(sm.fact("rest")))
 
 
 CONSTRAINT_RULES: list[Callable[[ScheduleModel], None]] = [

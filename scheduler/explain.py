@@ -7,9 +7,11 @@ Two layers:
 2. *search*: when the checks find nothing and CP-SAT proves the event infeasible, the input is cut into
    relaxable *facts* (each pin, each `after` order, each unavailable period, each daily limit, each room's
    capacity, booths and interpreter cap, each plenary, the required interpretation of each session, the breaks
-   of each day, the rest and team rules, each speaker's part in each session). The event with every fact
-   lifted is solved first; then a deletion filter, over groups of facts and then over the facts of the
-   groups that remain, shrinks the set to a minimal one that still has no timetable. Every answer of that layer is a proof: the facts
+   of each day, the rest and team rules, each speaker's part in each session). One model gets a switch literal
+   per fact (`ScheduleModel(switchable=...)`); CP-SAT's core of those assumptions is then shrunk by a deletion
+   filter, over groups of facts and then over single facts, re-solving that model under other assumptions
+   (`core_search`). When that cannot decide, facts are lifted by editing copies of the event instead
+   (`_Oracle`), with the same filter. Every answer of that layer is a proof: the facts
    reported are infeasible together, and, when `minimal` holds, lifting any one of them (with the other facts
    of the event lifted too) leaves a timetable.
 
@@ -856,9 +858,119 @@ def minimal_core(items: list, infeasible: Callable[[list], bool],
     return necessary, True
 
 
+class _Switched:
+    """One model of the event in which every relaxable fact has a switch literal (`ScheduleModel.fact`),
+    solved again and again under assumptions: the facts assumed hold, every other one is lifted.
+
+    Every switch is assumed: true for the facts kept, false for the facts lifted (a lifted fact is then
+    really lifted, not left to the solver). One worker and no presolve: `sufficient_assumptions_for_
+    infeasibility` is then a subset of the assumptions (with presolve it may name literals that are not
+    assumptions, or-tools issue #5141); a core that names anything else is ignored."""
+
+    def __init__(self, ev: Event, facts: list[Fact]):
+        from .model import ScheduleModel
+
+        sm = ScheduleModel(ev, switchable=[f.key for f in facts])
+        self.model = sm.model  # no objective: a model with switches has no goals
+        self.switch = dict(sm.switches)  # only the facts that constrain anything have one
+        self.key_of = {lit.index: key for key, lit in self.switch.items()}
+        self.solver = cp_model.CpSolver()
+        self.solver.parameters.num_workers = 1
+        self.solver.parameters.cp_model_presolve = False
+        self.solver.parameters.cp_model_probing_level = 0  # most tests are quick; probing costs each of them
+        self.calls = 0
+
+    def solve(self, keys: list[tuple], seconds: float) -> tuple[bool | None, list[tuple]]:
+        """Whether the event with only the facts `keys` kept is infeasible (None: not decided in `seconds`),
+        and when it is, a subset of `keys` that is infeasible too (CP-SAT's core)."""
+        from .solve import run_solver
+
+        self.calls += 1
+        self.model.clear_assumptions()
+        kept = set(keys)
+        self.model.add_assumptions([lit if k in kept else lit.Not() for k, lit in self.switch.items()])
+        self.solver.parameters.max_time_in_seconds = max(0.05, seconds)
+        code = run_solver(self.solver, self.model)
+        if code == cp_model.INFEASIBLE:
+            core = set()
+            for i in self.solver.sufficient_assumptions_for_infeasibility():
+                if i < 0:  # a lifted fact (the negation of its switch): it stays lifted
+                    continue
+                if self.key_of.get(i) not in kept:
+                    return True, list(keys)  # a core we cannot read: keep every fact
+                core.add(self.key_of[i])
+            return True, [k for k in keys if k in core]
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return False, []
+        return None, []
+
+
+def core_search(ev: Event, facts: list[Fact], deadline: float) -> tuple[list[Fact], bool] | None:
+    """Layer 2 with assumption literals: CP-SAT's core of the switches of all facts, then shrunk by deletion
+    (each fact of the core dropped in turn; kept when the rest is feasible), all on one model. Returns the core
+    and whether it is minimal, or None when this cannot decide (the first proof timed out): the caller then
+    relaxes facts by editing the event (`_Oracle`). An empty core: infeasible with every fact lifted."""
+    left = lambda: deadline - time.perf_counter()  # noqa: E731
+    switched = _Switched(ev, facts)
+    keys = [f.key for f in facts if f.key in switched.switch]
+    started = time.perf_counter()
+    infeasible, core = switched.solve(keys, min(left(), max(_Oracle.FIRST_CAP, left() / 4)))
+    if not infeasible:  # None: undecided; False would mean the switched model disagrees with the event
+        log.info("explain: no core with assumptions (%s)", "undecided" if infeasible is None else "feasible")
+        return None
+    slowest = time.perf_counter() - started
+    minimal = True
+
+    def shrink(items: list[list[tuple]]) -> list[list[tuple]]:
+        """Deletion filter over groups of keys: each group dropped when the others stay infeasible."""
+        nonlocal slowest, minimal
+        necessary: list[list[tuple]] = []
+        candidates = items
+        while candidates:
+            if left() <= 0:
+                minimal = False
+                return necessary + candidates
+            group, rest = candidates[0], candidates[1:]
+            started = time.perf_counter()
+            infeasible, smaller = switched.solve([k for g in necessary + rest for k in g],
+                                                 min(left(), max(_Oracle.FIRST_CAP, 3 * slowest)))
+            if infeasible is not None:
+                slowest = max(slowest, time.perf_counter() - started)
+            if infeasible:  # CP-SAT's new core may leave out more than `group`
+                smaller = set(smaller)
+                candidates = [g2 for g2 in ([k for k in g if k in smaller] for g in rest) if g2]
+            else:
+                necessary.append(group)
+                minimal = minimal and infeasible is not None
+                candidates = rest
+        return necessary
+
+    # Whole groups of facts first (all pins, all speakers' parts, ...), then the facts of those that remain.
+    groups: dict[tuple, list[tuple]] = defaultdict(list)
+    for k in core:
+        groups[k[:2] if k[0] == "unavailable" else k[:1]].append(k)
+    kept = shrink(list(groups.values()))
+    if len(kept) > 1 or len(kept[0]) > 1:
+        minimal = True  # a group kept for want of time is tried fact by fact now
+        kept = shrink([[k] for g in kept for k in g])
+    necessary = [k for g in kept for k in g]
+    log.info("explain: %d facts, %d switched, core of %d, %d solves with assumptions",
+             len(facts), len(keys), len(necessary), switched.calls)
+    by_key = {f.key: f for f in facts}
+    return [by_key[k] for k in necessary], minimal
+
+
 def search_core(ev: Event, deadline: float, workers: int) -> tuple[list[Conflict], bool]:
     """Layer 2 on an event known to be infeasible: a minimal set of facts that conflict."""
     facts = facts_of(ev)
+    if facts:
+        found = core_search(ev, facts, deadline)
+        if found is not None:
+            core, minimal = found
+            if not core:
+                return _unplaceable(ev, facts, deadline, workers)
+            order = {f.key: i for i, f in enumerate(facts)}
+            return _describe(ev, sorted(core, key=lambda f: order[f.key])), minimal
     oracle = _Oracle(ev.model_dump(mode="json"), facts, deadline, workers)
     if not facts or oracle.infeasible([]):
         return _unplaceable(ev, facts, deadline, workers)

@@ -9,10 +9,15 @@ Building happens in three steps:
 
 Time is in event minutes (see `Event.minute`). A *zone* is a stretch of a day between breaks long enough to
 rest in (at least `interpreter_rest.min_break`); sessions never cross breaks, so each session lies in one zone.
+
+*Switches* (for `scheduler explain`): a model built with `switchable` fact keys gives each of those relaxable
+facts a Boolean literal (`fact`); the constraints of the fact then hold only when its literal is true, so that
+CP-SAT assumptions over the literals find a conflicting set of facts. Without switches nothing changes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -63,12 +68,13 @@ def starts_avoiding(duration: int, spans: list[tuple[int, int]]) -> Domain:
     return allowed
 
 
-def zones_of(event: Event) -> list[Zone]:
-    """The rest zones of every day: break-free spans, merged across breaks shorter than the minimum rest."""
+def zones_of(event: Event, ignore_breaks: Collection[date] = ()) -> list[Zone]:
+    """The rest zones of every day: break-free spans, merged across breaks shorter than the minimum rest.
+    The breaks of the days in `ignore_breaks` are left out (their whole window is one span)."""
     min_break = event.event.interpreter_rest.min_break
     zones: list[Zone] = []
     for day in sorted(event.event.days, key=lambda d: d.date):
-        spans = event.open_spans(day)
+        spans = [event.day_window(day)] if day.date in ignore_breaks else event.open_spans(day)
         group: list[tuple[int, int]] = []
         for span in spans:
             if group and span[0] - group[-1][1] >= min_break:
@@ -85,11 +91,17 @@ class ScheduleModel:
 
     def __init__(self, event: Event, previous: Timetable | None = None, *, staffing: bool = True,
                  fixed_times: dict[str, tuple[int, str]] | None = None,
-                 fixed_staff: dict[str, list[Channel]] | None = None, relay_pivots: set[str] | None = None):
+                 fixed_staff: dict[str, list[Channel]] | None = None, relay_pivots: set[str] | None = None,
+                 switchable: Collection[tuple] = ()):
         """Build the model. `staffing=False` leaves interpreters out (a relaxation: interpretation is then
         only bounded by capacity cuts); `fixed_times` pins sessions to (start minute, room); `fixed_staff`
         keeps the given teams of some sessions (only those people may serve those sessions' channels);
-        `relay_pivots` limits relay to those pivot languages (a restriction used by neighbourhood search)."""
+        `relay_pivots` limits relay to those pivot languages (a restriction used by neighbourhood search).
+
+        `switchable` holds keys of relaxable facts (as `explain.facts_of` makes them, e.g. ("pin", sid, "day"),
+        ("after", sid, before), ("unavailable", "interpreters", iid, j), ("rest",)) that get a switch literal:
+        see `fact`. Such a model is for feasibility only: it has no goals, no objective and no redundant cuts
+        (the cuts assume every fact holds)."""
         from . import constraints, goals
 
         self.event = event
@@ -99,7 +111,13 @@ class ScheduleModel:
         self.fixed_staff = fixed_staff or {}
         self.relay_pivots = relay_pivots
         self.model = cp_model.CpModel()
-        self.zones = zones_of(event)
+        self.switchable = frozenset(switchable)
+        self.switches: dict[tuple, cp_model.IntVar] = {}  # fact key -> its switch literal, made by `fact`
+        self._deferred_starts: list[tuple[str, Domain, list[cp_model.IntVar]]] = []
+        self._deferred_rooms: list[tuple[str, str, list[cp_model.IntVar]]] = []
+        # With switched breaks, zones ignore those breaks: a constraint enforced by the switch keeps sessions off them.
+        self.zones = zones_of(event, {d.date for d in event.event.days
+                                      if ("breaks", d.date.isoformat()) in self.switchable})
         self.horizon = max(end for _, end in (event.day_window(d) for d in event.event.days))
         # Step 1: options, narrowed by the domain rules.
         self.start_domain: dict[str, Domain] = {s.id: Domain(0, self.horizon) for s in event.sessions}
@@ -116,12 +134,15 @@ class ScheduleModel:
         self.works: dict[tuple[str, str], cp_model.IntVar] = {}  # (interpreter, session) -> works in it
         self._works_in_zone: dict[tuple[str, str, int], cp_model.LinearExprT] = {}
         self._create_variables()
+        self._post_deferred()
         # Step 3: constraints, redundant cuts and goals.
         for rule in constraints.CONSTRAINT_RULES:
             rule(self)
+        self.penalties: list[goals.Penalty] = []
+        if self.switchable:
+            return
         for cut in constraints.CUTS:
             cut(self)
-        self.penalties: list[goals.Penalty] = []
         for goal in goals.GOALS:
             self.penalties.extend(goal(self))
         self.model.minimize(sum(p.weight * p.term for p in self.penalties))
@@ -131,15 +152,60 @@ class ScheduleModel:
         domain = self.start_domain[sid]
         return domain.min() if domain.size() == 1 else None
 
+    # --- switches of relaxable facts ----------------------------------------------------------------
+
+    def fact(self, *key) -> cp_model.IntVar | None:
+        """The switch literal of the relaxable fact `key` (made on first use), or None when that fact has no
+        switch (always, unless the model was built with it in `switchable`): the fact then always holds."""
+        if key not in self.switchable:
+            return None
+        if key not in self.switches:
+            self.switches[key] = self.model.new_bool_var(f"fact[{','.join(map(str, key))}]")
+        return self.switches[key]
+
+    @staticmethod
+    def when(*switches: cp_model.IntVar | None) -> list[cp_model.IntVar]:
+        """The enforcement literals for a constraint that holds when all of `switches` are true (None: always
+        on); `[]`, which `only_enforce_if` ignores, when none is a switch."""
+        return [lit for lit in switches if lit is not None]
+
     # --- narrowing (used by domain rules) ------------------------------------------------------------
 
-    def restrict_start(self, session: Session, allowed: Domain) -> None:
-        """Keep only the starts of `session` inside `allowed`."""
-        self.start_domain[session.id] = self.start_domain[session.id].intersection_with(allowed)
+    def restrict_start(self, session: Session, allowed: Domain, *switches: cp_model.IntVar | None) -> None:
+        """Keep only the starts of `session` inside `allowed` (when the `switches` are on: with switch
+        literals the narrowing becomes a constraint enforced by them, posted once the variables exist)."""
+        if self.when(*switches):
+            self._deferred_starts.append((session.id, allowed, self.when(*switches)))
+        else:
+            self.start_domain[session.id] = self.start_domain[session.id].intersection_with(allowed)
 
-    def forbid_spans(self, session: Session, spans: list[tuple[int, int]]) -> None:
+    def forbid_spans(self, session: Session, spans: list[tuple[int, int]], *switches: cp_model.IntVar | None) -> None:
         """Forbid every start at which `session` would overlap one of the (start, end) spans."""
-        self.restrict_start(session, starts_avoiding(session.duration, spans))
+        self.restrict_start(session, starts_avoiding(session.duration, spans), *switches)
+
+    def forbid_room(self, session: Session, room: str, *switches: cp_model.IntVar | None) -> None:
+        """Remove `room` from the options of `session` (with switches: forbid it when they are on)."""
+        if self.when(*switches):
+            self._deferred_rooms.append((session.id, room, self.when(*switches)))
+        else:
+            self.room_options[session.id] = [r for r in self.room_options[session.id] if r != room]
+
+    def by_switch(self, items: list, *prefix) -> list[tuple[cp_model.IntVar | None, list]]:
+        """`items`, the j-th being the fact `prefix + (j,)` (such as the unavailable periods of one person),
+        grouped for posting: first one group of those without a switch (when there are any), then one group
+        per switched item, each with its switch (None for the first group)."""
+        switches = [self.fact(*prefix, j) for j in range(len(items))]
+        always = [x for x, lit in zip(items, switches) if lit is None]
+        return ([(None, always)] if always else []) + [(lit, [x]) for x, lit in zip(items, switches) if lit is not None]
+
+    def _post_deferred(self) -> None:
+        for sid, allowed, lits in self._deferred_starts:
+            domain = self.start_domain[sid]
+            if not domain.is_included_in(allowed):
+                self.model.add_linear_expression_in_domain(self.sessions[sid].start, allowed).only_enforce_if(lits)
+        for sid, room, lits in self._deferred_rooms:
+            if room in self.sessions[sid].room:
+                self.model.add_bool_or([*(lit.Not() for lit in lits), self.sessions[sid].room[room].Not()])
 
     # --- variables -----------------------------------------------------------------------------------
 

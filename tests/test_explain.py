@@ -265,3 +265,59 @@ def test_cli_solve_infeasible_explains_on_stderr(tmp_path: Path, layer: str):
         assert text in result.stderr
     assert not out.exists()
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["event.json"]
+
+
+# --- layer 2 with assumption literals ---------------------------------------------------------------------
+
+
+def school_with(edit) -> dict:
+    return fixed(json.loads(SCHOOL.read_text(encoding="utf-8")), edit)
+
+
+def test_shortage_found_by_assumption_core_quickly(monkeypatch):
+    # Every interpreter of the school at most 120 min a day: a shortage that only the search sees. One model
+    # with a switch per fact, solved under assumptions: no event copy is ever relaxed and solved again.
+    from scheduler import explain as explain_module
+
+    def no_relaxation(*args, **kwargs):
+        raise AssertionError("the relaxation search ran: the core with assumptions should have decided")
+
+    monkeypatch.setattr(explain_module._Oracle, "infeasible", no_relaxation)
+    data = school_with(lambda d: [it.update(max_minutes_per_day=120) for it in d["interpreters"]])
+    assert necessary_checks(load(data)) == []
+    why = explain(load(data), time_limit=60, workers=WORKERS, known_infeasible=True)
+    assert why.status == "infeasible" and why.minimal
+    assert {c.found_by for c in why.conflicts} == {"search"}
+    assert why.seconds < 6.0, why.seconds  # the relaxation search took 7.7 s here, the core 1.5 s
+    limits = next(c for c in why.conflicts if c.rule == "interpreter_minutes_per_day")
+    assert "i-mtremblay" in limits.ids and "120 min" in limits.message
+    assert "required_channel_staffed" in {c.rule for c in why.conflicts}
+    # The culprits are the cause: give those interpreters their limits back and a timetable exists.
+    assert_feasible(fixed(data, lambda d: [it.pop("max_minutes_per_day") for it in d["interpreters"]
+                                           if it["id"] in limits.ids]))
+
+
+def test_relaxation_search_is_the_fallback(monkeypatch):
+    # When the core with assumptions cannot decide, facts are lifted by editing the event, as before.
+    from scheduler import explain as explain_module
+
+    monkeypatch.setattr(explain_module, "core_search", lambda *args: None)
+    data = event_dict([session("a", 90), session("b", 90), session("c", 60)],
+                      rooms=[room("r1"), room("r2")], interpreters=[en_fr("i1"), en_fr("i2")],
+                      days=[day(start="09:00", end="13:00")])
+    why = explained(data)
+    assert why.minimal and {c.found_by for c in why.conflicts} == {"search"}
+    assert {"interpreter_rest", "required_channel_staffed"} <= {c.rule for c in why.conflicts}
+
+
+def test_switches_off_leave_the_model_unchanged():
+    # A model without switches is the model `solve` uses; with all switches on it has the same timetables.
+    from scheduler.explain import facts_of
+    from scheduler.model import ScheduleModel
+
+    event = Event.model_validate_json(SCHOOL.read_text(encoding="utf-8"))
+    plain = ScheduleModel(event)
+    assert plain.fact("rest") is None and plain.switches == {}
+    switched = ScheduleModel(event, switchable=[f.key for f in facts_of(event)])
+    assert switched.switches and all(k in {f.key for f in facts_of(event)} for k in switched.switches)
+    assert switched.penalties == [] and not switched.model.has_objective()
