@@ -131,6 +131,14 @@ def interpreter_competence(sm: ScheduleModel) -> None:
                     sm.options.append(Option(who, s.id, into, source))
 
 
+def able_by_target(event) -> dict[str, set[str]]:
+    """Interpreters able to work into each language, from any source."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for (_, dst), people in able_interpreters(event).items():
+        out[dst].update(people)
+    return out
+
+
 def able_interpreters(event) -> dict[tuple[str, str], list[str]]:
     """Interpreters able to work each (source, target) pair that the event may need."""
     able: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -354,12 +362,9 @@ def interpreter_available(sm: ScheduleModel) -> None:
 
 def interpreter_minutes_per_day(sm: ScheduleModel) -> None:
     """An interpreter works at most max_minutes_per_day minutes of sessions a day."""
-    day_room = defaultdict(int)
-    for z in sm.zones:
-        day_room[z.day] += sum(b - a for a, b in z.spans)
     for who, sids in sm.interpreter_sessions().items():
         limit = sm.event.interpreter[who].max_minutes_per_day
-        for day, open_minutes in day_room.items():
+        for day, open_minutes in sm.open_minutes.items():
             if open_minutes <= limit:
                 continue
             terms = [
@@ -473,19 +478,14 @@ def interpretation_capacity(sm: ScheduleModel) -> None:
     """Cut: at any time, and over each day, required channels into a language need no more interpreters
     than can work into it. Redundant in the full model; with `staffing=False` it is what keeps the
     timing phase honest about interpreters."""
-    able_into: dict[str, set[str]] = defaultdict(set)
-    for (_, dst), people in able_interpreters(sm.event).items():
-        able_into[dst].update(people)
-    open_minutes: dict = defaultdict(int)
-    for z in sm.zones:
-        open_minutes[z.day] += sum(b - a for a, b in z.spans)
+    able_into = able_by_target(sm.event)
     for into, people in able_into.items():
         needing = [s for s in sm.event.sessions if s.interpretation == "required" and into in sm.event.channels(s)]
         if not needing:
             continue
         sm.model.add_cumulative([sm.sessions[s.id].interval for s in needing],
                                 [sm.event.team_size(s) for s in needing], len(people))
-        for day, minutes in open_minutes.items():
+        for day, minutes in sm.open_minutes.items():
             supply = sum(min(sm.event.interpreter[who].max_minutes_per_day, minutes) for who in people)
             demand = [sm.event.team_size(s) * s.duration * lit for s in needing
                       for zi, lit in sm.sessions[s.id].zone.items() if sm.zones[zi].day == day]

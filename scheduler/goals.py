@@ -188,7 +188,7 @@ def _interpreter_days_needed(sm: ScheduleModel, w: int) -> list[Penalty]:
 def _people_needed(sm: ScheduleModel, day, people) -> bool:
     """Cuts: the people working on `day` give at least its required team-minutes (at most
     max_minutes_per_day each) and are at least as many as work at once at the busiest moment."""
-    minutes = sum(b - a for z in sm.zones if z.day == day for a, b in z.spans)
+    minutes = sm.open_minutes.get(day, 0)
     cap = min(max((i.max_minutes_per_day for i in sm.event.interpreters), default=0), minutes)
     intervals, needs, demand = [], [], []
     for s in sm.event.sessions:
@@ -214,9 +214,7 @@ def _day_capacity_cuts(sm: ScheduleModel, works_day: dict) -> None:
     able_into = defaultdict(set)
     for opt in sm.assign:
         able_into[opt.into].add(opt.interpreter)
-    open_minutes = defaultdict(int)
-    for z in sm.zones:
-        open_minutes[z.day] += sum(b - a for a, b in z.spans)
+    open_minutes = sm.open_minutes
     for day in sorted(open_minutes):
         for into, people in able_into.items():
             demand = []

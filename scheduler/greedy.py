@@ -18,7 +18,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from .constraints import able_interpreters
+from .constraints import able_by_target, able_interpreters
 from .costs import asleep_cost
 from .event import Event
 from .model import ScheduleModel
@@ -38,9 +38,7 @@ def greedy_placement(sm: ScheduleModel) -> dict[str, tuple[int, str]]:
     plenary_busy = np.zeros(n, dtype=bool)
     speaker_busy = defaultdict(lambda: np.zeros(n, dtype=bool))
     speaker_days: dict[tuple[str, int], int] = defaultdict(int)
-    able_into: dict[str, set[str]] = defaultdict(set)
-    for (_, dst), people in able_interpreters(ev).items():
-        able_into[dst].update(people)
+    able_into = able_by_target(ev)
     demand = {t: np.zeros(n, dtype=np.int32) for t in ev.event.languages}
     cap = {t: len(able_into[t]) for t in ev.event.languages}
     ends: dict[str, int] = {}

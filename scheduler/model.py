@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 
 from ortools.sat.python import cp_model
@@ -146,6 +147,14 @@ class ScheduleModel:
         for goal in goals.GOALS:
             self.penalties.extend(goal(self))
         self.model.minimize(sum(p.weight * p.term for p in self.penalties))
+
+    @cached_property
+    def open_minutes(self) -> dict[date, int]:
+        """Minutes of each day that sessions may use (its zones' spans)."""
+        out: dict[date, int] = {}
+        for z in self.zones:
+            out[z.day] = out.get(z.day, 0) + sum(b - a for a, b in z.spans)
+        return out
 
     def fixed_start(self, sid: str) -> int | None:
         """The start of a session whose start domain holds a single value, else None."""
