@@ -14,6 +14,7 @@ from itertools import combinations
 from ortools.sat.python import cp_model
 from ortools.util.python.sorted_interval_list import Domain
 
+from .constraints import able_by_target
 from .costs import GOAL_NAMES, asleep_cost
 from .model import ScheduleModel
 
@@ -149,83 +150,101 @@ def interpreter_day(sm: ScheduleModel) -> list[Penalty]:
     out = []
     day_of = {}
     for who, sids in sm.interpreter_sessions().items():
+        limit = sm.event.interpreter[who].max_minutes_per_day
         for day in sorted({z.day for z in sm.zones}):
-            pairs = [(sid, [lit for z, lit in sm.sessions[sid].zone.items() if sm.zones[z].day == day]) for sid in sids]
-            pairs = [(sid, lits) for sid, lits in pairs if lits]
-            if not pairs:
+            here = [(sid, z) for sid in sids for z in sm.sessions[sid].zone if sm.zones[z].day == day]
+            if not here:
                 continue
             works_day = sm.model.new_bool_var(f"works_day[{who},{day}]")
-            for sid, lits in pairs:
-                # works in sid and sid is on this day => works that day
-                sm.model.add(works_day >= sm.works[(who, sid)] + sum(lits) - 1)
+            for sid, z in here:
+                sm.model.add_implication(sm.works_in_zone(who, sid, z), works_day)
+            # Cut: the day's minutes fit in one working day (ties the LP's share of days to its share of work).
+            sm.model.add(sum(sm.session_of(sid).duration * sm.works_in_zone(who, sid, z) for sid, z in here)
+                         <= min(limit, sm.open_minutes[day]) * works_day)
             out.append(Penalty("interpreter_day", w, works_day, interpreters=[who]))
             day_of[(who, day)] = works_day
-    _day_capacity_cuts(sm, day_of)
     # Cut: nobody works more minutes over the event than their daily limit times the days they work.
     for who, sids in sm.interpreter_sessions().items():
         days = [lit for (w2, _), lit in day_of.items() if w2 == who]
         limit = sm.event.interpreter[who].max_minutes_per_day
         sm.model.add(sum(sm.session_of(sid).duration * sm.works[(who, sid)] for sid in sids) <= limit * sum(days))
-    for day in sorted({z.day for z in sm.zones}):
-        working = [lit for (who, d), lit in day_of.items() if d == day]
-        if working:
-            people = sm.model.new_int_var(0, len(working), f"people_working[{day}]")
-            sm.model.add(people == sum(working))
-            _people_needed(sm, day, people)
+    able = able_by_target(sm.event)
+    for day, minutes in sm.open_minutes.items():
+        working = {who: lit for (who, d), lit in day_of.items() if d == day}
+        _people_cuts(sm, day, {
+            into: [(lit, min(sm.event.interpreter[who].max_minutes_per_day, minutes))
+                   for who, lit in working.items() if who in able[into]]
+            for into in sm.event.event.languages
+        }, [(lit, min(sm.event.interpreter[who].max_minutes_per_day, minutes)) for who, lit in working.items()])
     return out
 
 
 def _interpreter_days_needed(sm: ScheduleModel, w: int) -> list[Penalty]:
-    """Without interpreters in the model: a lower bound on interpreter-days, one counter a day."""
+    """Without interpreters in the model, a lower bound on interpreter-days from counters of the people
+    working each day, which must cover that day's demand (see `_people_cuts`). With `sm.people_classes`,
+    interpreters who can work into the same languages with the same daily limit form a class with its own
+    counter, so that demand into each language is met by people able to work into it (a tighter bound, a
+    slower search); otherwise one counter a day stands for everyone."""
+    able = able_by_target(sm.event)
+    classes: dict[tuple[frozenset, int], list] = defaultdict(list)
+    for it in sm.event.interpreters:
+        targets = frozenset(t for t, people in able.items() if it.id in people)
+        if targets:
+            classes[(targets, it.max_minutes_per_day) if sm.people_classes else (frozenset(), 0)].append(it)
+    longest = max((it.max_minutes_per_day for it in sm.event.interpreters), default=0)
     out = []
-    for day in sorted({z.day for z in sm.zones}):
-        people = sm.model.new_int_var(0, len(sm.event.interpreters), f"people_needed[{day}]")
-        if _people_needed(sm, day, people):
-            out.append(Penalty("interpreter_day", w, people))
+    for day, minutes in sm.open_minutes.items():
+        window = [span for z in sm.zones if z.day == day for span in z.spans]
+        counters = []  # (targets, minutes each may give, how many of the class work)
+        for (targets, limit), members in classes.items():
+            present = sum(1 for it in members if not _away_all_day(sm.event, it, window))
+            if present:
+                n = sm.model.new_int_var(0, present, f"people_needed[{day},{len(counters)}]")
+                counters.append((targets, min(limit if sm.people_classes else longest, minutes), n))
+                out.append(Penalty("interpreter_day", w, n))
+        by_target = None
+        if sm.people_classes:
+            by_target = {into: [(n, cap) for targets, cap, n in counters if into in targets]
+                         for into in sm.event.event.languages}
+        _people_cuts(sm, day, by_target, [(n, cap) for _, cap, n in counters])
     return out
 
 
-def _people_needed(sm: ScheduleModel, day, people) -> bool:
-    """Cuts: the people working on `day` give at least its required team-minutes (at most
-    max_minutes_per_day each) and are at least as many as work at once at the busiest moment."""
-    minutes = sm.open_minutes.get(day, 0)
-    cap = min(max((i.max_minutes_per_day for i in sm.event.interpreters), default=0), minutes)
-    intervals, needs, demand = [], [], []
+def _away_all_day(ev, it, window: list[tuple[int, int]]) -> bool:
+    """Whether the interpreter's unavailable periods cover every open span of a day."""
+    away = ev.periods(it.unavailable)
+    return all(any(a <= lo and hi <= b for a, b in away) for lo, hi in window)
+
+
+def _people_cuts(sm: ScheduleModel, day, able: dict[str, list[tuple]] | None, everyone: list[tuple]) -> None:
+    """Redundant cuts on one day. `everyone` lists (count, minutes) terms: how many people work that day and
+    how many minutes each may give; `able[into]` the same for the people able to work into a language (None:
+    only `everyone` is cut). At every moment the people working (into a language) are at least the team
+    members its required channels need then, and over the day they give at least their team-minutes."""
+    demand: dict[str, list[tuple]] = defaultdict(list)
     for s in sm.event.sessions:
         if s.interpretation != "required" or not sm.event.channels(s):
             continue
-        need = len(sm.event.channels(s)) * sm.event.team_size(s)
         for z, lit in sm.sessions[s.id].zone.items():
             if sm.zones[z].day == day:
-                intervals.append(sm.model.new_optional_fixed_size_interval_var(
-                    sm.sessions[s.id].start, s.duration, lit, f"needs_people[{s.id},{z}]"))
-                needs.append(need)
-                demand.append(need * s.duration * lit)
-    if not demand or cap <= 0:
-        return False
-    sm.model.add(cap * people >= sum(demand))
-    sm.model.add_cumulative(intervals, needs, people)
-    return True
-
-
-def _day_capacity_cuts(sm: ScheduleModel, works_day: dict) -> None:
-    """Redundant cuts that let the bound see interpreter-days: minutes of required channels into a language
-    on a day are at most what the people working that day can give into it."""
-    able_into = defaultdict(set)
-    for opt in sm.assign:
-        able_into[opt.into].add(opt.interpreter)
-    open_minutes = sm.open_minutes
-    for day in sorted(open_minutes):
-        for into, people in able_into.items():
-            demand = []
-            for s in sm.event.sessions:
-                if s.interpretation == "required" and into in sm.event.channels(s):
-                    lits = [lit for z, lit in sm.sessions[s.id].zone.items() if sm.zones[z].day == day]
-                    demand.extend(sm.event.team_size(s) * s.duration * lit for lit in lits)
-            supply = [min(sm.event.interpreter[who].max_minutes_per_day, open_minutes[day]) * works_day[(who, day)]
-                      for who in people if (who, day) in works_day]
-            if demand:
-                sm.model.add(sum(demand) <= sum(supply))
+                interval = sm.model.new_optional_fixed_size_interval_var(
+                    sm.sessions[s.id].start, s.duration, lit, f"needs_people[{s.id},{z}]")
+                for into in sm.event.channels(s):
+                    demand[into].append((interval, sm.event.team_size(s), s.duration * lit))
+    if not demand or not everyone:
+        return
+    merged: dict[int, list] = {}
+    for items in demand.values():
+        for interval, team, minutes in items:
+            merged.setdefault(id(interval), [interval, 0, minutes])[1] += team
+    groups = [([(i, team, minutes) for i, team, minutes in merged.values()], everyone, "all")]
+    if able is not None and len(demand) > 1:
+        groups += [(demand[into], able[into], into) for into in sorted(demand)]
+    for items, supply, name in groups:
+        people = sm.model.new_int_var(0, len(sm.event.interpreters), f"people_working[{day},{name}]")
+        sm.model.add(people == sum(n for n, _ in supply))
+        sm.model.add_cumulative([i for i, _, _ in items], [team for _, team, _ in items], people)
+        sm.model.add(sum(team * minutes for _, team, minutes in items) <= sum(n * cap for n, cap in supply))
 
 
 def moved(sm: ScheduleModel) -> list[Penalty]:

@@ -93,11 +93,13 @@ class ScheduleModel:
     def __init__(self, event: Event, previous: Timetable | None = None, *, staffing: bool = True,
                  fixed_times: dict[str, tuple[int, str]] | None = None,
                  fixed_staff: dict[str, list[Channel]] | None = None, relay_pivots: set[str] | None = None,
-                 switchable: Collection[tuple] = ()):
+                 switchable: Collection[tuple] = (), people_classes: bool = False):
         """Build the model. `staffing=False` leaves interpreters out (a relaxation: interpretation is then
         only bounded by capacity cuts); `fixed_times` pins sessions to (start minute, room); `fixed_staff`
         keeps the given teams of some sessions (only those people may serve those sessions' channels);
         `relay_pivots` limits relay to those pivot languages (a restriction used by neighbourhood search).
+        `people_classes` (with `staffing=False`) bounds interpreter-days per class of interpreters rather than
+        in total: a tighter bound, a slower search (see `goals._interpreter_days_needed`).
 
         `switchable` holds keys of relaxable facts (as `explain.facts_of` makes them, e.g. ("pin", sid, "day"),
         ("after", sid, before), ("unavailable", "interpreters", iid, j), ("rest",)) that get a switch literal:
@@ -111,6 +113,7 @@ class ScheduleModel:
         self.fixed_times = fixed_times or {}
         self.fixed_staff = fixed_staff or {}
         self.relay_pivots = relay_pivots
+        self.people_classes = people_classes
         self.model = cp_model.CpModel()
         self.switchable = frozenset(switchable)
         self.switches: dict[tuple, cp_model.IntVar] = {}  # fact key -> its switch literal, made by `fact`
@@ -264,10 +267,10 @@ class ScheduleModel:
         return self.event.session[sid]
 
     def works_in_zone(self, who: str, sid: str, zone: int) -> cp_model.LinearExprT:
-        """A literal that is true when `who` works in session `sid` and that session lies in `zone`.
+        """A literal that is true exactly when `who` works in session `sid` and that session lies in `zone`.
 
-        It is only bounded from below (it may be true without need), which is exact wherever it is used:
-        in upper limits (minutes a day, rest containment) and in penalties, where the solver keeps it low.
+        The literals of one (interpreter, session) pair are made together: they sum to `works` and each implies
+        its zone, which makes them the exact product and gives the LP the per-zone (so per-day) split of work.
         """
         key = (who, sid, zone)
         if key not in self._works_in_zone:
@@ -276,9 +279,13 @@ class ScheduleModel:
             if len(sv.zone) == 1:
                 self._works_in_zone[key] = works
             else:
-                lit = self.model.new_bool_var(f"works_in_zone[{who},{sid},{zone}]")
-                self.model.add_bool_or([works.Not(), sv.zone[zone].Not(), lit])
-                self._works_in_zone[key] = lit
+                lits = []
+                for z, placed in sv.zone.items():
+                    lit = self.model.new_bool_var(f"works_in_zone[{who},{sid},{z}]")
+                    self.model.add_implication(lit, placed)
+                    self._works_in_zone[(who, sid, z)] = lit
+                    lits.append(lit)
+                self.model.add(sum(lits) == works)
         return self._works_in_zone[key]
 
     def interpreter_sessions(self) -> dict[str, list[str]]:

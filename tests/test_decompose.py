@@ -1,10 +1,15 @@
 """The decomposition used for large events: its timetables obey every hard rule and report honest costs."""
 
 import pytest
+from builders import en_fr, event_dict, interpreter, session
+from ortools.sat.python import cp_model
 
 from scheduler.check import check
 from scheduler.costs import costs
+from scheduler.event import Event
 from scheduler.generate import GeneratorSettings, generate_event
+from scheduler.loading import parse
+from scheduler.model import ScheduleModel
 from scheduler.solve import solve
 
 
@@ -32,3 +37,46 @@ def test_decomposition_bound_is_a_true_lower_bound():
 def test_auto_uses_the_exact_model_for_small_events():
     event, _ = generate_event(GeneratorSettings(sessions=6, days=1, rooms=2, languages=2, seed=3))
     assert solve(event, time_limit=5, workers=2).method == "exact"
+
+
+def _relaxation_bound(event, **options) -> float:
+    """The optimum of the timing relaxation (interpreters replaced by counters of people working)."""
+    sm = ScheduleModel(event, staffing=False, **options)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 10
+    solver.parameters.num_workers = 2
+    assert solver.solve(sm.model) == cp_model.OPTIMAL
+    return solver.objective_value
+
+
+def _one_way_event():
+    """A French talk, then an English one: two people able only into English, two only into French."""
+    data = event_dict(
+        [session("talk-fr", language="fr", pin={"start": "09:00"}),
+         session("talk-en", language="en", pin={"start": "10:00"})],
+        interpreters=[interpreter("fr-en-1", A=["en"], C=["fr"]), interpreter("fr-en-2", A=["en"], C=["fr"]),
+                      en_fr("en-fr-1"), en_fr("en-fr-2")],
+    )
+    return parse(Event, data, "one-way.json")
+
+
+def test_people_classes_see_who_can_work_into_which_language():
+    """Never more than two people work at once, but the two English booths need other people than the
+    two French ones: counting interpreters per class of languages finds the four days the total misses."""
+    event = _one_way_event()
+    day_cost = event.event.weights.interpreter_day
+    assert _relaxation_bound(event) == 2 * day_cost
+    assert _relaxation_bound(event, people_classes=True) == 4 * day_cost
+    outcome = solve(event, time_limit=10, workers=2, method="exact")
+    assert outcome.status == "optimal"
+    assert sum(c.cost for c in outcome.timetable.costs if c.goal == "interpreter_day") == 4 * day_cost
+
+
+@pytest.mark.parametrize("seed", [5, 6, 7])
+def test_people_classes_bound_stays_below_a_valid_timetable(seed):
+    """The per-class relaxation is still a relaxation: its optimum never exceeds the timing goals and
+    interpreter-days that a valid timetable (the planted one) pays."""
+    event, planted = generate_event(GeneratorSettings(sessions=10, days=2, rooms=2, languages=3, seed=seed))
+    timing_goals = {"track_overlap", "outside_preferred", "audience_asleep", "interpreter_day", "moved"}
+    paid = sum(c.cost for c in costs(event, planted) if c.goal in timing_goals)
+    assert _relaxation_bound(event) <= _relaxation_bound(event, people_classes=True) <= paid

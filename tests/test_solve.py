@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings, strategies as st
+from ortools.sat.python import cp_model
 
 from scheduler.check import check
 from scheduler.cli import cli
@@ -22,6 +23,7 @@ from scheduler.costs import costs
 from scheduler.event import Event
 from scheduler.generate import GeneratorSettings, generate_event
 from scheduler.loading import load_event, load_timetable
+from scheduler.model import ScheduleModel
 from scheduler.solve import solve
 from scheduler.timetable import Timetable
 from builders import DAY, DAY2, day, en_fr, event_dict, interpreter, room, session, speaker
@@ -371,6 +373,22 @@ def test_interpreter_day_paid_per_day_worked():
     items = paid(tt, "interpreter_day")
     assert sorted(str(c.day) for c in items) == [DAY, DAY2]
     assert tt.objective == 2 * 20 + 60
+
+
+def test_works_in_zone_is_exactly_works_and_zone():
+    """The per-zone split of an interpreter's work is the exact product, even when the solver would gain by
+    cheating: maximising the split literals must not make any true without its session and zone."""
+    event = make_event([session("a", duration=30), session("b", duration=30)],
+                       days=[day(DAY), day(DAY2)], interpreters=[en_fr("i1"), en_fr("i2")])
+    sm = ScheduleModel(event)
+    split = {(who, sid, z): sm.works_in_zone(who, sid, z) for (who, sid) in sm.works for z in sm.sessions[sid].zone}
+    assert len({z for _, _, z in split}) > 1
+    sm.model.maximize(sum(split.values()))
+    solver = cp_model.CpSolver()
+    assert solver.solve(sm.model) == cp_model.OPTIMAL
+    for (who, sid, z), lit in split.items():
+        expected = solver.boolean_value(sm.works[(who, sid)]) and solver.boolean_value(sm.sessions[sid].zone[z])
+        assert solver.boolean_value(lit) == expected
 
 
 def test_weights_override_scales_costs():
