@@ -17,6 +17,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from ortools.sat.python import cp_model
 
@@ -232,9 +233,9 @@ class _Run:
         code = run_solver(solver, relaxed.model)
         log.info("class bound: %s, bound %s, at %.1f s", solver.status_name(code), solver.best_objective_bound,
                  self.elapsed())
-        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN):
             return 0
-        return max(0, math.ceil(solver.best_objective_bound - 1e-6))
+        return max(0, math.ceil(solver.best_objective_bound - 1e-6))  # proven even without a solution
 
     def _staffing_bound(self) -> int:
         """A lower bound on interpreter_load: required team minutes shared evenly by everyone."""
@@ -247,20 +248,23 @@ class _Run:
         return weight * math.ceil(need / people)
 
     def _improve(self, best: Timetable, bound: int) -> Timetable:
-        """Adaptive neighbourhood search. Each round frees some sessions of one day: odd rounds only their
-        teams, even rounds also the times of a few of them; everything else stays as in the best timetable.
-        The neighbourhood grows after rounds solved to optimality and shrinks after rounds that time out."""
+        """Adaptive neighbourhood search. Each round frees some sessions of one day and keeps everything else
+        as in the best timetable. Rounds cycle through three kinds: re-staff sessions picked at random;
+        re-staff those around the lightest working days of interpreters (the sessions they work that day,
+        plus others of the day), so that a day can be saved; and also re-time a few of them (slower, so
+        one round in four). Each kind's neighbourhood grows after rounds solved to optimality and shrinks
+        after rounds that time out."""
         rng = random.Random(self.seed)
-        days = sorted({d.date for d in self.event.event.days})
         pivots = pivot_languages(self.event)
-        size, round_no, round_seconds, last_build = 12, 0, 5.0, 0.0
+        kinds = ["random", "light", "random", "retime"]
+        size = dict.fromkeys(kinds, 12)
+        round_no, round_seconds, last_build = 0, 5.0, 0.0
         while self.left() > 2.0 + 2 * last_build and best.objective > bound:
+            kind = kinds[round_no % len(kinds)]
             round_no += 1
-            day = rng.choice(days)
-            on_day = [p.session for p in best.sessions
-                      if self.event.minute(p.start) // 1440 == (day - self.event.epoch).days]
-            restaff = set(rng.sample(on_day, min(len(on_day), size)))
-            retime = set() if round_no % 2 else set(rng.sample(sorted(restaff), min(len(restaff), max(2, size // 4))))
+            day, restaff = self._neighbourhood(best, kind, size[kind], rng)
+            retime = set(rng.sample(sorted(restaff), min(len(restaff), max(2, size[kind] // 4)))) \
+                if kind == "retime" else set()
             began = self.elapsed()
             sm = ScheduleModel(
                 self.event, self.previous, relay_pivots=pivots,
@@ -275,14 +279,37 @@ class _Run:
             code = run_solver(solver, sm.model)
             candidate = (extract(sm, solver, "feasible", self.elapsed(), bound)
                          if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None)
-            log.info("neighbourhood %d (day %s, %d re-staffed, %d re-timed, %.1f s): %s, %s -> %s", round_no, day,
-                     len(restaff), len(retime), self.elapsed() - began, solver.status_name(code), best.objective,
-                     candidate.objective if candidate else "-")
-            size = max(2, int(size * 1.25) + 1) if code == cp_model.OPTIMAL else max(2, int(size * 0.7))
+            log.info("neighbourhood %d (%s, day %s, %d re-staffed, %d re-timed, %.1f s): %s, %s -> %s", round_no,
+                     kind, day, len(restaff), len(retime), self.elapsed() - began, solver.status_name(code),
+                     best.objective, candidate.objective if candidate else "-")
+            grown = int(size[kind] * 1.25) + 1 if code == cp_model.OPTIMAL else int(size[kind] * 0.7)
+            size[kind] = max(2, grown)
             if candidate is not None and candidate.objective < best.objective:
                 best = candidate
                 self._report(best)
         return best
+
+    def _neighbourhood(self, best: Timetable, kind: str, size: int, rng: random.Random) -> tuple[date, set[str]]:
+        """A day and up to `size` sessions of it to re-staff: at random, or (kind "light") first the sessions
+        of one of the interpreters who work least that day."""
+        by_day: dict[date, list[Placement]] = {}
+        for p in best.sessions:
+            by_day.setdefault(self.event.day_of(self.event.minute(p.start)), []).append(p)
+        if kind == "light":
+            minutes: dict[tuple[str, date], int] = {}
+            for d, placements in by_day.items():
+                for p in placements:
+                    for who in {w for c in p.channels for w in c.interpreters}:
+                        minutes[(who, d)] = minutes.get((who, d), 0) + self.event.session[p.session].duration
+            if minutes:
+                lightest = sorted(minutes, key=lambda k: (minutes[k], k))[:10]
+                who, day = rng.choice(lightest)
+                theirs = {p.session for p in by_day[day] if any(who in c.interpreters for c in p.channels)}
+                others = sorted(p.session for p in by_day[day] if p.session not in theirs)
+                return day, theirs | set(rng.sample(others, min(len(others), max(0, size - len(theirs)))))
+        day = rng.choice(sorted(by_day))
+        on_day = [p.session for p in by_day[day]]
+        return day, set(rng.sample(on_day, min(len(on_day), size)))
 
     def _report(self, timetable: Timetable) -> None:
         if self.on_progress is not None:
