@@ -18,6 +18,7 @@ Only the public API is used: `scheduler.solve.solve`, `scheduler.generate.genera
 from __future__ import annotations
 
 import argparse
+import logging
 import datetime as dt
 import hashlib
 import json
@@ -102,6 +103,8 @@ def child(spec_path: str) -> int:
         tmp.write_text(json.dumps(result, indent=2))
         tmp.replace(result_path)
 
+    # The solver's own log (steps of the decomposition, neighbourhood rounds) goes to the child's log file.
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(relativeCreated)8.0f ms %(message)s")
     try:
         sys.path.insert(0, str(REPO))
         from scheduler.check import check

@@ -228,8 +228,8 @@ class _Run:
         relaxed = ScheduleModel(self.event, self.previous, staffing=False, people_classes=True)
         hint_placement(relaxed, placed)
         complete_hint(relaxed.model, 1.0)
-        solver = self.solver(min(self.left() * 0.1, 10.0), 2)
-        solver.parameters.cp_model_probing_level = 0 if len(self.event.sessions) > 200 else 2
+        solver = self.solver(max(1.0, min(self.left() * 0.05, 5.0)), 2)
+        solver.parameters.cp_model_probing_level = 0  # probing takes seconds here; the LP bound comes at once
         code = run_solver(solver, relaxed.model)
         log.info("class bound: %s, bound %s, at %.1f s", solver.status_name(code), solver.best_objective_bound,
                  self.elapsed())
