@@ -216,6 +216,17 @@ class Event(Strict):
     # Lookups and time arithmetic used by the checker, the model and the renderers. Time inside the
     # project is "event minutes": wall-clock minutes in the event's zone since midnight of the first day.
 
+    def day_part(self, day: date, session_ids: set[str]) -> Event:
+        """The part of the event on one day: that day alone and the given sessions, their `after` lists cut
+        to them (for neighbourhood search over a day of a timetable; not re-validated). Its event minutes
+        count from that day."""
+        sessions = [s.model_copy(update={"after": [a for a in s.after if a in session_ids]})
+                    for s in self.sessions if s.id in session_ids]
+        info = self.event.model_copy(update={"days": [d for d in self.event.days if d.date == day]})
+        # model_construct makes a fresh instance, without the lookups cached on this one.
+        fields = {name: getattr(self, name) for name in Event.model_fields}
+        return Event.model_construct(**{**fields, "event": info, "sessions": sessions})
+
     @cached_property
     def room(self) -> dict[str, Room]:
         return {r.id: r for r in self.rooms}

@@ -114,10 +114,11 @@ def interpreter_load(sm: ScheduleModel) -> list[Penalty]:
     loads = defaultdict(list)
     for (who, sid), lit in sm.works.items():
         loads[who].append(sm.session_of(sid).duration * lit)
-    most = max(sum(s.duration for s in sm.event.sessions), 1)
-    peak = sm.model.new_int_var(0, most, "busiest_load")
-    for terms in loads.values():
-        sm.model.add(peak >= sum(terms))
+    outside = max(sm.load_offset.values(), default=0)
+    most = max(outside + sum(s.duration for s in sm.event.sessions), 1)
+    peak = sm.model.new_int_var(outside, most, "busiest_load")
+    for who, terms in loads.items():
+        sm.model.add(peak >= sum(terms) + sm.load_offset.get(who, 0))
     return [Penalty("interpreter_load", w, peak)]
 
 

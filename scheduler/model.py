@@ -93,11 +93,14 @@ class ScheduleModel:
     def __init__(self, event: Event, previous: Timetable | None = None, *, staffing: bool = True,
                  fixed_times: dict[str, tuple[int, str]] | None = None,
                  fixed_staff: dict[str, list[Channel]] | None = None, relay_pivots: set[str] | None = None,
-                 switchable: Collection[tuple] = (), people_classes: bool = False):
+                 switchable: Collection[tuple] = (), people_classes: bool = False,
+                 load_offset: dict[str, int] | None = None):
         """Build the model. `staffing=False` leaves interpreters out (a relaxation: interpretation is then
         only bounded by capacity cuts); `fixed_times` pins sessions to (start minute, room); `fixed_staff`
         keeps the given teams of some sessions (only those people may serve those sessions' channels);
         `relay_pivots` limits relay to those pivot languages (a restriction used by neighbourhood search).
+        `load_offset` adds minutes each interpreter works outside this model (when it holds part of an event,
+        see `Event.day_part`) to their load.
         `people_classes` (with `staffing=False`) bounds interpreter-days per class of interpreters rather than
         in total: a tighter bound, a slower search (see `goals._interpreter_days_needed`).
 
@@ -114,6 +117,7 @@ class ScheduleModel:
         self.fixed_staff = fixed_staff or {}
         self.relay_pivots = relay_pivots
         self.people_classes = people_classes
+        self.load_offset = load_offset or {}
         self.model = cp_model.CpModel()
         self.switchable = frozenset(switchable)
         self.switches: dict[tuple, cp_model.IntVar] = {}  # fact key -> its switch literal, made by `fact`

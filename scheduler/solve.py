@@ -266,19 +266,27 @@ class _Run:
             retime = set(rng.sample(sorted(restaff), min(len(restaff), max(2, size[kind] // 4)))) \
                 if kind == "retime" else set()
             began = self.elapsed()
+            # A round only touches its day: the model holds that day alone, the other days as load offsets.
+            part = _day_part(self.event, best, day)
+            sub = self.event.day_part(day, {p.session for p in part.sessions})
             sm = ScheduleModel(
-                self.event, self.previous, relay_pivots=pivots,
-                fixed_times={p.session: (self.event.minute(p.start), p.room) for p in best.sessions
+                sub, self.previous, relay_pivots=pivots,
+                fixed_times={p.session: (sub.minute(p.start), p.room) for p in part.sessions
                              if p.session not in retime},
-                fixed_staff={p.session: list(p.channels) for p in best.sessions if p.session not in restaff},
+                fixed_staff={p.session: list(p.channels) for p in part.sessions if p.session not in restaff},
+                load_offset=_load_outside(self.event, best, part),
             )
             hint_previous(sm, best)
             complete_hint(sm.model, min(2.0, max(0.1, self.left() / 2)))
             last_build = self.elapsed() - began
-            solver = self.solver(min(self.left() - 0.5, round_seconds), round_no + 1)
+            # Merging and checking the result takes about as long as building did.
+            solver = self.solver(min(self.left() - 0.5 - last_build, round_seconds), round_no + 1)
+            solver.parameters.cp_model_probing_level = 0  # presolve would take most of a short round
             code = run_solver(solver, sm.model)
-            candidate = (extract(sm, solver, "feasible", self.elapsed(), bound)
-                         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None)
+            candidate = None
+            if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                candidate = _merged(self.event, best, extract(sm, solver, "feasible", self.elapsed(), bound),
+                                    self.elapsed(), bound, self.previous)
             log.info("neighbourhood %d (%s, day %s, %d re-staffed, %d re-timed, %.1f s): %s, %s -> %s", round_no,
                      kind, day, len(restaff), len(retime), self.elapsed() - began, solver.status_name(code),
                      best.objective, candidate.objective if candidate else "-")
@@ -314,6 +322,39 @@ class _Run:
     def _report(self, timetable: Timetable) -> None:
         if self.on_progress is not None:
             self.on_progress(Progress(self.elapsed(), timetable.objective, timetable.bound))
+
+
+def _day_part(ev: Event, timetable: Timetable, day: date) -> Timetable:
+    """The sessions of `timetable` on `day`, as a timetable of its own."""
+    return timetable.model_copy(update={"sessions": [p for p in timetable.sessions
+                                                     if ev.day_of(ev.minute(p.start)) == day]})
+
+
+def _load_outside(ev: Event, timetable: Timetable, part: Timetable) -> dict[str, int]:
+    """Minutes each interpreter works in `timetable` outside the sessions of `part`."""
+    inside = {p.session for p in part.sessions}
+    load: dict[str, int] = {}
+    for p in timetable.sessions:
+        if p.session not in inside:
+            for who in {w for c in p.channels for w in c.interpreters}:
+                load[who] = load.get(who, 0) + ev.session[p.session].duration
+    return load
+
+
+def _merged(ev: Event, whole: Timetable, part: Timetable, elapsed: float, bound: int,
+            previous: Timetable | None) -> Timetable | None:
+    """`whole` with the sessions of `part` replaced, costed on the whole event; None if the checker finds
+    a broken rule (a part's model cannot see rules that run across days, such as rest past midnight)."""
+    new = {p.session: p for p in part.sessions}
+    placement, teams = {}, {}
+    for p in whole.sessions:
+        p = new.get(p.session, p)
+        placement[p.session] = (ev.minute(p.start), p.room)
+        for c in p.channels:
+            if c.interpreters:
+                teams[(p.session, c.into)] = (c.from_, list(c.interpreters))
+    timetable = assemble(ev, placement, teams, "feasible", elapsed, bound, previous)
+    return None if check(ev, timetable) else timetable
 
 
 def extract(sm: ScheduleModel, solver: cp_model.CpSolver, status: str, elapsed: float, bound: int) -> Timetable:

@@ -1,7 +1,7 @@
 """The decomposition used for large events: its timetables obey every hard rule and report honest costs."""
 
 import pytest
-from builders import en_fr, event_dict, interpreter, session
+from builders import DAY, DAY2, day, en_fr, event_dict, interpreter, session
 from ortools.sat.python import cp_model
 
 from scheduler.check import check
@@ -10,7 +10,7 @@ from scheduler.event import Event
 from scheduler.generate import GeneratorSettings, generate_event
 from scheduler.loading import parse
 from scheduler.model import ScheduleModel
-from scheduler.solve import solve
+from scheduler.solve import _day_part, _merged, solve
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -80,3 +80,41 @@ def test_people_classes_bound_stays_below_a_valid_timetable(seed):
     timing_goals = {"track_overlap", "outside_preferred", "audience_asleep", "interpreter_day", "moved"}
     paid = sum(c.cost for c in costs(event, planted) if c.goal in timing_goals)
     assert _relaxation_bound(event) <= _relaxation_bound(event, people_classes=True) <= paid
+
+
+def test_day_part_holds_one_day_counted_from_its_midnight():
+    data = event_dict([session("a", pin={"day": DAY}), session("b", pin={"day": DAY2}, after=["a"]),
+                       session("c", pin={"day": DAY2})], days=[day(DAY), day(DAY2)])
+    event = parse(Event, data, "two-days.json")
+    second = event.event.days[1].date
+    part = event.day_part(second, {"b", "c"})
+    assert [s.id for s in part.sessions] == ["b", "c"] and part.session["b"].after == []
+    assert [d.date for d in part.event.days] == [second]
+    nine = event.local(1440 + 9 * 60)
+    assert part.minute(nine) == 9 * 60 and event.minute(nine) == 1440 + 9 * 60
+    # The whole event is untouched, lookups included.
+    assert [s.id for s in event.sessions] == ["a", "b", "c"] and event.session["b"].after == ["a"]
+
+
+def test_load_offset_counts_work_done_outside_the_model():
+    """A model of part of an event weighs the busiest load with the minutes worked elsewhere."""
+    event = parse(Event, event_dict([session("a", duration=60, language="en")],
+                                    interpreters=[en_fr("i1"), en_fr("i2"), en_fr("far")]), "tiny.json")
+    sm = ScheduleModel(event, load_offset={"i1": 100, "i2": 100, "far": 130})
+    solver = cp_model.CpSolver()
+    assert solver.solve(sm.model) == cp_model.OPTIMAL
+    [load] = [p for p in sm.penalties if p.goal == "interpreter_load"]
+    # The team of two must include i1 or i2 (100 + 60), or far (130 + 60): 160 is the best busiest load.
+    assert solver.value(load.term) == 160
+
+
+def test_merging_a_neighbourhood_never_accepts_a_broken_timetable():
+    event, planted = generate_event(GeneratorSettings(sessions=10, days=2, rooms=2, languages=2, seed=5))
+    first_day = event.day_of(event.minute(planted.sessions[0].start))
+    part = _day_part(event, planted, first_day)
+    assert _merged(event, planted, part, 0.0, 0, None) is not None
+    staffed = next(p for p in part.sessions if event.session[p.session].interpretation == "required"
+                   and any(c.interpreters for c in p.channels))
+    broken = [p.model_copy(update={"channels": [c.model_copy(update={"interpreters": []}) for c in p.channels]})
+              if p is staffed else p for p in part.sessions]
+    assert _merged(event, planted, part.model_copy(update={"sessions": broken}), 0.0, 0, None) is None
