@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 
 # Events up to this many (sessions x interpreters) get the exact model; larger ones the decomposition.
 EXACT_LIMIT = 3000
+# Events with more sessions skip the per-class bound: on 560 sessions its presolve alone takes 7 s and its
+# bound stays far below the timing model's (benchmarks/RESULTS.md).
+CLASS_BOUND_LIMIT = 200
 
 
 @dataclass
@@ -222,8 +225,9 @@ class _Run:
     def _timing_bound(self, code: int, placed: dict[str, tuple[int, str]]) -> int:
         """A tighter bound on the timing goals and interpreter-days than the timing model's, from the same
         relaxation with interpreters counted per class of languages (a short solve kept for its bound only:
-        its search finds worse placements). 0 when the timing model was solved to optimality."""
-        if code == cp_model.OPTIMAL or self.left() < 5.0:
+        its search finds worse placements). 0 when the timing model was solved to optimality, and on large
+        events (see CLASS_BOUND_LIMIT)."""
+        if code == cp_model.OPTIMAL or self.left() < 5.0 or len(self.event.sessions) > CLASS_BOUND_LIMIT:
             return 0
         relaxed = ScheduleModel(self.event, self.previous, staffing=False, people_classes=True)
         hint_placement(relaxed, placed)
