@@ -164,6 +164,13 @@ class _Run:
         first: float | None = None
         if self.previous is not None:
             hint_previous(timing, self.previous)
+            # When the old timetable still obeys every rule, keeping it is the first candidate.
+            kept = None
+            if _covers(self.event, self.previous):
+                kept = _merged(self.event, self.previous, self.previous, self.elapsed(), 0, self.previous)
+            if kept is not None:
+                best, first = kept, self.elapsed()
+                self._report(best)
         else:
             placed = greedy_placement(timing)
             log.info("greedy placed %d of %d sessions at %.1f s", len(placed), len(timing.sessions), self.elapsed())
@@ -332,6 +339,13 @@ def _day_part(ev: Event, timetable: Timetable, day: date) -> Timetable:
     """The sessions of `timetable` on `day`, as a timetable of its own."""
     return timetable.model_copy(update={"sessions": [p for p in timetable.sessions
                                                      if ev.day_of(ev.minute(p.start)) == day]})
+
+
+def _covers(ev: Event, timetable: Timetable) -> bool:
+    """Whether `timetable` places exactly the sessions of `ev` with interpreters and rooms it knows."""
+    people = {w for p in timetable.sessions for c in p.channels for w in c.interpreters}
+    return ({p.session for p in timetable.sessions} == set(ev.session) and people <= set(ev.interpreter)
+            and {p.room for p in timetable.sessions} <= set(ev.room))
 
 
 def _load_outside(ev: Event, timetable: Timetable, part: Timetable) -> dict[str, int]:

@@ -118,3 +118,30 @@ def test_merging_a_neighbourhood_never_accepts_a_broken_timetable():
     broken = [p.model_copy(update={"channels": [c.model_copy(update={"interpreters": []}) for c in p.channels]})
               if p is staffed else p for p in part.sessions]
     assert _merged(event, planted, part.model_copy(update={"sessions": broken}), 0.0, 0, None) is None
+
+
+def test_decomposition_replans_from_a_previous_timetable():
+    """Re-planning by decomposition (its neighbourhoods work on one day's part of the event) keeps the
+    timetable valid and costs the `moved` sessions honestly."""
+    event, planted = generate_event(GeneratorSettings(sessions=16, days=2, rooms=3, languages=2, seed=8))
+    outcome = solve(event, time_limit=8, workers=2, method="decompose", previous=planted)
+    tt = outcome.timetable
+    assert tt is not None and check(event, tt) == []
+    assert costs(event, tt, planted) == tt.costs and sum(c.cost for c in tt.costs) == tt.objective
+    # Keeping the planted timetable is valid and moves nothing, so re-planning never pays more than it.
+    assert tt.objective <= sum(c.cost for c in costs(event, planted, planted))
+
+
+def test_decomposition_replans_after_a_session_is_cancelled():
+    event, planted = generate_event(GeneratorSettings(sessions=16, days=2, rooms=3, languages=2, seed=8))
+    cancelled = event.sessions[3].id
+    data = event.model_dump(mode="json", by_alias=True, exclude_none=True)
+    data["sessions"] = [s for s in data["sessions"] if s["id"] != cancelled]
+    for s in data["sessions"]:
+        s["after"] = [a for a in s.get("after", []) if a != cancelled]
+    smaller = parse(Event, data, "cancelled.json")
+    outcome = solve(smaller, time_limit=8, workers=2, method="decompose", previous=planted)
+    tt = outcome.timetable
+    assert tt is not None and check(smaller, tt) == []
+    assert cancelled not in {p.session for p in tt.sessions}
+    assert sum(c.cost for c in tt.costs) == tt.objective
