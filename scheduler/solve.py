@@ -2,10 +2,12 @@
 
 Small events get one exact model, so they get proofs of optimality and of infeasibility. Large ones are
 solved in steps that each stay small:
-1. *timing*: rooms and times, with interpreters replaced by capacity cuts (a relaxation: if it is
-   infeasible, so is the event, and its bound is a valid bound on the timing goals);
+1. *timing*: rooms and times, with interpreters replaced by counters of people working and capacity cuts (a
+   relaxation: if it is infeasible, so is the event, and its bound is a valid bound on the timing goals and
+   interpreter-days), then the same relaxation with a counter per class of interpreters, for its bound only;
 2. *staffing*: interpreters assigned with every time fixed (the rest rule then has a cheap exact form);
-3. *neighbourhood search*: free one day (its times and teams), keep the rest, re-solve; keep improvements.
+3. *neighbourhood search*: free some sessions of one day (their teams, sometimes their times) in a model of
+   that day alone, merge the result into the whole timetable, check it and keep improvements.
 """
 
 from __future__ import annotations
