@@ -150,9 +150,11 @@ def interpreter_day(sm: ScheduleModel) -> list[Penalty]:
         return _interpreter_days_needed(sm, w)
     out = []
     day_of = {}
+    days = sorted({z.day for z in sm.zones})
     for who, sids in sm.interpreter_sessions().items():
         limit = sm.event.interpreter[who].max_minutes_per_day
-        for day in sorted({z.day for z in sm.zones}):
+        worked = []
+        for day in days:
             here = [(sid, z) for sid in sids for z in sm.sessions[sid].zone if sm.zones[z].day == day]
             if not here:
                 continue
@@ -164,11 +166,9 @@ def interpreter_day(sm: ScheduleModel) -> list[Penalty]:
                          <= min(limit, sm.open_minutes[day]) * works_day)
             out.append(Penalty("interpreter_day", w, works_day, interpreters=[who]))
             day_of[(who, day)] = works_day
-    # Cut: nobody works more minutes over the event than their daily limit times the days they work.
-    for who, sids in sm.interpreter_sessions().items():
-        days = [lit for (w2, _), lit in day_of.items() if w2 == who]
-        limit = sm.event.interpreter[who].max_minutes_per_day
-        sm.model.add(sum(sm.session_of(sid).duration * sm.works[(who, sid)] for sid in sids) <= limit * sum(days))
+            worked.append(works_day)
+        # Cut: nobody works more minutes over the event than their daily limit times the days they work.
+        sm.model.add(sum(sm.session_of(sid).duration * sm.works[(who, sid)] for sid in sids) <= limit * sum(worked))
     able = able_by_target(sm.event)
     for day, minutes in sm.open_minutes.items():
         working = {who: lit for (who, d), lit in day_of.items() if d == day}

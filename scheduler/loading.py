@@ -280,13 +280,14 @@ def load_timetable(path: Path | str, event: Event | None = None) -> Timetable:
     """Read and validate a `timetable.json`; with an event, also check that its ids refer to that event."""
     timetable = parse(Timetable, read_json(path), str(path))
     if event is not None:
-        lines = [f"{path}: {json_path(loc)}: {msg}" for loc, msg in _timetable_references(timetable, event)]
+        lines = [f"{path}: {json_path(loc)}: {msg}" for loc, msg in timetable_reference_issues(timetable, event)]
         if lines:
             raise InputError(lines)
     return timetable
 
 
-def _timetable_references(tt: Timetable, ev: Event):
+def timetable_reference_issues(tt: Timetable, ev: Event):
+    """(JSON path, message) for each id of the timetable that the event does not know."""
     if tt.event != ev.event.id:
         yield ("event",), f"this timetable is for event {tt.event!r}, not {ev.event.id!r}"
     for i, p in enumerate(tt.sessions):

@@ -27,6 +27,7 @@ from .check import check
 from .costs import costs
 from .event import Event
 from .greedy import greedy_placement, greedy_staffing
+from .loading import timetable_reference_issues
 from .model import ScheduleModel
 from .timetable import Channel, Placement, Timetable
 
@@ -168,8 +169,9 @@ class _Run:
             hint_previous(timing, self.previous)
             # When the old timetable still obeys every rule, keeping it is the first candidate.
             kept = None
-            if _covers(self.event, self.previous):
-                kept = _merged(self.event, self.previous, self.previous, self.elapsed(), 0, self.previous)
+            if ({p.session for p in self.previous.sessions} == set(self.event.session)
+                    and not any(timetable_reference_issues(self.previous, self.event))):
+                kept = _recosted(self.event, self.previous, self.elapsed(), 0, self.previous)
             if kept is not None:
                 best, first = kept, self.elapsed()
                 self._report(best)
@@ -243,10 +245,10 @@ class _Run:
         complete_hint(relaxed.model, 1.0)
         solver = self.solver(max(1.0, min(self.left() * 0.05, 5.0)), 2)
         solver.parameters.cp_model_probing_level = 0  # probing takes seconds here; the LP bound comes at once
-        code = run_solver(solver, relaxed.model)
-        log.info("class bound: %s, bound %s, at %.1f s", solver.status_name(code), solver.best_objective_bound,
+        status = run_solver(solver, relaxed.model)
+        log.info("class bound: %s, bound %s, at %.1f s", solver.status_name(status), solver.best_objective_bound,
                  self.elapsed())
-        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN):
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN):
             return 0
         return max(0, math.ceil(solver.best_objective_bound - 1e-6))  # proven even without a solution
 
@@ -280,7 +282,7 @@ class _Run:
                 if kind == "retime" else set()
             began = self.elapsed()
             # A round only touches its day: the model holds that day alone, the other days as load offsets.
-            part = _day_part(self.event, best, day)
+            part = _sessions_on(self.event, best, day)
             sub = self.event.day_part(day, {p.session for p in part.sessions})
             sm = ScheduleModel(
                 sub, self.previous, relay_pivots=pivots,
@@ -337,17 +339,10 @@ class _Run:
             self.on_progress(Progress(self.elapsed(), timetable.objective, timetable.bound))
 
 
-def _day_part(ev: Event, timetable: Timetable, day: date) -> Timetable:
+def _sessions_on(ev: Event, timetable: Timetable, day: date) -> Timetable:
     """The sessions of `timetable` on `day`, as a timetable of its own."""
     return timetable.model_copy(update={"sessions": [p for p in timetable.sessions
                                                      if ev.day_of(ev.minute(p.start)) == day]})
-
-
-def _covers(ev: Event, timetable: Timetable) -> bool:
-    """Whether `timetable` places exactly the sessions of `ev` with interpreters and rooms it knows."""
-    people = {w for p in timetable.sessions for c in p.channels for w in c.interpreters}
-    return ({p.session for p in timetable.sessions} == set(ev.session) and people <= set(ev.interpreter)
-            and {p.room for p in timetable.sessions} <= set(ev.room))
 
 
 def _load_outside(ev: Event, timetable: Timetable, part: Timetable) -> dict[str, int]:
@@ -363,18 +358,24 @@ def _load_outside(ev: Event, timetable: Timetable, part: Timetable) -> dict[str,
 
 def _merged(ev: Event, whole: Timetable, part: Timetable, elapsed: float, bound: int,
             previous: Timetable | None) -> Timetable | None:
-    """`whole` with the sessions of `part` replaced, costed on the whole event; None if the checker finds
-    a broken rule (a part's model cannot see rules that run across days, such as rest past midnight)."""
+    """`whole` with the sessions of `part` replaced, re-costed and checked (see `_recosted`): a part's model
+    cannot see rules that run across days, such as rest past midnight."""
     new = {p.session: p for p in part.sessions}
+    whole = whole.model_copy(update={"sessions": [new.get(p.session, p) for p in whole.sessions]})
+    return _recosted(ev, whole, elapsed, bound, previous)
+
+
+def _recosted(ev: Event, timetable: Timetable, elapsed: float, bound: int,
+              previous: Timetable | None) -> Timetable | None:
+    """`timetable` with its costs evaluated on `ev`, or None if the checker finds a broken rule."""
     placement, teams = {}, {}
-    for p in whole.sessions:
-        p = new.get(p.session, p)
+    for p in timetable.sessions:
         placement[p.session] = (ev.minute(p.start), p.room)
         for c in p.channels:
             if c.interpreters:
                 teams[(p.session, c.into)] = (c.from_, list(c.interpreters))
-    timetable = assemble(ev, placement, teams, "feasible", elapsed, bound, previous)
-    return None if check(ev, timetable) else timetable
+    result = assemble(ev, placement, teams, "feasible", elapsed, bound, previous)
+    return None if check(ev, result) else result
 
 
 def extract(sm: ScheduleModel, solver: cp_model.CpSolver, status: str, elapsed: float, bound: int) -> Timetable:

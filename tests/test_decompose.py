@@ -10,7 +10,7 @@ from scheduler.event import Event
 from scheduler.generate import GeneratorSettings, generate_event
 from scheduler.loading import parse
 from scheduler.model import ScheduleModel
-from scheduler.solve import _day_part, _merged, solve
+from scheduler.solve import _merged, _sessions_on, solve
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -111,7 +111,7 @@ def test_load_offset_counts_work_done_outside_the_model():
 def test_merging_a_neighbourhood_never_accepts_a_broken_timetable():
     event, planted = generate_event(GeneratorSettings(sessions=10, days=2, rooms=2, languages=2, seed=5))
     first_day = event.day_of(event.minute(planted.sessions[0].start))
-    part = _day_part(event, planted, first_day)
+    part = _sessions_on(event, planted, first_day)
     assert _merged(event, planted, part, 0.0, 0, None) is not None
     staffed = next(p for p in part.sessions if event.session[p.session].interpretation == "required"
                    and any(c.interpreters for c in p.channels))

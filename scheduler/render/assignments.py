@@ -78,16 +78,17 @@ def _zone_fields(view: SessionView, event: Event, reader: Reader, p: Placement) 
     return [(_("Event time"), f"{when} ({reader.zone_name(event.zone)})")]
 
 
+def _agenda(event: Event, reader: Reader, who: str, kind: str, title: str, empty: str) -> Agenda:
+    """An empty agenda whose introduction names the event and the reader's time zone."""
+    zone_line = reader._("Times are in %(city)s time (%(zone)s).", city=reader.zone_name(), zone=reader.zone.key)
+    return Agenda(who, kind, reader, title=title, intro=[event_name(event, reader).text, zone_line], empty=empty)
+
+
 def interpreter_agenda(event: Event, timetable: Timetable, who: Interpreter) -> Agenda:
     reader = Reader.of(who.locale, who.timezone or event.event.timezone)
     _ = reader._
-    name = event_name(event, reader).text
-    agenda = Agenda(
-        who.id, "interpreters", reader,
-        title=_("%(name)s: interpretation assignments", name=who.name),
-        intro=[name, _("Times are in %(city)s time (%(zone)s).", city=reader.zone_name(), zone=reader.zone.key)],
-        empty=_("No assignment for this event."),
-    )
+    agenda = _agenda(event, reader, who.id, "interpreters", _("%(name)s: interpretation assignments", name=who.name),
+                     _("No assignment for this event."))
     minutes = 0
     for p in ordered(event, timetable):
         for ch in p.channels:
@@ -134,13 +135,8 @@ def _pivot(p: Placement, ch: Channel) -> Channel | None:
 def speaker_agenda(event: Event, timetable: Timetable, who: Speaker) -> Agenda:
     reader = Reader.of(speaker_locale(event, who), who.timezone or event.event.timezone)
     _ = reader._
-    name = event_name(event, reader).text
-    agenda = Agenda(
-        who.id, "speakers", reader,
-        title=_("%(name)s: sessions", name=who.name),
-        intro=[name, _("Times are in %(city)s time (%(zone)s).", city=reader.zone_name(), zone=reader.zone.key)],
-        empty=_("No session for this event."),
-    )
+    agenda = _agenda(event, reader, who.id, "speakers", _("%(name)s: sessions", name=who.name),
+                     _("No session for this event."))
     for p in ordered(event, timetable):
         session = event.session[p.session]
         if who.id not in session.speakers:
