@@ -24,6 +24,7 @@ from datetime import date
 from ortools.sat.python import cp_model
 
 from .check import check
+from .constraints import able_interpreters
 from .costs import costs
 from .event import Event
 from .greedy import greedy_placement, greedy_staffing
@@ -38,6 +39,11 @@ EXACT_LIMIT = 3000
 # Events with more sessions skip the per-class bound: on 560 sessions its presolve alone takes 7 s and its
 # bound stays far below the timing model's (benchmarks/RESULTS.md).
 CLASS_BOUND_LIMIT = 200
+# Neighbourhood search first re-staffs each whole day with at most this many (interpreter, channel, source)
+# options, giving the sweep this share of the time left. Whole-day models of 130 sessions over 5 days (about
+# 15,000 options a day) improve in seconds; those of 560 sessions over 8 days (about 170,000) find nothing in 10 s.
+SWEEP_OPTIONS = 30_000
+SWEEP_SHARE = 0.7
 
 
 @dataclass
@@ -263,54 +269,91 @@ class _Run:
         return weight * math.ceil(need / people)
 
     def _improve(self, best: Timetable, bound: int) -> Timetable:
-        """Adaptive neighbourhood search. Each round frees some sessions of one day and keeps everything else
-        as in the best timetable. Rounds cycle through three kinds: re-staff sessions picked at random;
-        re-staff those around the lightest working days of interpreters (the sessions they work that day,
-        plus others of the day), so that a day can be saved; and also re-time a few of them (slower, so
+        """Neighbourhood search. Each round frees some sessions of one day and keeps everything else as in
+        the best timetable. First a *sweep* re-staffs each whole day whose model stays small (see
+        SWEEP_OPTIONS), the costliest days first: teams are then rebuilt around whole working days, which
+        small neighbourhoods cannot do. Then rounds cycle through three kinds: re-staff sessions picked at
+        random; re-staff those around the lightest working days of interpreters (the sessions they work that
+        day, plus others of the day), so that a day can be saved; and also re-time a few of them (slower, so
         one round in four). Each kind's neighbourhood grows after rounds solved to optimality and shrinks
         after rounds that time out."""
         rng = random.Random(self.seed)
         pivots = pivot_languages(self.event)
+        round_no = 0
+        sweep = self._sweep_days(best, pivots)
+        sweep_time = self.left() * SWEEP_SHARE
+        for i, day in enumerate(sweep):
+            if best.objective <= bound or self.left() < 4.0:
+                break
+            round_no += 1
+            restaff = {p.session for p in _sessions_on(self.event, best, day).sessions}
+            seconds = min(sweep_time / len(sweep), self.left() - 2.0)
+            best, _, _ = self._round(best, bound, round_no, "sweep", day, restaff, set(), seconds, pivots)
         kinds = ["random", "light", "random", "retime"]
         size = dict.fromkeys(kinds, 12)
-        round_no, round_seconds, last_build = 0, 5.0, 0.0
+        round_seconds, last_build = 5.0, 0.0
         while self.left() > 2.0 + 2 * last_build and best.objective > bound:
             kind = kinds[round_no % len(kinds)]
             round_no += 1
             day, restaff = self._neighbourhood(best, kind, size[kind], rng)
             retime = set(rng.sample(sorted(restaff), min(len(restaff), max(2, size[kind] // 4)))) \
                 if kind == "retime" else set()
-            began = self.elapsed()
-            # A round only touches its day: the model holds that day alone, the other days as load offsets.
-            part = _sessions_on(self.event, best, day)
-            sub = self.event.day_part(day, {p.session for p in part.sessions})
-            sm = ScheduleModel(
-                sub, self.previous, relay_pivots=pivots,
-                fixed_times={p.session: (sub.minute(p.start), p.room) for p in part.sessions
-                             if p.session not in retime},
-                fixed_staff={p.session: list(p.channels) for p in part.sessions if p.session not in restaff},
-                load_offset=_load_outside(self.event, best, part),
-            )
-            hint_previous(sm, best)
-            complete_hint(sm.model, min(2.0, max(0.1, self.left() / 2)))
-            last_build = self.elapsed() - began
-            # Merging and checking the result takes about as long as building did.
-            solver = self.solver(min(self.left() - 0.5 - last_build, round_seconds), round_no + 1)
-            solver.parameters.cp_model_probing_level = 0  # presolve would take most of a short round
-            code = run_solver(solver, sm.model)
-            candidate = None
-            if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                candidate = _merged(self.event, best, extract(sm, solver, "feasible", self.elapsed(), bound),
-                                    self.elapsed(), bound, self.previous)
-            log.info("neighbourhood %d (%s, day %s, %d re-staffed, %d re-timed, %.1f s): %s, %s -> %s", round_no,
-                     kind, day, len(restaff), len(retime), self.elapsed() - began, solver.status_name(code),
-                     best.objective, candidate.objective if candidate else "-")
+            best, code, last_build = self._round(best, bound, round_no, kind, day, restaff, retime, round_seconds,
+                                                 pivots)
             grown = int(size[kind] * 1.25) + 1 if code == cp_model.OPTIMAL else int(size[kind] * 0.7)
             size[kind] = max(2, grown)
-            if candidate is not None and candidate.objective < best.objective:
-                best = candidate
-                self._report(best)
         return best
+
+    def _round(self, best: Timetable, bound: int, round_no: int, kind: str, day: date, restaff: set[str],
+               retime: set[str], seconds: float, pivots: set[str]) -> tuple[Timetable, int, float]:
+        """One neighbourhood round: re-staff `restaff` (and also re-time `retime`) among the sessions of
+        `day`, everything else as in `best`. Returns the better of `best` and the result, the solver's
+        status and the seconds the model took to build."""
+        began = self.elapsed()
+        # A round only touches its day: the model holds that day alone, the other days as load offsets.
+        part = _sessions_on(self.event, best, day)
+        sub = self.event.day_part(day, {p.session for p in part.sessions})
+        sm = ScheduleModel(
+            sub, self.previous, relay_pivots=pivots,
+            fixed_times={p.session: (sub.minute(p.start), p.room) for p in part.sessions if p.session not in retime},
+            fixed_staff={p.session: list(p.channels) for p in part.sessions if p.session not in restaff},
+            load_offset=_load_outside(self.event, best, part),
+        )
+        hint_previous(sm, best)
+        complete_hint(sm.model, min(2.0, max(0.1, self.left() / 2)))
+        build = self.elapsed() - began
+        # Merging and checking the result takes about as long as building did.
+        solver = self.solver(min(self.left() - 0.5 - build, seconds), round_no + 1)
+        solver.parameters.cp_model_probing_level = 0  # presolve would take most of a short round
+        code = run_solver(solver, sm.model)
+        candidate = None
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            candidate = _merged(self.event, best, extract(sm, solver, "feasible", self.elapsed(), bound),
+                                self.elapsed(), bound, self.previous)
+        log.info("neighbourhood %d (%s, day %s, %d re-staffed, %d re-timed, %.1f s): %s, %s -> %s", round_no,
+                 kind, day, len(restaff), len(retime), self.elapsed() - began, solver.status_name(code),
+                 best.objective, candidate.objective if candidate else "-")
+        if candidate is not None and candidate.objective < best.objective:
+            self._report(candidate)
+            return candidate, code, build
+        return best, code, build
+
+    def _sweep_days(self, best: Timetable, pivots: set[str]) -> list[date]:
+        """The days whose whole re-staffing stays under SWEEP_OPTIONS interpreter options, the days that pay
+        the most interpreter-days first."""
+        able = able_interpreters(self.event)
+        options: dict[date, int] = {}
+        for p in best.sessions:
+            s = self.event.session[p.session]
+            sources = {s.language} | pivots
+            day = self.event.day_of(self.event.minute(p.start))
+            options[day] = options.get(day, 0) + sum(len(able.get((src, into), [])) for into in self.event.channels(s)
+                                                     for src in sources if src != into)
+        paid: dict[date, int] = {}
+        for c in best.costs:
+            if c.goal == "interpreter_day" and c.day is not None:
+                paid[c.day] = paid.get(c.day, 0) + c.cost
+        return sorted((d for d, n in options.items() if n <= SWEEP_OPTIONS), key=lambda d: (-paid.get(d, 0), d))
 
     def _neighbourhood(self, best: Timetable, kind: str, size: int, rng: random.Random) -> tuple[date, set[str]]:
         """A day and up to `size` sessions of it to re-staff: at random, or (kind "light") first the sessions

@@ -145,3 +145,44 @@ def test_decomposition_replans_after_a_session_is_cancelled():
     assert tt is not None and check(smaller, tt) == []
     assert cancelled not in {p.session for p in tt.sessions}
     assert sum(c.cost for c in tt.costs) == tt.objective
+
+
+def _costed_planted(seed: int, **settings):
+    from scheduler.solve import _recosted
+
+    event, planted = generate_event(GeneratorSettings(seed=seed, **settings))
+    return event, _recosted(event, planted, 0.0, 0, None)
+
+
+def test_sweep_takes_the_costliest_days_first_and_skips_days_too_big_to_model(monkeypatch):
+    import scheduler.solve as solve_module
+
+    event, planted = _costed_planted(4, sessions=20, days=3, rooms=3, languages=3)
+    run = solve_module._Run(event, 10, 2, 0, None, None)
+    paid = {}
+    for c in planted.costs:
+        if c.goal == "interpreter_day":
+            paid[c.day] = paid.get(c.day, 0) + c.cost
+    days = run._sweep_days(planted, solve_module.pivot_languages(event))
+    assert sorted(days) == sorted({event.day_of(event.minute(p.start)) for p in planted.sessions})
+    assert [paid.get(d, 0) for d in days] == sorted((paid.get(d, 0) for d in days), reverse=True)
+    monkeypatch.setattr(solve_module, "SWEEP_OPTIONS", 0)
+    assert run._sweep_days(planted, solve_module.pivot_languages(event)) == []
+
+
+def test_restaffing_a_whole_day_keeps_the_timetable_valid_and_never_worse():
+    import scheduler.solve as solve_module
+
+    event, planted = _costed_planted(6, sessions=16, days=2, rooms=3, languages=3)
+    run = solve_module._Run(event, 10, 2, 0, None, None)
+    day = event.day_of(event.minute(planted.sessions[0].start))
+    everyone = {p.session for p in _sessions_on(event, planted, day).sessions}
+    result, code, _ = run._round(planted, 0, 1, "sweep", day, everyone, set(), 5.0,
+                                 solve_module.pivot_languages(event))
+    assert code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    assert check(event, result) == []
+    assert result.objective <= planted.objective
+    assert costs(event, result) == result.costs
+    # Only that day's teams may change: every other session keeps its time, room and teams.
+    other = {p.session: p for p in planted.sessions if p.session not in everyone}
+    assert all(p == other[p.session] for p in result.sessions if p.session in other)

@@ -292,6 +292,17 @@ def test_interpreter_load_is_the_busiest_interpreters_minutes():
     assert tt.objective == 180 + 20
 
 
+def test_interpreter_load_takes_any_sum_of_durations():
+    """The busiest load's domain (multiples of the durations' gcd) still holds the best load: 30 and 45
+    minutes, one each, give 45 (not 60, the next multiple of 30)."""
+    event = make_event([session("a", duration=30), session("b", duration=45)],
+                       interpreters=[en_fr("i1"), en_fr("i2")], weights={"interpreter_day": 0},
+                       team_size={"solo_max_minutes": 60})
+    tt = solved(event)
+    [load] = paid(tt, "interpreter_load")
+    assert load.cost == 45 and tt.objective == tt.bound == 45
+
+
 def test_relay_paid_once_per_relayed_channel():
     # fr floor; en direct from fr; es only from en: the es channel relays through the en pivot.
     event = make_event([session("s1", duration=30, language="fr")], languages=("fr", "en", "es"),
