@@ -304,6 +304,8 @@ def room_max_interpreters(sm: ScheduleModel) -> None:
 
 def channel_source(sm: ScheduleModel) -> None:
     """A channel listens to the floor directly, or relays a pivot channel of the same session staffed directly."""
+    if not sm.staffing:
+        return  # without interpreters, sources are not modelled
     for sid, sv in sm.sessions.items():
         floor = sm.session_of(sid).language
         for into, staffed in sv.staffed.items():

@@ -228,10 +228,18 @@ def _people_cuts(sm: ScheduleModel, day, able: dict[str, list[tuple]] | None, ev
     """Redundant cuts on one day. `everyone` lists (count, minutes) terms: how many people work that day and
     how many minutes each may give; `able[into]` the same for the people able to work into a language (None:
     only `everyone` is cut). At every moment the people working (into a language) are at least the team
-    members its required channels need then, and over the day they give at least their team-minutes."""
-    demand: dict[str, list[tuple]] = defaultdict(list)
+    members its required channels need then, and over the day they give at least their team-minutes. Without
+    interpreters in the model, the minutes of optional channels staffed that day count too (unless
+    `sm.optional_demand` is false; with interpreters their assignments already hold them)."""
+    demand: dict[str, list[tuple]] = defaultdict(list)  # into -> (interval, team, minutes) of required channels
+    optional: dict[str, list] = defaultdict(list)  # into -> team-minutes of optional channels staffed that day
     for s in sm.event.sessions:
-        if s.interpretation != "required" or not sm.event.channels(s):
+        if not sm.event.channels(s):
+            continue
+        if s.interpretation != "required":
+            if not sm.staffing and sm.optional_demand:
+                for into in sm.event.channels(s):
+                    optional[into].append(sm.event.team_size(s) * s.duration * sm.staffed_on_day(s.id, into, day))
             continue
         for z, lit in sm.sessions[s.id].zone.items():
             if sm.zones[z].day == day:
@@ -239,20 +247,23 @@ def _people_cuts(sm: ScheduleModel, day, able: dict[str, list[tuple]] | None, ev
                     sm.sessions[s.id].start, s.duration, lit, f"needs_people[{s.id},{z}]")
                 for into in sm.event.channels(s):
                     demand[into].append((interval, sm.event.team_size(s), s.duration * lit))
-    if not demand or not everyone:
+    if not (demand or optional) or not everyone:
         return
     merged: dict[int, list] = {}
     for items in demand.values():
         for interval, team, minutes in items:
             merged.setdefault(id(interval), [interval, 0, minutes])[1] += team
-    groups = [([(i, team, minutes) for i, team, minutes in merged.values()], everyone, "all")]
-    if able is not None and len(demand) > 1:
-        groups += [(demand[into], able[into], into) for into in sorted(demand)]
-    for items, supply, name in groups:
+    groups = [([(i, team, minutes) for i, team, minutes in merged.values()],
+               [m for terms in optional.values() for m in terms], everyone, "all")]
+    targets = sorted(set(demand) | set(optional))
+    if able is not None and len(targets) > 1:
+        groups += [(demand[into], optional[into], able[into], into) for into in targets]
+    for items, extra, supply, name in groups:
         people = sm.model.new_int_var(0, len(sm.event.interpreters), f"people_working[{day},{name}]")
         sm.model.add(people == sum(n for n, _ in supply))
-        sm.model.add_cumulative([i for i, _, _ in items], [team for _, team, _ in items], people)
-        sm.model.add(sum(team * minutes for _, team, minutes in items) <= sum(n * cap for n, cap in supply))
+        if items:
+            sm.model.add_cumulative([i for i, _, _ in items], [team for _, team, _ in items], people)
+        sm.model.add(sum(team * minutes for _, team, minutes in items) + sum(extra) <= sum(n * cap for n, cap in supply))
 
 
 def moved(sm: ScheduleModel) -> list[Penalty]:

@@ -94,7 +94,7 @@ class ScheduleModel:
                  fixed_times: dict[str, tuple[int, str]] | None = None,
                  fixed_staff: dict[str, list[Channel]] | None = None, relay_pivots: set[str] | None = None,
                  switchable: Collection[tuple] = (), people_classes: bool = False,
-                 load_offset: dict[str, int] | None = None):
+                 load_offset: dict[str, int] | None = None, optional_demand: bool = True):
         """Build the model. `staffing=False` leaves interpreters out (a relaxation: interpretation is then
         only bounded by capacity cuts); `fixed_times` pins sessions to (start minute, room); `fixed_staff`
         keeps the given teams of some sessions (only those people may serve those sessions' channels);
@@ -103,6 +103,9 @@ class ScheduleModel:
         see `Event.day_part`) to their load.
         `people_classes` (with `staffing=False`) bounds interpreter-days per class of interpreters rather than
         in total: a tighter bound, a slower search (see `goals._interpreter_days_needed`).
+        `optional_demand` (with `staffing=False`): staffing an optional channel needs people that day, as in
+        reality (a tighter bound); when false, channels are left out of the relaxation as if all were staffed
+        for free (it then makes placements that the real staffing does better).
 
         `switchable` holds keys of relaxable facts (as `explain.facts_of` makes them, e.g. ("pin", sid, "day"),
         ("after", sid, before), ("unavailable", "interpreters", iid, j), ("rest",)) that get a switch literal:
@@ -117,6 +120,7 @@ class ScheduleModel:
         self.fixed_staff = fixed_staff or {}
         self.relay_pivots = relay_pivots
         self.people_classes = people_classes
+        self.optional_demand = optional_demand
         self.load_offset = load_offset or {}
         self.model = cp_model.CpModel()
         self.switchable = frozenset(switchable)
@@ -141,6 +145,7 @@ class ScheduleModel:
         self.assign: dict[Option, cp_model.IntVar] = {}
         self.works: dict[tuple[str, str], cp_model.IntVar] = {}  # (interpreter, session) -> works in it
         self._works_in_zone: dict[tuple[str, str, int], cp_model.LinearExprT] = {}
+        self._staffed_on_day: dict[tuple[str, str, date], cp_model.LinearExprT] = {}
         self._create_variables()
         self._post_deferred()
         # Step 3: constraints, redundant cuts and goals.
@@ -246,7 +251,9 @@ class ScheduleModel:
                 m.add_linear_expression_in_domain(start, inside).only_enforce_if(lit)
                 sv.zone[z.index] = lit
             m.add_exactly_one(sv.zone.values())  # a session lies in one zone (empty: no valid start)
-            if self.staffing:
+            # Also without interpreters, unless optional channels are free there: the relaxation then weighs
+            # staffing them (in people counted per day, see goals._people_cuts) against leaving them unstaffed.
+            if self.staffing or self.optional_demand:
                 for t in self.event.channels(s):
                     sv.staffed[t] = m.new_bool_var(f"staffed[{s.id},{t}]")
             self.sessions[s.id] = sv
@@ -291,6 +298,24 @@ class ScheduleModel:
                     lits.append(lit)
                 self.model.add(sum(lits) == works)
         return self._works_in_zone[key]
+
+    def staffed_on_day(self, sid: str, into: str, day: date) -> cp_model.LinearExprT:
+        """A literal that is true exactly when channel `into` of session `sid` is staffed and the session lies on
+        `day` (made together for all days of the channel, like `works_in_zone`)."""
+        key = (sid, into, day)
+        if key not in self._staffed_on_day:
+            sv = self.sessions[sid]
+            days: dict[date, list[cp_model.IntVar]] = {}
+            for z, placed in sv.zone.items():
+                days.setdefault(self.zones[z].day, []).append(placed)
+            lits = []
+            for d, placed in days.items():
+                lit = self.model.new_bool_var(f"staffed_on_day[{sid},{into},{d}]")
+                self.model.add(lit <= sum(placed))
+                self._staffed_on_day[(sid, into, d)] = lit
+                lits.append(lit)
+            self.model.add(sum(lits) == sv.staffed[into])
+        return self._staffed_on_day.get(key, 0)
 
     def interpreter_sessions(self) -> dict[str, list[str]]:
         """For each interpreter, the sessions they could work in."""

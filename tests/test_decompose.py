@@ -72,12 +72,26 @@ def test_people_classes_see_who_can_work_into_which_language():
     assert sum(c.cost for c in outcome.timetable.costs if c.goal == "interpreter_day") == 4 * day_cost
 
 
+def test_relaxation_weighs_optional_channels_against_the_people_they_need():
+    """An optional channel costs 10 unstaffed, and staffing it brings two people for the day (40): the
+    relaxation must pay one or the other, unless told that optional channels are free."""
+    event = parse(Event, event_dict([session("talk", language="en", interpretation="optional")],
+                                    interpreters=[en_fr("i1"), en_fr("i2")]), "optional.json")
+    unstaffed = event.event.weights.optional_channel_unstaffed
+    assert _relaxation_bound(event) == unstaffed
+    assert _relaxation_bound(event, people_classes=True) == unstaffed
+    assert _relaxation_bound(event, optional_demand=False) == 0
+    outcome = solve(event, time_limit=10, workers=2, method="exact")
+    assert outcome.status == "optimal" and outcome.timetable.objective == unstaffed
+
+
 @pytest.mark.parametrize("seed", [5, 6, 7])
 def test_people_classes_bound_stays_below_a_valid_timetable(seed):
     """The per-class relaxation is still a relaxation: its optimum never exceeds the timing goals and
     interpreter-days that a valid timetable (the planted one) pays."""
     event, planted = generate_event(GeneratorSettings(sessions=10, days=2, rooms=2, languages=3, seed=seed))
-    timing_goals = {"track_overlap", "outside_preferred", "audience_asleep", "interpreter_day", "moved"}
+    timing_goals = {"track_overlap", "outside_preferred", "audience_asleep", "interpreter_day", "moved",
+                    "optional_channel_unstaffed"}
     paid = sum(c.cost for c in costs(event, planted) if c.goal in timing_goals)
     assert _relaxation_bound(event) <= _relaxation_bound(event, people_classes=True) <= paid
 
