@@ -39,11 +39,13 @@ EXACT_LIMIT = 3000
 # Events with more sessions skip the per-class bound: on 560 sessions its presolve alone takes 7 s and its
 # bound stays far below the timing model's (benchmarks/RESULTS.md).
 CLASS_BOUND_LIMIT = 200
-# Neighbourhood search first re-staffs each whole day with at most this many (interpreter, channel, source)
-# options, giving the sweep this share of the time left. Whole-day models of 130 sessions over 5 days (about
-# 15,000 options a day) improve in seconds; those of 560 sessions over 8 days (about 170,000) find nothing in 10 s.
-SWEEP_OPTIONS = 30_000
-SWEEP_SHARE = 0.7
+# Neighbourhood search first re-staffs each day in parts of at most this many (interpreter, channel, source)
+# options, giving that sweep this share of the time left and each part at least SWEEP_MIN_SECONDS. A whole day
+# of the 130-session event (about 15,000 options) improves in seconds; one of the 560-session event (about
+# 170,000) finds nothing in 10 s.
+SWEEP_OPTIONS = 12_000
+SWEEP_SHARE = 0.9
+SWEEP_MIN_SECONDS = 5.0
 
 
 @dataclass
@@ -272,9 +274,9 @@ class _Run:
 
     def _improve(self, best: Timetable, bound: int) -> Timetable:
         """Neighbourhood search. Each round frees some sessions of one day and keeps everything else as in
-        the best timetable. First a *sweep* re-staffs each whole day whose model stays small (see
+        the best timetable. First a *sweep* re-staffs each day (in parts when a day's model would be large, see
         SWEEP_OPTIONS), the costliest days first: teams are then rebuilt around whole working days, which
-        small neighbourhoods cannot do. Then rounds cycle through three kinds: re-staff sessions picked at
+        small random neighbourhoods cannot do. Then rounds cycle through three kinds: re-staff sessions picked at
         random; re-staff those around the lightest working days of interpreters (the sessions they work that
         day, plus others of the day), so that a day can be saved; and also re-time a few of them (slower, so
         one round in four). Each kind's neighbourhood grows after rounds solved to optimality and shrinks
@@ -282,14 +284,14 @@ class _Run:
         rng = random.Random(self.seed)
         pivots = pivot_languages(self.event)
         round_no = 0
-        sweep = self._sweep_days(best, pivots)
-        sweep_time = self.left() * SWEEP_SHARE
-        for i, day in enumerate(sweep):
-            if best.objective <= bound or self.left() < 4.0:
+        parts = self._sweep_parts(best, pivots)
+        sweep_end = self.elapsed() + self.left() * SWEEP_SHARE
+        for day, restaff in parts:
+            if best.objective <= bound or self.left() < 4.0 or self.elapsed() > sweep_end - 2.0:
                 break
             round_no += 1
-            restaff = {p.session for p in _sessions_on(self.event, best, day).sessions}
-            seconds = min(sweep_time / len(sweep), self.left() - 2.0)
+            seconds = min(max(SWEEP_MIN_SECONDS, (sweep_end - self.elapsed()) / (len(parts) - round_no + 1)),
+                          self.left() - 2.0)
             best, _, _ = self._round(best, bound, round_no, "sweep", day, restaff, set(), seconds, pivots)
         kinds = ["random", "light", "random", "retime"]
         size = dict.fromkeys(kinds, 12)
@@ -340,22 +342,34 @@ class _Run:
             return candidate, code, build
         return best, code, build
 
-    def _sweep_days(self, best: Timetable, pivots: set[str]) -> list[date]:
-        """The days whose whole re-staffing stays under SWEEP_OPTIONS interpreter options, the days that pay
-        the most interpreter-days first."""
+    def _sweep_parts(self, best: Timetable, pivots: set[str]) -> list[tuple[date, set[str]]]:
+        """The sweep's neighbourhoods: each day's sessions in time order, cut into consecutive parts of at most
+        SWEEP_OPTIONS (interpreter, channel, source) options (one part a day on events of medium size), the
+        days that pay the most interpreter-days first."""
         able = able_interpreters(self.event)
-        options: dict[date, int] = {}
+        by_day: dict[date, list[tuple[int, str, int]]] = {}
         for p in best.sessions:
             s = self.event.session[p.session]
-            sources = {s.language} | pivots
-            day = self.event.day_of(self.event.minute(p.start))
-            options[day] = options.get(day, 0) + sum(len(able.get((src, into), [])) for into in self.event.channels(s)
-                                                     for src in sources if src != into)
+            start = self.event.minute(p.start)
+            options = sum(len(able.get((src, into), [])) for into in self.event.channels(s)
+                          for src in {s.language} | pivots if src != into)
+            by_day.setdefault(self.event.day_of(start), []).append((start, p.session, options))
         paid: dict[date, int] = {}
         for c in best.costs:
             if c.goal == "interpreter_day" and c.day is not None:
                 paid[c.day] = paid.get(c.day, 0) + c.cost
-        return sorted((d for d, n in options.items() if n <= SWEEP_OPTIONS), key=lambda d: (-paid.get(d, 0), d))
+        parts = []
+        for day in sorted(by_day, key=lambda d: (-paid.get(d, 0), d)):
+            part: set[str] = set()
+            size = 0
+            for _, sid, options in sorted(by_day[day]):
+                if part and size + options > SWEEP_OPTIONS:
+                    parts.append((day, part))
+                    part, size = set(), 0
+                part.add(sid)
+                size += options
+            parts.append((day, part))
+        return parts
 
     def _neighbourhood(self, best: Timetable, kind: str, size: int, rng: random.Random) -> tuple[date, set[str]]:
         """A day and up to `size` sessions of it to re-staff: at random, or (kind "light") first the sessions

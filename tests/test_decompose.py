@@ -168,20 +168,33 @@ def _costed_planted(seed: int, **settings):
     return event, _recosted(event, planted, 0.0, 0, None)
 
 
-def test_sweep_takes_the_costliest_days_first_and_skips_days_too_big_to_model(monkeypatch):
+def test_sweep_takes_the_costliest_days_first_in_parts_of_bounded_size(monkeypatch):
     import scheduler.solve as solve_module
 
     event, planted = _costed_planted(4, sessions=20, days=3, rooms=3, languages=3)
     run = solve_module._Run(event, 10, 2, 0, None, None)
+    pivots = solve_module.pivot_languages(event)
     paid = {}
     for c in planted.costs:
         if c.goal == "interpreter_day":
             paid[c.day] = paid.get(c.day, 0) + c.cost
-    days = run._sweep_days(planted, solve_module.pivot_languages(event))
-    assert sorted(days) == sorted({event.day_of(event.minute(p.start)) for p in planted.sessions})
-    assert [paid.get(d, 0) for d in days] == sorted((paid.get(d, 0) for d in days), reverse=True)
-    monkeypatch.setattr(solve_module, "SWEEP_OPTIONS", 0)
-    assert run._sweep_days(planted, solve_module.pivot_languages(event)) == []
+    day_of = {p.session: event.day_of(event.minute(p.start)) for p in planted.sessions}
+    # Small enough: one part a day holding all its sessions, the costliest day first.
+    parts = run._sweep_parts(planted, pivots)
+    assert sorted(d for d, _ in parts) == sorted(set(day_of.values()))
+    assert all(part == {s for s, d in day_of.items() if d == day} for day, part in parts)
+    assert [paid.get(d, 0) for d, _ in parts] == sorted((paid.get(d, 0) for d, _ in parts), reverse=True)
+    # Too large: at most one interpreted session a part (sessions without channels ride along), in time order
+    # within each day, every session once.
+    monkeypatch.setattr(solve_module, "SWEEP_OPTIONS", 1)
+    parts = run._sweep_parts(planted, pivots)
+    assert sorted(s for _, part in parts for s in part) == sorted(day_of)
+    interpreted = {s.id for s in event.sessions if event.channels(s)}
+    assert all(len(part & interpreted) <= 1 for _, part in parts) and len(parts) >= len(interpreted)
+    start = {p.session: event.minute(p.start) for p in planted.sessions}
+    for day in set(day_of.values()):
+        spans = [(min(start[s] for s in part), max(start[s] for s in part)) for d, part in parts if d == day]
+        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
 
 
 def test_restaffing_a_whole_day_keeps_the_timetable_valid_and_never_worse():
