@@ -7,7 +7,8 @@ solved in steps that each stay small:
    interpreter-days), then the same relaxation with a counter per class of interpreters, for its bound only;
 2. *staffing*: interpreters assigned with every time fixed (the rest rule then has a cheap exact form);
 3. *neighbourhood search*: free some sessions of one day (their teams, sometimes their times) in a model of
-   that day alone, merge the result into the whole timetable, check it and keep improvements.
+   that day alone, merge the result into the whole timetable, check it and keep improvements; a first sweep
+   re-staffs every day whole (or in consecutive parts when a day's model would be large).
 """
 
 from __future__ import annotations
