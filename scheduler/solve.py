@@ -208,7 +208,11 @@ class _Run:
             placed = {sid: (solver.value(sv.start), next(r for r, lit in sv.room.items() if solver.boolean_value(lit)))
                       for sid, sv in timing.sessions.items()}
             bound += max(0, math.ceil(solver.best_objective_bound - 1e-6), self._timing_bound(code, placed))
-            candidate = self._staffed(placed, bound) or self._staffing_model(placed, bound)
+            draft = self._greedy_draft(placed, bound)
+            candidate = None
+            if draft is not None:
+                candidate = draft[0] if not draft[1] else self._repaired_by_day(*draft, bound)
+            candidate = candidate or self._staffing_model(placed, bound)
             if candidate is not None and (best is None or candidate.objective < best.objective):
                 best = candidate
                 first = first or self.elapsed()
@@ -224,13 +228,46 @@ class _Run:
 
     def _staffed(self, placed: dict[str, tuple[int, str]], bound: int) -> Timetable | None:
         """The greedy staffing of a complete placement, if it staffs every required channel validly."""
+        draft = self._greedy_draft(placed, bound)
+        return draft[0] if draft is not None and not draft[1] else None
+
+    def _greedy_draft(self, placed: dict[str, tuple[int, str]], bound: int) -> tuple[Timetable, list] | None:
+        """The timetable of a complete placement with the greedy staffing, and the rules it breaks (None when
+        some session is not placed)."""
         if len(placed) < len(self.event.sessions):
             return None
         teams = greedy_staffing(self.event, placed)
         timetable = assemble(self.event, placed, teams, "feasible", self.elapsed(), bound, self.previous)
         breaches = check(self.event, timetable)
         log.info("greedy staffing: %d channels, %d breaches at %.1f s", len(teams), len(breaches), self.elapsed())
-        return None if breaches else timetable
+        return timetable, breaches
+
+    def _repaired_by_day(self, draft: Timetable, breaches: list, bound: int) -> Timetable | None:
+        """`draft` (a greedy staffing) with each day where it breaks a rule re-staffed by CP-SAT, every time
+        fixed and that day alone: far smaller models than the whole event's staffing."""
+        day_of = {p.session: self.event.day_of(self.event.minute(p.start)) for p in draft.sessions}
+        broken: set[date] = set()
+        for breach in breaches:
+            named = {day_of[i] for i in breach.ids if i in day_of}
+            broken |= named or set(day_of.values())  # a breach naming no session: any day may be at fault
+        for day in sorted(broken):
+            if self.left() < 2.0:
+                return None
+            part = _sessions_on(self.event, draft, day)
+            sub = self.event.day_part(day, {p.session for p in part.sessions})
+            sm = ScheduleModel(sub, self.previous,
+                               fixed_times={p.session: (sub.minute(p.start), p.room) for p in part.sessions},
+                               load_offset=_load_outside(self.event, draft, part))
+            hint_previous(sm, draft)
+            solver = self.solver(min(self.left() * 0.1, 10.0), 3)
+            code = run_solver(solver, sm.model)
+            log.info("re-staffing day %s after the greedy staffing: %s at %.1f s", day, solver.status_name(code),
+                     self.elapsed())
+            if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                return None
+            new = {p.session: p for p in extract(sm, solver, "feasible", self.elapsed(), bound).sessions}
+            draft = draft.model_copy(update={"sessions": [new.get(p.session, p) for p in draft.sessions]})
+        return _recosted(self.event, draft, self.elapsed(), bound, self.previous)
 
     def _staffing_model(self, placed: dict[str, tuple[int, str]], bound: int) -> Timetable | None:
         """Staff interpreters with CP-SAT, every time fixed (when the greedy staffing fails)."""

@@ -213,3 +213,26 @@ def test_restaffing_a_whole_day_keeps_the_timetable_valid_and_never_worse():
     # Only that day's teams may change: every other session keeps its time, room and teams.
     other = {p.session: p for p in planted.sessions if p.session not in everyone}
     assert all(p == other[p.session] for p in result.sessions if p.session in other)
+
+
+def test_a_broken_greedy_staffing_is_repaired_day_by_day():
+    """When the greedy staffing leaves a required channel unstaffed, only that day is re-staffed, and the
+    result obeys every rule."""
+    import scheduler.solve as solve_module
+
+    event, planted = _costed_planted(6, sessions=16, days=2, rooms=3, languages=3)
+    run = solve_module._Run(event, 10, 2, 0, None, None)
+    victim = next(p for p in planted.sessions if event.session[p.session].interpretation == "required"
+                  and event.channels(event.session[p.session]))
+    broken = planted.model_copy(update={"sessions": [
+        p.model_copy(update={"channels": [c.model_copy(update={"interpreters": []}) for c in p.channels]})
+        if p is victim else p for p in planted.sessions]})
+    breaches = check(event, broken)
+    assert breaches
+    repaired = run._repaired_by_day(broken, breaches, 0)
+    assert repaired is not None and check(event, repaired) == []
+    assert costs(event, repaired) == repaired.costs
+    # Sessions of the other day keep their teams.
+    victim_day = event.day_of(event.minute(victim.start))
+    kept = {p.session: p for p in planted.sessions if event.day_of(event.minute(p.start)) != victim_day}
+    assert kept and all(p == kept[p.session] for p in repaired.sessions if p.session in kept)
