@@ -207,7 +207,7 @@ class _Run:
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             placed = {sid: (solver.value(sv.start), next(r for r, lit in sv.room.items() if solver.boolean_value(lit)))
                       for sid, sv in timing.sessions.items()}
-            bound += max(0, math.ceil(solver.best_objective_bound - 1e-6), self._timing_bound(code, placed))
+            bound += max(0, math.ceil(solver.best_objective_bound - 1e-6), self._timing_bound(placed))
             draft = self._greedy_draft(placed, bound)
             candidate = None
             if draft is not None:
@@ -281,12 +281,13 @@ class _Run:
             return extract(staffing, solver, "feasible", self.elapsed(), bound)
         return None
 
-    def _timing_bound(self, code: int, placed: dict[str, tuple[int, str]]) -> int:
+    def _timing_bound(self, placed: dict[str, tuple[int, str]]) -> int:
         """A tighter bound on the timing goals and interpreter-days than the timing model's, from the same
-        relaxation with interpreters counted per class of languages (a short solve kept for its bound only:
-        its search finds worse placements). 0 when the timing model was solved to optimality, and on large
-        events (see CLASS_BOUND_LIMIT)."""
-        if code == cp_model.OPTIMAL or self.left() < 5.0 or len(self.event.sessions) > CLASS_BOUND_LIMIT:
+        relaxation with interpreters counted per class of languages, and optional channels needing people (a
+        short solve kept for its bound only: its search finds worse placements). A stronger relaxation, so
+        worth solving even when the timing model was solved to optimality. 0 on large events (see
+        CLASS_BOUND_LIMIT)."""
+        if self.left() < 5.0 or len(self.event.sessions) > CLASS_BOUND_LIMIT:
             return 0
         relaxed = ScheduleModel(self.event, self.previous, staffing=False, people_classes=True)
         hint_placement(relaxed, placed)

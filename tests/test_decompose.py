@@ -72,6 +72,15 @@ def test_people_classes_see_who_can_work_into_which_language():
     assert sum(c.cost for c in outcome.timetable.costs if c.goal == "interpreter_day") == 4 * day_cost
 
 
+def test_decomposition_bound_uses_the_class_relaxation_even_when_the_timing_model_is_optimal():
+    """The timing relaxation of the one-way event is solved to optimality at once (two days), but the class
+    relaxation proves four: with it the decomposition proves its timetable optimal."""
+    event = _one_way_event()
+    outcome = solve(event, time_limit=20, workers=2, method="decompose")
+    assert outcome.timetable.bound >= 4 * event.event.weights.interpreter_day
+    assert outcome.status == "optimal" and outcome.timetable.objective == outcome.timetable.bound
+
+
 def test_relaxation_weighs_optional_channels_against_the_people_they_need():
     """An optional channel costs 10 unstaffed, and staffing it brings two people for the day (40): the
     relaxation must pay one or the other, unless told that optional channels are free."""
