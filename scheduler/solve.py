@@ -42,8 +42,8 @@ EXACT_LIMIT = 3000
 CLASS_BOUND_LIMIT = 200
 # Neighbourhood search first re-staffs each day in parts of at most this many (interpreter, channel, source)
 # options, giving that sweep this share of the time left and each part at least SWEEP_MIN_SECONDS. A whole day
-# of the 130-session event (about 15,000 options) improves in seconds; one of the 560-session event (about
-# 170,000) finds nothing in 10 s.
+# of the 130-session event (about 4,000 options, a model of 15,000 variables) improves in seconds; one of the
+# 560-session event (about 50,000 options, 170,000 variables) finds nothing in 10 s.
 SWEEP_OPTIONS = 12_000
 SWEEP_SHARE = 0.9
 SWEEP_MIN_SECONDS = 5.0
