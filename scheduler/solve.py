@@ -29,7 +29,6 @@ from .constraints import able_interpreters
 from .costs import costs
 from .event import Event
 from .greedy import greedy_placement, greedy_staffing
-from .loading import timetable_reference_issues
 from .model import ScheduleModel
 from .timetable import Channel, Placement, Timetable
 
@@ -178,11 +177,7 @@ class _Run:
         first: float | None = None
         if self.previous is not None:
             hint_previous(timing, self.previous)
-            # When the old timetable still obeys every rule, keeping it is the first candidate.
-            kept = None
-            if ({p.session for p in self.previous.sessions} == set(self.event.session)
-                    and not any(timetable_reference_issues(self.previous, self.event))):
-                kept = _recosted(self.event, self.previous, self.elapsed(), 0, self.previous)
+            kept = self._previous_kept()
             if kept is not None:
                 best, first = kept, self.elapsed()
                 self._report(best)
@@ -225,6 +220,28 @@ class _Run:
         status = "optimal" if best.objective <= best.bound else "feasible"
         best = best.model_copy(update={"status": status, "solve_seconds": round(self.elapsed(), 3)})
         return Outcome(status, best, build, self.elapsed(), best.objective, first, method="decompose")
+
+    def _previous_kept(self) -> Timetable | None:
+        """The old timetable as the first candidate of re-planning, when it still places every session of the
+        event in a known room on one of its days: as it is if it obeys every rule, else with its teams cut to
+        the interpreters the event still has and each day where a rule breaks re-staffed alone, times fixed
+        (an interpreter who falls ill costs new teams on their own days only). None otherwise."""
+        ev, old = self.event, self.previous
+        days = {d.date for d in ev.event.days}
+        placed = {p.session: p for p in old.sessions if p.session in ev.session}
+        if old.event != ev.event.id or len(placed) < len(ev.sessions) or any(
+                p.room not in ev.room or ev.day_of(ev.minute(p.start)) not in days for p in placed.values()):
+            return None
+        people = set(ev.interpreter)
+        cut = old.model_copy(update={"sessions": [
+            p.model_copy(update={"channels": [c.model_copy(update={"interpreters": [w for w in c.interpreters
+                                                                                     if w in people]})
+                                              for c in p.channels]})
+            for p in placed.values()]})
+        draft = _assembled(ev, cut, self.elapsed(), 0, old)
+        breaches = check(ev, draft)
+        log.info("previous timetable: %d breaches at %.1f s", len(breaches), self.elapsed())
+        return draft if not breaches else self._repaired_by_day(draft, breaches, 0)
 
     def _staffed(self, placed: dict[str, tuple[int, str]], bound: int) -> Timetable | None:
         """The greedy staffing of a complete placement, if it staffs every required channel validly."""
@@ -466,14 +483,20 @@ def _merged(ev: Event, whole: Timetable, part: Timetable, elapsed: float, bound:
 def _recosted(ev: Event, timetable: Timetable, elapsed: float, bound: int,
               previous: Timetable | None) -> Timetable | None:
     """`timetable` with its costs evaluated on `ev`, or None if the checker finds a broken rule."""
+    result = _assembled(ev, timetable, elapsed, bound, previous)
+    return None if check(ev, result) else result
+
+
+def _assembled(ev: Event, timetable: Timetable, elapsed: float, bound: int,
+               previous: Timetable | None) -> Timetable:
+    """`timetable` rebuilt on `ev` (its channels and costs, see `assemble`), unchecked."""
     placement, teams = {}, {}
     for p in timetable.sessions:
         placement[p.session] = (ev.minute(p.start), p.room)
         for c in p.channels:
             if c.interpreters:
                 teams[(p.session, c.into)] = (c.from_, list(c.interpreters))
-    result = assemble(ev, placement, teams, "feasible", elapsed, bound, previous)
-    return None if check(ev, result) else result
+    return assemble(ev, placement, teams, "feasible", elapsed, bound, previous)
 
 
 def extract(sm: ScheduleModel, solver: cp_model.CpSolver, status: str, elapsed: float, bound: int) -> Timetable:

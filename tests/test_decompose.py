@@ -245,3 +245,33 @@ def test_a_broken_greedy_staffing_is_repaired_day_by_day():
     victim_day = event.day_of(event.minute(victim.start))
     kept = {p.session: p for p in planted.sessions if event.day_of(event.minute(p.start)) != victim_day}
     assert kept and all(p == kept[p.session] for p in repaired.sessions if p.session in kept)
+
+
+def test_replanning_after_an_interpreter_falls_ill_keeps_every_session_and_other_days_teams():
+    """The old timetable, cut to the interpreters still there, is re-staffed only on the days the ill
+    interpreter worked: no session moves, and the other days keep their teams."""
+    import scheduler.solve as solve_module
+
+    event, planted = generate_event(GeneratorSettings(sessions=16, days=2, rooms=3, languages=3, seed=6))
+    day_of = {p.session: event.day_of(event.minute(p.start)) for p in planted.sessions}
+    worked = {}
+    for p in planted.sessions:
+        for c in p.channels:
+            for who in c.interpreters:
+                worked.setdefault(who, set()).add(day_of[p.session])
+    ill = next(who for who, days in sorted(worked.items()) if len(days) == 1)
+    data = event.model_dump(mode="json", by_alias=True, exclude_none=True)
+    data["interpreters"] = [i for i in data["interpreters"] if i["id"] != ill]
+    smaller = parse(Event, data, "ill.json")
+    kept = solve_module._Run(smaller, 10, 2, 0, planted, None)._previous_kept()
+    assert kept is not None and check(smaller, kept) == []
+    assert all(ill not in c.interpreters for p in kept.sessions for c in p.channels)
+    old = {p.session: p for p in planted.sessions}
+    assert all((p.start, p.room) == (old[p.session].start, old[p.session].room) for p in kept.sessions)
+    assert not any(c.goal == "moved" for c in kept.costs)
+    untouched = [p for p in kept.sessions if day_of[p.session] not in worked[ill]]
+
+    def teams(p):
+        return {(c.into, c.from_): set(c.interpreters) for c in p.channels}
+
+    assert untouched and all(teams(p) == teams(old[p.session]) for p in untouched)
