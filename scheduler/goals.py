@@ -178,12 +178,10 @@ def interpreter_day(sm: ScheduleModel) -> list[Penalty]:
         sm.model.add(sum(sm.session_of(sid).duration * sm.works[(who, sid)] for sid in sids) <= limit * sum(worked))
     able = able_by_target(sm.event)
     for day, minutes in sm.open_minutes.items():
-        working = {who: lit for (who, d), lit in day_of.items() if d == day}
-        _people_cuts(sm, day, {
-            into: [(lit, min(sm.event.interpreter[who].max_minutes_per_day, minutes))
-                   for who, lit in working.items() if who in able[into]]
-            for into in sm.event.event.languages
-        }, [(lit, min(sm.event.interpreter[who].max_minutes_per_day, minutes)) for who, lit in working.items()])
+        supply = {who: (lit, min(sm.event.interpreter[who].max_minutes_per_day, minutes))
+                  for (who, d), lit in day_of.items() if d == day}
+        _people_cuts(sm, day, {into: [term for who, term in supply.items() if who in able[into]]
+                               for into in sm.event.event.languages}, list(supply.values()))
     return out
 
 

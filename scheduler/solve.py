@@ -203,11 +203,7 @@ class _Run:
             placed = {sid: (solver.value(sv.start), next(r for r, lit in sv.room.items() if solver.boolean_value(lit)))
                       for sid, sv in timing.sessions.items()}
             bound += max(0, math.ceil(solver.best_objective_bound - 1e-6), self._timing_bound(placed))
-            draft = self._greedy_draft(placed, bound)
-            candidate = None
-            if draft is not None:
-                candidate = draft[0] if not draft[1] else self._repaired_by_day(*draft, bound)
-            candidate = candidate or self._staffing_model(placed, bound)
+            candidate = self._staffed(placed, bound, repair=True) or self._staffing_model(placed, bound)
             if candidate is not None and (best is None or candidate.objective < best.objective):
                 best = candidate
                 first = first or self.elapsed()
@@ -243,21 +239,18 @@ class _Run:
         log.info("previous timetable: %d breaches at %.1f s", len(breaches), self.elapsed())
         return draft if not breaches else self._repaired_by_day(draft, breaches, 0)
 
-    def _staffed(self, placed: dict[str, tuple[int, str]], bound: int) -> Timetable | None:
-        """The greedy staffing of a complete placement, if it staffs every required channel validly."""
-        draft = self._greedy_draft(placed, bound)
-        return draft[0] if draft is not None and not draft[1] else None
-
-    def _greedy_draft(self, placed: dict[str, tuple[int, str]], bound: int) -> tuple[Timetable, list] | None:
-        """The timetable of a complete placement with the greedy staffing, and the rules it breaks (None when
-        some session is not placed)."""
+    def _staffed(self, placed: dict[str, tuple[int, str]], bound: int, repair: bool = False) -> Timetable | None:
+        """The greedy staffing of a complete placement, if it staffs every required channel validly; with
+        `repair`, the days where it breaks a rule are re-staffed by CP-SAT (see `_repaired_by_day`)."""
         if len(placed) < len(self.event.sessions):
             return None
         teams = greedy_staffing(self.event, placed)
         timetable = assemble(self.event, placed, teams, "feasible", self.elapsed(), bound, self.previous)
         breaches = check(self.event, timetable)
         log.info("greedy staffing: %d channels, %d breaches at %.1f s", len(teams), len(breaches), self.elapsed())
-        return timetable, breaches
+        if not breaches:
+            return timetable
+        return self._repaired_by_day(timetable, breaches, bound) if repair else None
 
     def _repaired_by_day(self, draft: Timetable, breaches: list, bound: int) -> Timetable | None:
         """`draft` (a greedy staffing) with each day where it breaks a rule re-staffed by CP-SAT, every time
@@ -270,11 +263,7 @@ class _Run:
         for day in sorted(broken):
             if self.left() < 2.0:
                 return None
-            part = _sessions_on(self.event, draft, day)
-            sub = self.event.day_part(day, {p.session for p in part.sessions})
-            sm = ScheduleModel(sub, self.previous,
-                               fixed_times={p.session: (sub.minute(p.start), p.room) for p in part.sessions},
-                               load_offset=_load_outside(self.event, draft, part))
+            sm = self._day_model(draft, day)
             hint_previous(sm, draft)
             solver = self.solver(min(self.left() * 0.1, 10.0), 3)
             code = run_solver(solver, sm.model)
@@ -282,9 +271,23 @@ class _Run:
                      self.elapsed())
             if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 return None
-            new = {p.session: p for p in extract(sm, solver, "feasible", self.elapsed(), bound).sessions}
-            draft = draft.model_copy(update={"sessions": [new.get(p.session, p) for p in draft.sessions]})
+            draft = _replaced(draft, extract(sm, solver, "feasible", self.elapsed(), bound))
         return _recosted(self.event, draft, self.elapsed(), bound, self.previous)
+
+    def _day_model(self, base: Timetable, day: date, restaff: set[str] | None = None, retime: set[str] = frozenset(),
+                   pivots: set[str] | None = None) -> ScheduleModel:
+        """A model of `day` alone, the other days' work entering as load offsets: every session of that day
+        keeps its time and room from `base` except those in `retime`, and its team except those in `restaff`
+        (None: every team is re-staffed)."""
+        part = _sessions_on(self.event, base, day)
+        sub = self.event.day_part(day, {p.session for p in part.sessions})
+        return ScheduleModel(
+            sub, self.previous, relay_pivots=pivots,
+            fixed_times={p.session: (sub.minute(p.start), p.room) for p in part.sessions if p.session not in retime},
+            fixed_staff={p.session: list(p.channels) for p in part.sessions
+                         if restaff is not None and p.session not in restaff},
+            load_offset=_load_outside(self.event, base, part),
+        )
 
     def _staffing_model(self, placed: dict[str, tuple[int, str]], bound: int) -> Timetable | None:
         """Staff interpreters with CP-SAT, every time fixed (when the greedy staffing fails)."""
@@ -370,15 +373,7 @@ class _Run:
         `day`, everything else as in `best`. Returns the better of `best` and the result, the solver's
         status and the seconds the model took to build."""
         began = self.elapsed()
-        # A round only touches its day: the model holds that day alone, the other days as load offsets.
-        part = _sessions_on(self.event, best, day)
-        sub = self.event.day_part(day, {p.session for p in part.sessions})
-        sm = ScheduleModel(
-            sub, self.previous, relay_pivots=pivots,
-            fixed_times={p.session: (sub.minute(p.start), p.room) for p in part.sessions if p.session not in retime},
-            fixed_staff={p.session: list(p.channels) for p in part.sessions if p.session not in restaff},
-            load_offset=_load_outside(self.event, best, part),
-        )
+        sm = self._day_model(best, day, restaff, retime, pivots)
         hint_previous(sm, best)
         complete_hint(sm.model, min(2.0, max(0.1, self.left() / 2)))
         build = self.elapsed() - began
@@ -475,9 +470,13 @@ def _merged(ev: Event, whole: Timetable, part: Timetable, elapsed: float, bound:
             previous: Timetable | None) -> Timetable | None:
     """`whole` with the sessions of `part` replaced, re-costed and checked (see `_recosted`): a part's model
     cannot see rules that run across days, such as rest past midnight."""
+    return _recosted(ev, _replaced(whole, part), elapsed, bound, previous)
+
+
+def _replaced(whole: Timetable, part: Timetable) -> Timetable:
+    """`whole` with the sessions of `part` in place of its own (neither re-costed nor checked)."""
     new = {p.session: p for p in part.sessions}
-    whole = whole.model_copy(update={"sessions": [new.get(p.session, p) for p in whole.sessions]})
-    return _recosted(ev, whole, elapsed, bound, previous)
+    return whole.model_copy(update={"sessions": [new.get(p.session, p) for p in whole.sessions]})
 
 
 def _recosted(ev: Event, timetable: Timetable, elapsed: float, bound: int,
