@@ -119,12 +119,13 @@ def interpreter_competence(sm: ScheduleModel) -> None:
     able = able_interpreters(sm.event)
     for s in sm.event.sessions:
         kept = sm.fixed_staff.get(s.id)
-        if kept is not None:
-            sm.options.extend(Option(who, s.id, ch.into, ch.from_) for ch in kept for who in ch.interpreters
-                              if sm.event.interpreter[who].can_interpret(ch.from_, ch.into))
-            continue
         channels = sm.event.channels(s)
-        for into in channels:
+        free = channels
+        if kept is not None:
+            sm.options.extend(Option(who, s.id, ch.into, ch.from_) for ch in kept if ch.into not in sm.free_into
+                              for who in ch.interpreters if sm.event.interpreter[who].can_interpret(ch.from_, ch.into))
+            free = [t for t in channels if t in sm.free_into]
+        for into in free:
             pivots = [p for p in channels if p != into and (sm.relay_pivots is None or p in sm.relay_pivots)]
             for source in [s.language, *pivots]:
                 for who in able.get((source, into), []):

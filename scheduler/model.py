@@ -94,10 +94,12 @@ class ScheduleModel:
                  fixed_times: dict[str, tuple[int, str]] | None = None,
                  fixed_staff: dict[str, list[Channel]] | None = None, relay_pivots: set[str] | None = None,
                  switchable: Collection[tuple] = (), people_classes: bool = False,
-                 load_offset: dict[str, int] | None = None, optional_demand: bool = True):
+                 load_offset: dict[str, int] | None = None, optional_demand: bool = True,
+                 free_into: Collection[str] = ()):
         """Build the model. `staffing=False` leaves interpreters out (a relaxation: interpretation is then
         only bounded by capacity cuts); `fixed_times` pins sessions to (start minute, room); `fixed_staff`
-        keeps the given teams of some sessions (only those people may serve those sessions' channels);
+        keeps the given teams of some sessions (only those people may serve those sessions' channels), except
+        their channels into the languages of `free_into`, which anyone able may staff;
         `relay_pivots` limits relay to those pivot languages (a restriction used by neighbourhood search).
         `load_offset` adds minutes each interpreter works outside this model (when it holds part of an event,
         see `Event.day_part`) to their load.
@@ -118,6 +120,7 @@ class ScheduleModel:
         self.staffing = staffing
         self.fixed_times = fixed_times or {}
         self.fixed_staff = fixed_staff or {}
+        self.free_into = frozenset(free_into)
         self.relay_pivots = relay_pivots
         self.people_classes = people_classes
         self.optional_demand = optional_demand

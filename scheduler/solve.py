@@ -25,7 +25,7 @@ from datetime import date
 from ortools.sat.python import cp_model
 
 from .check import check
-from .constraints import able_interpreters
+from .constraints import able_by_target, able_interpreters
 from .costs import costs
 from .event import Event
 from .greedy import greedy_placement, greedy_staffing
@@ -39,13 +39,16 @@ EXACT_LIMIT = 3000
 # Events with more sessions skip the per-class bound: on 560 sessions its presolve alone takes 7 s and its
 # bound stays far below the timing model's (benchmarks/RESULTS.md).
 CLASS_BOUND_LIMIT = 200
-# Neighbourhood search first re-staffs each day in parts of at most this many (interpreter, channel, source)
-# options, giving that sweep this share of the time left and each part at least SWEEP_MIN_SECONDS. A whole day
-# of the 130-session event (about 4,000 options, a model of 15,000 variables) improves in seconds; one of the
-# 560-session event (about 50,000 options, 170,000 variables) finds nothing in 10 s.
+# Neighbourhood search first re-staffs each whole day of at most SWEEP_OPTIONS (interpreter, channel, source)
+# options, and larger days by groups of target languages of at most SWEEP_GROUP_OPTIONS, giving that sweep this
+# share of the time left and each part at least SWEEP_MIN_SECONDS. A whole day of the 130-session event (about
+# 4,000 options, a model of 15,000 variables) improves in seconds; one of the 560-session event (about 50,000
+# options, 170,000 variables) finds nothing in 10 s. On that event, groups of languages of 6,000 options gain
+# 3 to 4 times what consecutive time slices of 12,000 gained in the same time (1,030 against 295 on one day).
 SWEEP_OPTIONS = 12_000
+SWEEP_GROUP_OPTIONS = 6_000
 SWEEP_SHARE = 0.9
-SWEEP_MIN_SECONDS = 5.0
+SWEEP_MIN_SECONDS = 3.0
 
 
 @dataclass
@@ -275,10 +278,10 @@ class _Run:
         return _recosted(self.event, draft, self.elapsed(), bound, self.previous)
 
     def _day_model(self, base: Timetable, day: date, restaff: set[str] | None = None, retime: set[str] = frozenset(),
-                   pivots: set[str] | None = None) -> ScheduleModel:
+                   pivots: set[str] | None = None, free_into: frozenset[str] = frozenset()) -> ScheduleModel:
         """A model of `day` alone, the other days' work entering as load offsets: every session of that day
-        keeps its time and room from `base` except those in `retime`, and its team except those in `restaff`
-        (None: every team is re-staffed)."""
+        keeps its time and room from `base` except those in `retime`, and its teams except those in `restaff`
+        (None: every team is re-staffed) and those of its channels into the languages of `free_into`."""
         part = _sessions_on(self.event, base, day)
         sub = self.event.day_part(day, {p.session for p in part.sessions})
         return ScheduleModel(
@@ -286,7 +289,7 @@ class _Run:
             fixed_times={p.session: (sub.minute(p.start), p.room) for p in part.sessions if p.session not in retime},
             fixed_staff={p.session: list(p.channels) for p in part.sessions
                          if restaff is not None and p.session not in restaff},
-            load_offset=_load_outside(self.event, base, part),
+            load_offset=_load_outside(self.event, base, part), free_into=free_into,
         )
 
     def _staffing_model(self, placed: dict[str, tuple[int, str]], bound: int) -> Timetable | None:
@@ -345,13 +348,13 @@ class _Run:
         round_no = 0
         parts = self._sweep_parts(best, pivots)
         sweep_end = self.elapsed() + self.left() * SWEEP_SHARE
-        for day, restaff in parts:
+        for day, restaff, free_into in parts:
             if best.objective <= bound or self.left() < 4.0 or self.elapsed() > sweep_end - 2.0:
                 break
             round_no += 1
             seconds = min(max(SWEEP_MIN_SECONDS, (sweep_end - self.elapsed()) / (len(parts) - round_no + 1)),
                           self.left() - 2.0)
-            best, _, _ = self._round(best, bound, round_no, "sweep", day, restaff, set(), seconds, pivots)
+            best, _, _ = self._round(best, bound, round_no, "sweep", day, restaff, set(), seconds, pivots, free_into)
         kinds = ["random", "light", "random", "retime"]
         size = dict.fromkeys(kinds, 12)
         round_seconds, last_build = 5.0, 0.0
@@ -368,12 +371,13 @@ class _Run:
         return best
 
     def _round(self, best: Timetable, bound: int, round_no: int, kind: str, day: date, restaff: set[str],
-               retime: set[str], seconds: float, pivots: set[str]) -> tuple[Timetable, int, float]:
+               retime: set[str], seconds: float, pivots: set[str], free_into: frozenset[str] = frozenset()
+               ) -> tuple[Timetable, int, float]:
         """One neighbourhood round: re-staff `restaff` (and also re-time `retime`) among the sessions of
-        `day`, everything else as in `best`. Returns the better of `best` and the result, the solver's
-        status and the seconds the model took to build."""
+        `day`, and the channels into `free_into` of all its sessions, everything else as in `best`. Returns the
+        better of `best` and the result, the solver's status and the seconds the model took to build."""
         began = self.elapsed()
-        sm = self._day_model(best, day, restaff, retime, pivots)
+        sm = self._day_model(best, day, restaff, retime, pivots, free_into)
         hint_previous(sm, best)
         complete_hint(sm.model, min(2.0, max(0.1, self.left() / 2)))
         build = self.elapsed() - began
@@ -385,41 +389,57 @@ class _Run:
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             candidate = _merged(self.event, best, extract(sm, solver, "feasible", self.elapsed(), bound),
                                 self.elapsed(), bound, self.previous)
-        log.info("neighbourhood %d (%s, day %s, %d re-staffed, %d re-timed, %.1f s): %s, %s -> %s", round_no,
-                 kind, day, len(restaff), len(retime), self.elapsed() - began, solver.status_name(code),
+        log.info("neighbourhood %d (%s, day %s, %d re-staffed, into %s, %d re-timed, %.1f s): %s, %s -> %s",
+                 round_no, kind, day, len(restaff), ",".join(sorted(free_into)) or "-", len(retime),
+                 self.elapsed() - began, solver.status_name(code),
                  best.objective, candidate.objective if candidate else "-")
         if candidate is not None and candidate.objective < best.objective:
             self._report(candidate)
             return candidate, code, build
         return best, code, build
 
-    def _sweep_parts(self, best: Timetable, pivots: set[str]) -> list[tuple[date, set[str]]]:
-        """The sweep's neighbourhoods: each day's sessions in time order, cut into consecutive parts of at most
-        SWEEP_OPTIONS (interpreter, channel, source) options (one part a day on events of medium size), the
-        days that pay the most interpreter-days first."""
+    def _sweep_parts(self, best: Timetable, pivots: set[str]) -> list[tuple[date, set[str], frozenset[str]]]:
+        """The sweep's neighbourhoods as (day, sessions re-staffed, languages whose channels are re-staffed), the
+        days that pay the most interpreter-days first. A day whose model has at most SWEEP_OPTIONS (interpreter,
+        channel, source) options is re-staffed whole (events of medium size); a larger day is cut into groups of
+        target languages of at most SWEEP_GROUP_OPTIONS, languages that share the most interpreters together: then
+        whole working days of the people who work into those languages are rebuilt, which slices of the day's
+        time cannot do."""
         able = able_interpreters(self.event)
-        by_day: dict[date, list[tuple[int, str, int]]] = {}
+        by_day: dict[date, dict[str, int]] = {}  # day -> target language -> options
+        sessions: dict[date, set[str]] = {}
         for p in best.sessions:
             s = self.event.session[p.session]
-            start = self.event.minute(p.start)
-            options = sum(len(able.get((src, into), [])) for into in self.event.channels(s)
-                          for src in {s.language} | pivots if src != into)
-            by_day.setdefault(self.event.day_of(start), []).append((start, p.session, options))
+            day = self.event.day_of(self.event.minute(p.start))
+            sessions.setdefault(day, set()).add(p.session)
+            options = by_day.setdefault(day, {})
+            for into in self.event.channels(s):
+                options[into] = options.get(into, 0) + sum(len(able.get((src, into), []))
+                                                          for src in {s.language} | pivots if src != into)
         paid: dict[date, int] = {}
         for c in best.costs:
             if c.goal == "interpreter_day" and c.day is not None:
                 paid[c.day] = paid.get(c.day, 0) + c.cost
+        people = able_by_target(self.event)
         parts = []
-        for day in sorted(by_day, key=lambda d: (-paid.get(d, 0), d)):
-            part: set[str] = set()
-            size = 0
-            for _, sid, options in sorted(by_day[day]):
-                if part and size + options > SWEEP_OPTIONS:
-                    parts.append((day, part))
-                    part, size = set(), 0
-                part.add(sid)
-                size += options
-            parts.append((day, part))
+        for day in sorted(sessions, key=lambda d: (-paid.get(d, 0), d)):
+            options = by_day.get(day, {})
+            if sum(options.values()) <= SWEEP_OPTIONS:
+                parts.append((day, sessions[day], frozenset()))
+                continue
+            left = sorted(options, key=lambda t: (-options[t], t))
+            while left:
+                group = [left.pop(0)]
+                size = options[group[0]]
+                while True:
+                    fits = [t for t in left if size + options[t] <= SWEEP_GROUP_OPTIONS]
+                    if not fits:
+                        break
+                    shared = max(fits, key=lambda t: (sum(len(people[t] & people[g]) for g in group), -fits.index(t)))
+                    group.append(shared)
+                    left.remove(shared)
+                    size += options[shared]
+                parts.append((day, set(), frozenset(group)))
         return parts
 
     def _neighbourhood(self, best: Timetable, kind: str, size: int, rng: random.Random) -> tuple[date, set[str]]:

@@ -177,7 +177,7 @@ def _costed_planted(seed: int, **settings):
     return event, _recosted(event, planted, 0.0, 0, None)
 
 
-def test_sweep_takes_the_costliest_days_first_in_parts_of_bounded_size(monkeypatch):
+def test_sweep_takes_the_costliest_days_first_whole_or_by_groups_of_languages(monkeypatch):
     import scheduler.solve as solve_module
 
     event, planted = _costed_planted(4, sessions=20, days=3, rooms=3, languages=3)
@@ -188,22 +188,51 @@ def test_sweep_takes_the_costliest_days_first_in_parts_of_bounded_size(monkeypat
         if c.goal == "interpreter_day":
             paid[c.day] = paid.get(c.day, 0) + c.cost
     day_of = {p.session: event.day_of(event.minute(p.start)) for p in planted.sessions}
-    # Small enough: one part a day holding all its sessions, the costliest day first.
+    # Small enough: one part a day re-staffing all its sessions, the costliest day first.
     parts = run._sweep_parts(planted, pivots)
-    assert sorted(d for d, _ in parts) == sorted(set(day_of.values()))
-    assert all(part == {s for s, d in day_of.items() if d == day} for day, part in parts)
-    assert [paid.get(d, 0) for d, _ in parts] == sorted((paid.get(d, 0) for d, _ in parts), reverse=True)
-    # Too large: at most one interpreted session a part (sessions without channels ride along), in time order
-    # within each day, every session once.
+    assert sorted(d for d, _, _ in parts) == sorted(set(day_of.values()))
+    assert all(part == {s for s, d in day_of.items() if d == day} and not free for day, part, free in parts)
+    assert [paid.get(d, 0) for d, _, _ in parts] == sorted((paid.get(d, 0) for d, _, _ in parts), reverse=True)
+    # Too large: the channels of each day cut by target language, each (day, language) in exactly one part.
+    targets = {(day_of[s.id], t) for s in event.sessions for t in event.channels(s)}
     monkeypatch.setattr(solve_module, "SWEEP_OPTIONS", 1)
+    monkeypatch.setattr(solve_module, "SWEEP_GROUP_OPTIONS", 1)
     parts = run._sweep_parts(planted, pivots)
-    assert sorted(s for _, part in parts for s in part) == sorted(day_of)
-    interpreted = {s.id for s in event.sessions if event.channels(s)}
-    assert all(len(part & interpreted) <= 1 for _, part in parts) and len(parts) >= len(interpreted)
-    start = {p.session: event.minute(p.start) for p in planted.sessions}
-    for day in set(day_of.values()):
-        spans = [(min(start[s] for s in part), max(start[s] for s in part)) for d, part in parts if d == day]
-        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+    assert all(not part and len(free) == 1 for _, part, free in parts)
+    assert sorted((d, t) for d, _, free in parts for t in free) == sorted(targets)
+    # Groups as large as a day: one part a day again, holding every language of that day.
+    monkeypatch.setattr(solve_module, "SWEEP_GROUP_OPTIONS", 10**9)
+    parts = run._sweep_parts(planted, pivots)
+    assert sorted((d, t) for d, _, free in parts for t in free) == sorted(targets)
+    assert len(parts) == len({d for d, _ in targets})
+
+
+def test_restaffing_one_language_of_a_day_keeps_the_other_teams_and_is_never_worse():
+    import scheduler.solve as solve_module
+
+    event, planted = _costed_planted(6, sessions=16, days=2, rooms=3, languages=3)
+    run = solve_module._Run(event, 10, 2, 0, None, None)
+    day = event.day_of(event.minute(planted.sessions[0].start))
+    into = next(t for p in _sessions_on(event, planted, day).sessions for t in event.channels(event.session[p.session]))
+    result, code, _ = run._round(planted, 0, 1, "sweep", day, set(), set(), 5.0,
+                                 solve_module.pivot_languages(event), frozenset({into}))
+    assert code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    assert check(event, result) == []
+    assert result.objective <= planted.objective
+    assert costs(event, result) == result.costs
+
+    def others(timetable):
+        return {(p.session, p.start, p.room, c.into, c.from_): set(c.interpreters)
+                for p in timetable.sessions for c in p.channels
+                if c.into != into or event.day_of(event.minute(p.start)) != day}
+
+    # Channels into other languages, and every channel of other days, keep their teams, but for an optional
+    # channel left unstaffed (say, a relay whose pivot is no longer staffed).
+    before, after = others(planted), others(result)
+    assert set(after) <= set(before)
+    for key, team in before.items():
+        required = event.session[key[0]].interpretation == "required"
+        assert after.get(key, set()) == team or (not required and not after.get(key))
 
 
 def test_restaffing_a_whole_day_keeps_the_timetable_valid_and_never_worse():
