@@ -250,7 +250,8 @@ class _Run:
         teams = greedy_staffing(self.event, placed)
         timetable = assemble(self.event, placed, teams, "feasible", self.elapsed(), bound, self.previous)
         breaches = check(self.event, timetable)
-        log.info("greedy staffing: %d channels, %d breaches at %.1f s", len(teams), len(breaches), self.elapsed())
+        log.info("greedy staffing: %d channels, %d breaches, objective %d at %.1f s", len(teams), len(breaches),
+                 timetable.objective, self.elapsed())
         if not breaches:
             return timetable
         return self._repaired_by_day(timetable, breaches, bound) if repair else None
