@@ -304,3 +304,25 @@ def test_replanning_after_an_interpreter_falls_ill_keeps_every_session_and_other
         return {(c.into, c.from_): set(c.interpreters) for c in p.channels}
 
     assert untouched and all(teams(p) == teams(old[p.session]) for p in untouched)
+
+
+def test_the_cheapest_greedy_staffing_among_the_last_timing_placements_is_kept(monkeypatch):
+    """The timing model's last placement is not always the one whose real staffing costs least."""
+    import scheduler.solve as solve_module
+
+    event, planted = _costed_planted(4, sessions=20, days=3, rooms=3, languages=3)
+    run = solve_module._Run(event, 60, 2, 0, None, None)
+    base = {p.session: (event.minute(p.start), p.room) for p in planted.sessions}
+    monkeypatch.setattr(solve_module, "PLACEMENT_CHOICES", 3)
+    found = [dict(base, _tag=(0, str(i))) for i in range(5)]  # placements told apart by a tag
+    price = {"0": 100, "1": 90, "2": 120, "3": 80, "4": 110}
+    tried = []
+
+    def staffed(placed, bound, repair=False):
+        tried.append(placed["_tag"][1])
+        return planted.model_copy(update={"objective": price[placed["_tag"][1]]})
+
+    monkeypatch.setattr(run, "_staffed", staffed)
+    best = run._cheapest_staffed(found, 0)
+    assert sorted(tried) == ["2", "3", "4"]  # only the last three, the last first
+    assert best.objective == 80
