@@ -43,8 +43,9 @@ CLASS_BOUND_LIMIT = 200
 # options, and larger days by groups of target languages of at most SWEEP_GROUP_OPTIONS, giving that sweep this
 # share of the time left and each part at least SWEEP_MIN_SECONDS. A whole day of the 130-session event (about
 # 4,000 options, a model of 15,000 variables) improves in seconds; one of the 560-session event (about 50,000
-# options, 170,000 variables) finds nothing in 10 s. On that event, groups of languages of 6,000 options gain
-# 3 to 4 times what consecutive time slices of 12,000 gained in the same time (1,030 against 295 on one day).
+# options, 170,000 variables) finds nothing in 10 s. On that event, from the same start (70,023), groups of
+# languages of 6,000 options reach 67,613 in 90 s and 63,858 in 240 s, where consecutive time slices of 12,000
+# options reached 67,348 and 65,928 (all their slices done at 161 s); both passes in turn reached 64,998.
 # The decomposition staffs (greedily) up to this many of the timing model's last placements and keeps the cheapest.
 PLACEMENT_CHOICES = 8
 SWEEP_OPTIONS = 12_000
