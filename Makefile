@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 demo: $(VENV)/.installed
 	$(BIN)/scheduler validate $(EVENT)
-	$(BIN)/scheduler solve $(EVENT) -o $(OUT)/timetable.json --time-limit 10
+	$(BIN)/scheduler solve $(EVENT) -o $(OUT)/timetable.json --time-limit 30
 	$(BIN)/scheduler check $(EVENT) $(OUT)/timetable.json
 	for loc in fr_CA en_CA; do \
 	  lang=$${loc%%_*}; \
