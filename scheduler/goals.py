@@ -261,7 +261,8 @@ def _people_cuts(sm: ScheduleModel, day, able: dict[str, list[tuple]] | None, ev
         sm.model.add(people == sum(n for n, _ in supply))
         if items:
             sm.model.add_cumulative([i for i, _, _ in items], [team for _, team, _ in items], people)
-        sm.model.add(sum(team * minutes for _, team, minutes in items) + sum(extra) <= sum(n * cap for n, cap in supply))
+        demanded = sum(team * minutes for _, team, minutes in items) + sum(extra)
+        sm.model.add(demanded <= sum(n * cap for n, cap in supply))
 
 
 def moved(sm: ScheduleModel) -> list[Penalty]:

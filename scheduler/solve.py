@@ -8,7 +8,7 @@ solved in steps that each stay small:
 2. *staffing*: interpreters assigned with every time fixed (the rest rule then has a cheap exact form);
 3. *neighbourhood search*: free some sessions of one day (their teams, sometimes their times) in a model of
    that day alone, merge the result into the whole timetable, check it and keep improvements; a first sweep
-   re-staffs every day whole (or in consecutive parts when a day's model would be large).
+   re-staffs every day whole (or, when a day's model would be large, its channels by groups of languages).
 """
 
 from __future__ import annotations
@@ -263,11 +263,7 @@ class _Run:
                 p.room not in ev.room or ev.day_of(ev.minute(p.start)) not in days for p in placed.values()):
             return None
         people = set(ev.interpreter)
-        cut = old.model_copy(update={"sessions": [
-            p.model_copy(update={"channels": [c.model_copy(update={"interpreters": [w for w in c.interpreters
-                                                                                     if w in people]})
-                                              for c in p.channels]})
-            for p in placed.values()]})
+        cut = old.model_copy(update={"sessions": [_teams_cut(p, people) for p in placed.values()]})
         draft = _assembled(ev, cut, self.elapsed(), 0, old)
         breaches = check(ev, draft)
         log.info("previous timetable: %d breaches at %.1f s", len(breaches), self.elapsed())
@@ -369,7 +365,7 @@ class _Run:
     def _improve(self, best: Timetable, bound: int) -> Timetable:
         """Neighbourhood search. Each round frees some sessions of one day and keeps everything else as in
         the best timetable. First a *sweep* re-staffs each day (in parts when a day's model would be large, see
-        SWEEP_OPTIONS), the costliest days first: teams are then rebuilt around whole working days, which
+        `_sweep_parts`), the costliest days first: teams are then rebuilt around whole working days, which
         small random neighbourhoods cannot do. Then rounds cycle through three kinds: re-staff sessions picked at
         random; re-staff those around the lightest working days of interpreters (the sessions they work that
         day, plus others of the day), so that a day can be saved; and also re-time a few of them (slower, so
@@ -458,20 +454,8 @@ class _Run:
             options = by_day.get(day, {})
             if sum(options.values()) <= SWEEP_OPTIONS:
                 parts.append((day, sessions[day], frozenset()))
-                continue
-            left = sorted(options, key=lambda t: (-options[t], t))
-            while left:
-                group = [left.pop(0)]
-                size = options[group[0]]
-                while True:
-                    fits = [t for t in left if size + options[t] <= SWEEP_GROUP_OPTIONS]
-                    if not fits:
-                        break
-                    shared = max(fits, key=lambda t: (sum(len(people[t] & people[g]) for g in group), -fits.index(t)))
-                    group.append(shared)
-                    left.remove(shared)
-                    size += options[shared]
-                parts.append((day, set(), frozenset(group)))
+            else:
+                parts.extend((day, set(), group) for group in _language_groups(options, people))
         return parts
 
     def _neighbourhood(self, best: Timetable, kind: str, size: int, rng: random.Random) -> tuple[date, set[str]]:
@@ -523,6 +507,31 @@ def _merged(ev: Event, whole: Timetable, part: Timetable, elapsed: float, bound:
     """`whole` with the sessions of `part` replaced, re-costed and checked (see `_recosted`): a part's model
     cannot see rules that run across days, such as rest past midnight."""
     return _recosted(ev, _replaced(whole, part), elapsed, bound, previous)
+
+
+def _language_groups(options: dict[str, int], people: dict[str, set[str]]) -> list[frozenset[str]]:
+    """Target languages grouped so that each group's `options` sum to at most SWEEP_GROUP_OPTIONS (a larger
+    language stands alone): each group starts from the largest language left and adds, while they fit, those
+    that share the most interpreters (`people` able to work into each) with it."""
+    left = sorted(options, key=lambda t: (-options[t], t))
+    groups = []
+    while left:
+        group = [left.pop(0)]
+        size = options[group[0]]
+        while fits := [t for t in left if size + options[t] <= SWEEP_GROUP_OPTIONS]:
+            shared = max(fits, key=lambda t: (sum(len(people[t] & people[g]) for g in group), -fits.index(t)))
+            group.append(shared)
+            left.remove(shared)
+            size += options[shared]
+        groups.append(frozenset(group))
+    return groups
+
+
+def _teams_cut(placement: Placement, people: set[str]) -> Placement:
+    """`placement` with every team cut to the interpreters in `people`."""
+    return placement.model_copy(update={"channels": [
+        c.model_copy(update={"interpreters": [w for w in c.interpreters if w in people]})
+        for c in placement.channels]})
 
 
 def _replaced(whole: Timetable, part: Timetable) -> Timetable:
