@@ -117,13 +117,20 @@ def interpreter_load(sm: ScheduleModel) -> list[Penalty]:
         loads[who].append(sm.session_of(sid).duration * lit)
     outside = max(sm.load_offset.values(), default=0)
     most = max(outside + sum(s.duration for s in sm.event.sessions), 1)
+    # Someone works at least the even share of the required channels' minutes: a bound known before search,
+    # which core-based search would otherwise rebuild one small step at a time.
+    required = sum(len(sm.event.channels(s)) * sm.event.team_size(s) * s.duration
+                   for s in sm.event.sessions if s.interpretation == "required")
+    share = -(-(required + sum(sm.load_offset.get(who, 0) for who in loads)) // len(loads))
     if sm.load_offset:
-        peak = sm.model.new_int_var(outside, most, "busiest_load")
+        peak = sm.model.new_int_var(max(outside, share), max(most, share), "busiest_load")
     else:
         # Every load is a sum of session durations, so a multiple of their gcd: with that domain the LP's even
         # share of the work rounds up to a load someone can really have (the school's proof gets 2x faster).
         step = math.gcd(*{sm.session_of(sid).duration for _, sid in sm.works})
-        peak = sm.model.new_int_var_from_domain(Domain.from_values(range(0, most + step, step)), "busiest_load")
+        lowest = -(-share // step) * step
+        peak = sm.model.new_int_var_from_domain(Domain.from_values(range(lowest, max(most, lowest) + step, step)),
+                                                "busiest_load")
     for who, terms in loads.items():
         sm.model.add(peak >= sum(terms) + sm.load_offset.get(who, 0))
     return [Penalty("interpreter_load", w, peak)]
