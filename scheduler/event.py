@@ -306,6 +306,12 @@ class Event(Strict):
         rule = self.event.team_size
         return 1 if session.duration <= rule.solo_max_minutes else rule.team
 
+    def required_work(self) -> int:
+        """Interpreter-minutes the required channels need (team members x minutes): someone works at least
+        their even share of it."""
+        return sum(len(self.channels(s)) * self.team_size(s) * s.duration
+                   for s in self.sessions if s.interpretation == "required")
+
     def title(self, session: Session, language: str) -> tuple[str, str]:
         """The session's title in `language`, else in a fallback language; returns (title, language used)."""
         for lang in (language, language.split("_")[0], *self.event.languages, *session.title):

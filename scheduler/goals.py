@@ -119,9 +119,7 @@ def interpreter_load(sm: ScheduleModel) -> list[Penalty]:
     most = max(outside + sum(s.duration for s in sm.event.sessions), 1)
     # Someone works at least the even share of the required channels' minutes: a bound known before search,
     # which core-based search would otherwise rebuild one small step at a time.
-    required = sum(len(sm.event.channels(s)) * sm.event.team_size(s) * s.duration
-                   for s in sm.event.sessions if s.interpretation == "required")
-    share = -(-(required + sum(sm.load_offset.get(who, 0) for who in loads)) // len(loads))
+    share = -(-(sm.event.required_work() + sum(sm.load_offset.get(who, 0) for who in loads)) // len(loads))
     if sm.load_offset:
         peak = sm.model.new_int_var(max(outside, share), max(most, share), "busiest_load")
     else:

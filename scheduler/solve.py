@@ -377,9 +377,7 @@ class _Run:
         weight = self.event.event.weights.interpreter_load
         if not people or not weight:
             return 0
-        need = sum(len(self.event.channels(s)) * self.event.team_size(s) * s.duration
-                   for s in self.event.sessions if s.interpretation == "required")
-        return weight * math.ceil(need / people)
+        return weight * math.ceil(self.event.required_work() / people)
 
     def _improve(self, best: Timetable, bound: int) -> Timetable:
         """Neighbourhood search. Each round frees some sessions of one day and keeps everything else as in
