@@ -36,9 +36,21 @@ log = logging.getLogger(__name__)
 
 # Events up to this many (sessions x interpreters) get the exact model; larger ones the decomposition.
 EXACT_LIMIT = 3000
+# The exact model's search puts core-based search (lower bounds from unsatisfiable cores over the objective's
+# terms, as MaxSAT solvers do) first among its full workers. The objective is a weighted sum of many 0/1 terms
+# (interpreter-days, retours, asleep levels) whose LP relaxation is weak: on the school, CP-SAT's default portfolio
+# proved the optimum in 10-17 s on 2 cores, core-based search in 1.4-2.0 s (benchmarks/README.md). Other workers
+# (with more cores) follow in CP-SAT's usual order.
+EXACT_SUBSOLVERS = ["core", "default_lp", "max_lp", "quick_restart", "reduced_costs", "pseudo_costs", "no_lp",
+                    "lb_tree_search"]
+# Its settings: cores minimised only cheaply, tried from the last assumptions, without cover optimisation (each
+# measured on the school: about 4 s with CP-SAT's core defaults, 1.6 s median with these).
+CORE_SETTINGS = "core_minimization_level: 1 max_sat_reverse_assumption_order: true cover_optimization: false"
 # Events with more sessions skip the per-class bound: on 560 sessions its presolve alone takes 7 s and its
 # bound stays far below the timing model's (benchmarks/RESULTS.md).
 CLASS_BOUND_LIMIT = 200
+# The decomposition staffs (greedily) up to this many of the timing model's last placements and keeps the cheapest.
+PLACEMENT_CHOICES = 8
 # Neighbourhood search first re-staffs each whole day of at most SWEEP_OPTIONS (interpreter, channel, source)
 # options, and larger days by groups of target languages of at most SWEEP_GROUP_OPTIONS, giving that sweep this
 # share of the time left and each part at least SWEEP_MIN_SECONDS. A whole day of the 130-session event (about
@@ -46,18 +58,6 @@ CLASS_BOUND_LIMIT = 200
 # options, 170,000 variables) finds nothing in 10 s. On that event, from the same start (70,023), groups of
 # languages of 6,000 options reach 67,613 in 90 s and 63,858 in 240 s, where consecutive time slices of 12,000
 # options reached 67,348 and 65,928 (all their slices done at 161 s); both passes in turn reached 64,998.
-# The exact model's search puts core-based search (lower bounds from unsatisfiable cores over the objective's
-# terms, as MaxSAT solvers do) first among its full workers. The objective is a weighted sum of many 0/1 terms
-# (interpreter-days, retours, asleep levels) whose LP relaxation is weak: on the school, CP-SAT's default portfolio
-# proved the optimum in 10-17 s on 2 cores, core-based search in 1.1-2.2 s (benchmarks/README.md). Other workers
-# (with more cores) follow in CP-SAT's usual order.
-EXACT_SUBSOLVERS = ["core", "default_lp", "max_lp", "quick_restart", "reduced_costs", "pseudo_costs", "no_lp",
-                    "lb_tree_search"]
-# Its settings: cores minimised only cheaply, tried from the last assumptions, without cover optimisation (each
-# measured on the school: about 4 s with CP-SAT's core defaults, 1.6 s median with these).
-CORE_SETTINGS = "core_minimization_level: 1 max_sat_reverse_assumption_order: true cover_optimization: false"
-# The decomposition staffs (greedily) up to this many of the timing model's last placements and keeps the cheapest.
-PLACEMENT_CHOICES = 8
 SWEEP_OPTIONS = 12_000
 SWEEP_GROUP_OPTIONS = 6_000
 SWEEP_SHARE = 0.9
