@@ -293,6 +293,17 @@ def test_interpreter_load_spreads_sessions_between_interpreters():
     assert len(workers_of(tt, "a")) == len(workers_of(tt, "b")) == 1
 
 
+@pytest.mark.parametrize("workers", [1, 4])
+def test_exact_search_proves_the_optimum_with_any_number_of_workers(workers):
+    """One worker runs core-based search alone; more run it beside CP-SAT's other full workers (a misspelt
+    worker name would make CP-SAT reject the parameters)."""
+    event = make_event([session("a", duration=30), session("b", duration=30)],
+                       interpreters=[en_fr("i1"), en_fr("i2")])
+    outcome = solve(event, time_limit=10, workers=workers, seed=0)
+    tt = assert_sound(event, outcome)
+    assert outcome.status == "optimal" and tt.objective == tt.bound == 70
+
+
 def test_interpreter_load_is_the_busiest_interpreters_minutes():
     event = make_event([session("a", duration=30), session("b", duration=30)],
                        interpreters=[en_fr("i1")], weights={"interpreter_load": 3})
