@@ -295,8 +295,8 @@ def test_interpreter_load_spreads_sessions_between_interpreters():
 
 @pytest.mark.parametrize("workers", [1, 4])
 def test_exact_search_proves_the_optimum_with_any_number_of_workers(workers):
-    """One worker runs core-based search alone; more run it beside CP-SAT's other full workers (a misspelt
-    worker name would make CP-SAT reject the parameters)."""
+    """One worker runs CP-SAT's default search; more run core-based search beside CP-SAT's other full workers
+    (a misspelt worker name would make CP-SAT reject the parameters)."""
     event = make_event([session("a", duration=30), session("b", duration=30)],
                        interpreters=[en_fr("i1"), en_fr("i2")])
     outcome = solve(event, time_limit=10, workers=workers, seed=0)
