@@ -470,7 +470,7 @@ class _Run:
         people = able_by_target(self.event)
         parts = []
         for day in sorted(sessions, key=lambda d: (-paid.get(d, 0), d)):
-            options = by_day.get(day, {})
+            options = by_day[day]
             if sum(options.values()) <= SWEEP_OPTIONS:
                 parts.append((day, sessions[day], frozenset()))
             else:
@@ -538,7 +538,7 @@ def _language_groups(options: dict[str, int], people: dict[str, set[str]]) -> li
         group = [left.pop(0)]
         size = options[group[0]]
         while fits := [t for t in left if size + options[t] <= SWEEP_GROUP_OPTIONS]:
-            shared = max(fits, key=lambda t: (sum(len(people[t] & people[g]) for g in group), -fits.index(t)))
+            shared = max(fits, key=lambda t: sum(len(people[t] & people[g]) for g in group))  # ties: the first
             group.append(shared)
             left.remove(shared)
             size += options[shared]
