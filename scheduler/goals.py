@@ -110,6 +110,8 @@ def audience_asleep(sm: ScheduleModel) -> list[Penalty]:
 def interpreter_load(sm: ScheduleModel) -> list[Penalty]:
     """The busiest interpreter's minutes over the whole event cost the weight per minute."""
     w = sm.event.event.weights.interpreter_load
+    if w and not sm.staffing and sm.people_classes and sm.event.interpreters:
+        return [Penalty("interpreter_load", w, _busiest_load_relaxed(sm))]
     if not w or not sm.works:
         return []
     loads = defaultdict(list)
@@ -132,6 +134,15 @@ def interpreter_load(sm: ScheduleModel) -> list[Penalty]:
     for who, terms in loads.items():
         sm.model.add(peak >= sum(terms) + sm.load_offset.get(who, 0))
     return [Penalty("interpreter_load", w, peak)]
+
+
+def _busiest_load_relaxed(sm: ScheduleModel) -> cp_model.IntVar:
+    """Without interpreters in the model, the busiest load as a variable of its own, at least the even share
+    of the required work; `_load_and_days` ties it to the days each class of interpreters works."""
+    total = sum(len(sm.event.channels(s)) * sm.event.team_size(s) * s.duration for s in sm.event.sessions)
+    share = -(-sm.event.required_work() // len(sm.event.interpreters))
+    sm.busiest_load = sm.model.new_int_var(share, max(share, total), "busiest_load")
+    return sm.busiest_load
 
 
 def relay(sm: ScheduleModel) -> list[Penalty]:
@@ -204,6 +215,7 @@ def _interpreter_days_needed(sm: ScheduleModel, w: int) -> list[Penalty]:
             classes[(targets, it.max_minutes_per_day) if sm.people_classes else (frozenset(), 0)].append(it)
     longest = max((it.max_minutes_per_day for it in sm.event.interpreters), default=0)
     out = []
+    supply: dict[tuple, list] = defaultdict(list)  # class -> (minutes each may give that day, counter)
     for day, minutes in sm.open_minutes.items():
         window = [span for z in sm.zones if z.day == day for span in z.spans]
         counters = []  # (targets, minutes each may give, how many of the class work)
@@ -212,13 +224,47 @@ def _interpreter_days_needed(sm: ScheduleModel, w: int) -> list[Penalty]:
             if present:
                 n = sm.model.new_int_var(0, present, f"people_needed[{day},{len(counters)}]")
                 counters.append((targets, min(limit if sm.people_classes else longest, minutes), n))
+                supply[(targets, limit)].append((counters[-1][1], n))
                 out.append(Penalty("interpreter_day", w, n))
         by_target = None
         if sm.people_classes:
             by_target = {into: [(n, cap) for targets, cap, n in counters if into in targets]
                          for into in sm.event.event.languages}
         _people_cuts(sm, day, by_target, [(n, cap) for _, cap, n in counters])
+    if sm.people_classes and sm.busiest_load is not None:
+        _load_and_days(sm, {key: (len(classes[key]), terms) for key, terms in supply.items()})
     return out
+
+
+def _load_and_days(sm: ScheduleModel, supply: dict[tuple, tuple[int, list]]) -> None:
+    """Cuts tying the busiest load to interpreter-days. `supply` maps each class of interpreters (targets,
+    daily limit) to its size and its (minutes each may give, people working) terms of each day. Over the event a
+    class gives at most its size times the busiest load and at most its daily minutes times its days worked,
+    and its minutes, split among the languages it can work into, cover each language's team-minutes. So a few
+    people working many full days (few days, a high load) and many working short days (a low load, many days)
+    are both paid, where the separate bounds let each goal take its best case."""
+    load = sm.busiest_load
+    into: dict[str, list] = defaultdict(list)  # language -> minutes given into it by each class
+    for index, ((targets, _), (members, days)) in enumerate(supply.items()):
+        most = members * sum(cap for cap, _ in days)
+        given = sm.model.new_int_var(0, most, f"class_minutes[{index}]")
+        sm.model.add(given <= members * load)
+        sm.model.add(given <= sum(cap * n for cap, n in days))
+        split = {t: sm.model.new_int_var(0, most, f"class_minutes[{index},{t}]") for t in sorted(targets)}
+        sm.model.add(sum(split.values()) <= given)
+        for t, minutes in split.items():
+            into[t].append(minutes)
+    for s in sm.event.sessions:
+        for t in sm.event.channels(s):
+            if s.interpretation == "required":
+                need = sm.event.team_size(s) * s.duration
+            elif sm.optional_demand:
+                need = sm.event.team_size(s) * s.duration * sum(sm.staffed_on_day(s.id, t, d) for d in sm.open_minutes)
+            else:
+                continue
+            into[t].append(-need)
+    for t, terms in into.items():
+        sm.model.add(sum(terms) >= 0)
 
 
 def _away_all_day(ev, it, window: list[tuple[int, int]]) -> bool:

@@ -155,6 +155,8 @@ class ScheduleModel:
         for rule in constraints.CONSTRAINT_RULES:
             rule(self)
         self.penalties: list[goals.Penalty] = []
+        # Without interpreters (and with `people_classes`), the busiest load is a variable of its own (goals.py).
+        self.busiest_load: cp_model.IntVar | None = None
         if self.switchable:
             return
         for cut in constraints.CUTS:

@@ -243,7 +243,7 @@ class _Run:
             if not placements.found:  # a solution the callback missed: take it from the solver
                 placements.found.append(placement_of(timing, solver))
             placed = placements.found[-1]
-            bound += max(0, math.ceil(solver.best_objective_bound - 1e-6), self._timing_bound(placed))
+            bound = max(bound + max(0, math.ceil(solver.best_objective_bound - 1e-6)), self._class_bound(placed))
             candidate = self._cheapest_staffed(placements.found, bound)
             if candidate is not None and (best is None or candidate.objective < best.objective):
                 best = candidate
@@ -353,12 +353,12 @@ class _Run:
             return extract(staffing, solver, "feasible", self.elapsed(), bound)
         return None
 
-    def _timing_bound(self, placed: dict[str, tuple[int, str]]) -> int:
-        """A tighter bound on the timing goals and interpreter-days than the timing model's, from the same
-        relaxation with interpreters counted per class of languages, and optional channels needing people (a
-        short solve kept for its bound only: its search finds worse placements). A stronger relaxation, so
-        worth solving even when the timing model was solved to optimality. 0 on large events (see
-        CLASS_BOUND_LIMIT)."""
+    def _class_bound(self, placed: dict[str, tuple[int, str]]) -> int:
+        """A bound on the whole objective, tighter than the timing model's plus the even share of the load: the
+        same relaxation with interpreters counted per class of languages, optional channels needing people, and
+        the busiest load tied to the days each class works (`goals._load_and_days`). A short solve kept for its
+        bound only (its search finds worse placements); a stronger relaxation, so worth solving even when the
+        timing model was solved to optimality. 0 on large events (see CLASS_BOUND_LIMIT)."""
         if self.left() < 5.0 or len(self.event.sessions) > CLASS_BOUND_LIMIT:
             return 0
         relaxed = ScheduleModel(self.event, self.previous, staffing=False, people_classes=True)
