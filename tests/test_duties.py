@@ -1,0 +1,110 @@
+"""Staffing by column generation over interpreter-day duties (`scheduler/duties.py`)."""
+
+import random
+from itertools import combinations
+
+import pytest
+from builders import day, en_fr, event_dict, room, session
+
+from scheduler import duties
+from scheduler.check import check, work_stretches
+from scheduler.costs import costs
+from scheduler.duties import DutyMaster, staff_by_duties
+from scheduler.event import Event
+from scheduler.generate import GeneratorSettings, generate_event
+from scheduler.loading import parse
+from scheduler.solve import assemble
+
+
+def _one_interpreter_day(starts: list[tuple[str, int]], limit: int = 360):
+    """One interpreter (en -> fr), one 09:00-18:00 day, a room per session so that any times are allowed;
+    `starts` lists (session, minutes after 09:00), every session 60 minutes long."""
+    data = event_dict([session(sid, pin={"start": f"{9 + m // 60:02d}:{m % 60:02d}", "room": f"r{i}"})
+                       for i, (sid, m) in enumerate(starts)],
+                      rooms=[room(f"r{i}") for i in range(len(starts))],
+                      interpreters=[en_fr("i1", max_minutes_per_day=limit)], days=[day(end="18:00")])
+    ev = parse(Event, data, "day.json")
+    placement = {sid: (540 + m, f"r{i}") for i, (sid, m) in enumerate(starts)}
+    return ev, DutyMaster(ev, placement)
+
+
+def _feasible(ev, master, jobs) -> bool:
+    """Whether one interpreter can do these jobs in a day, by the checker's own rules."""
+    rest, it = ev.event.interpreter_rest, ev.interpreters[0]
+    spans = sorted((master.jobs[k].start, master.jobs[k].end, str(k)) for k in jobs)
+    if any(a[1] > b[0] for a, b in zip(spans, spans[1:])):
+        return False
+    if sum(e - s for s, e, _ in spans) > it.max_minutes_per_day:
+        return False
+    return all(max(e for _, e, _ in st) - st[0][0] <= rest.max_continuous
+               for st in work_stretches(spans, rest.min_break))
+
+
+def test_a_duty_keeps_the_rest_rule():
+    """Four back-to-back hours: at most three in a row (180 minutes) without a 30-minute break."""
+    ev, master = _one_interpreter_day([("a", 0), ("b", 60), ("c", 120), ("d", 180)])
+    value, jobs = master._best_duty("i1", {k: 1.0 for k in range(4)})
+    assert value == 3.0 and _feasible(ev, master, jobs)
+
+
+def test_a_duty_takes_a_break_to_work_more():
+    """With a 30-minute gap after three hours, the fourth hour fits too."""
+    ev, master = _one_interpreter_day([("a", 0), ("b", 60), ("c", 120), ("d", 210)])
+    value, jobs = master._best_duty("i1", {k: 1.0 for k in range(4)})
+    assert value == 4.0 and sorted(jobs) == [0, 1, 2, 3]
+
+
+def test_a_duty_keeps_the_daily_minutes():
+    ev, master = _one_interpreter_day([("a", 0), ("b", 90), ("c", 180), ("d", 270)], limit=120)
+    value, jobs = master._best_duty("i1", {0: 1.0, 1: 5.0, 2: 1.0, 3: 4.0})
+    assert value == 9.0 and sorted(jobs) == [1, 3]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_pricing_finds_the_best_duty(seed, monkeypatch):
+    """With enough labels the longest-path search is exact: it matches the best of all feasible subsets."""
+    monkeypatch.setattr(duties, "LABELS", 1000)
+    rng = random.Random(seed)
+    starts = [(f"s{i}", 15 * rng.randrange(0, 28)) for i in range(7)]
+    ev, master = _one_interpreter_day(starts, limit=rng.choice([180, 240, 360]))
+    value = {k: rng.randint(1, 9) for k in range(len(master.jobs))}
+    found, jobs = master._best_duty("i1", value)
+    best = max((sum(value[k] for k in subset), subset) for n in range(len(value) + 1)
+               for subset in combinations(range(len(value)), n) if _feasible(ev, master, subset))
+    assert found == best[0] and _feasible(ev, master, jobs) and sum(value[k] for k in jobs) == found
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_staffing_by_duties_obeys_every_rule(seed):
+    """From the planted timetable's teams, the duties' staffing of the same times is valid and costed."""
+    event, planted = generate_event(GeneratorSettings(sessions=16, days=2, rooms=3, languages=3, seed=seed))
+    placement = {p.session: (event.minute(p.start), p.room) for p in planted.sessions}
+    start = {(p.session, c.into): list(c.interpreters) for p in planted.sessions for c in p.channels if c.interpreters}
+    teams = staff_by_duties(event, placement, start, 10.0)
+    assert teams is not None
+    floor = {s.id: s.language for s in event.sessions}
+    tt = assemble(event, placement, {k: (floor[k[0]], v) for k, v in teams.items()}, "feasible", 0, 0, None)
+    assert check(event, tt) == []
+    assert tt.objective == sum(c.cost for c in costs(event, tt))
+    required = {(s.id, t) for s in event.sessions if s.interpretation == "required" for t in event.channels(s)}
+    assert required <= set(teams)
+
+
+def test_lp_of_duties_pays_days_and_load():
+    """Two one-hour talks at once need two people (a day each): pricing finds no duty doing both, and the LP
+    pays two days plus the busiest load of 60 minutes."""
+    data = event_dict([session("a", pin={"start": "09:00", "room": "r0"}),
+                       session("b", pin={"start": "09:00", "room": "r1"})],
+                      rooms=[room("r0"), room("r1")], interpreters=[en_fr("i1"), en_fr("i2"), en_fr("i3")],
+                      team_size={"solo_max_minutes": 60, "team": 2})
+    ev = parse(Event, data, "two.json")
+    placement = {"a": (540, "r0"), "b": (540, "r1")}
+    master = DutyMaster(ev, placement)
+    for who, k in (("i1", 0), ("i2", 1)):
+        master.add(who, [k])
+    master.solve_lp()
+    master.price(float("inf"))
+    value = master.solve_lp()
+    w = ev.event.weights
+    assert value == pytest.approx(2 * w.interpreter_day + 60 * w.interpreter_load)
+    assert all(len(d.jobs) == 1 for d in master.duties.values())
