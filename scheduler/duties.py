@@ -1,9 +1,10 @@
 """Staffing with every time fixed, by column generation over interpreter-day *duties*.
 
 A duty is what one interpreter does on one day: channels that never overlap, within their daily minutes and
-the rest rule, each from the session's floor language (no relay). The master problem picks at most one duty per
-interpreter and day, covers each staffed channel with its team, and pays interpreter-days, retours, unstaffed
-optional channels and the busiest load, as the objective does. Its linear relaxation sees whole working days,
+the rest rule, each from the floor language or, by relay, from a pivot channel of the same session. The master
+problem picks at most one duty per interpreter and day, covers each staffed channel with its team from one
+source (a relay's pivot channel staffed direct), and pays interpreter-days, retours, relays, unstaffed optional
+channels and the busiest load, as the objective does. Its linear relaxation sees whole working days,
 which the CP-SAT models' relaxations do not; its solution is made integral by *diving*: the duties the LP uses
 most are fixed one batch at a time, new duties being priced after each batch.
 
@@ -32,6 +33,9 @@ EPSILON = 1e-6
 # were faster but worse on the medium event: 5,895 with a quarter, 6,055 with half, 5,650 with a tenth).
 DIVE_SHARE = 10
 MISSING = 100_000
+# Relay is offered only for channels with fewer than this many teams of people able to work them direct: it is
+# then often needed, and elsewhere it would double the master's size for little (medium event: 35 s against 17 s).
+RELAY_POOL = 4
 
 
 @dataclass(frozen=True)
@@ -56,10 +60,19 @@ class Job:
 
 
 @dataclass(frozen=True)
+class Option:
+    """Channel `job` (an index into the jobs) staffed from `source`: the floor language, or a pivot channel."""
+
+    job: int
+    source: str
+    relay: bool
+
+
+@dataclass(frozen=True)
 class Duty:
     who: str
     day: int
-    jobs: tuple[int, ...]
+    jobs: tuple[int, ...]  # indexes into the options
     minutes: int
     cost: int
 
@@ -67,7 +80,8 @@ class Duty:
 class DutyMaster:
     """The master problem of one placement (session -> (start minute, room)), solved by GLOP."""
 
-    def __init__(self, ev: Event, placement: dict[str, tuple[int, str]]):
+    def __init__(self, ev: Event, placement: dict[str, tuple[int, str]], pivots: set[str] = frozenset()):
+        """`pivots`: the languages relay may go through."""
         self.ev = ev
         self.placement = placement
         weights = ev.event.weights
@@ -81,12 +95,21 @@ class DutyMaster:
                                      else weights.optional_channel_unstaffed * max(1, s.attendance // 100)))
         self.index = {(j.session, j.into): k for k, j in enumerate(self.jobs)}
         able = able_interpreters(ev)
-        self.able: dict[tuple[str, int], list[int]] = {}  # (interpreter, day) -> jobs they may do
+        self.options: list[Option] = []
         for k, j in enumerate(self.jobs):
-            for who in able.get((ev.session[j.session].language, j.into), []):
+            floor = ev.session[j.session].language
+            self.options.append(Option(k, floor, False))
+            if len(able.get((floor, j.into), [])) < RELAY_POOL * j.team:
+                self.options.extend(Option(k, p, True) for p in sorted(pivots)
+                                    if p not in (floor, j.into) and (j.session, p) in self.index)
+        self.option_index = {(o.job, o.source): n for n, o in enumerate(self.options)}
+        self.able: dict[tuple[str, int], list[int]] = {}  # (interpreter, day) -> options they may work
+        for n, o in enumerate(self.options):
+            j = self.jobs[o.job]
+            for who in able.get((o.source, j.into), []):
                 away = ev.periods(ev.interpreter[who].unavailable)
                 if not any(a < j.end and j.start < b for a, b in away):
-                    self.able.setdefault((who, j.day), []).append(k)
+                    self.able.setdefault((who, j.day), []).append(n)
         self.duties: dict[tuple[str, tuple[int, ...]], Duty] = {}
         self._build_lp()
 
@@ -102,13 +125,22 @@ class DutyMaster:
         self.x: dict[tuple, pywraplp.Variable] = {}
         # A required channel left unstaffed pays MISSING (so that the LP is feasible even where the starting
         # duties, relay left out, do not cover it); a timetable with one is never returned.
-        self.z = [lp.NumVar(0, 1, f"z{k}") for k, j in enumerate(self.jobs)]
+        self.z = [lp.NumVar(0, 1, f"z{n}") for n in range(len(self.options))]  # option staffed
         self.load = lp.NumVar(0, inf, "load")
         self.cover = []
-        for k, j in enumerate(self.jobs):
+        for n, o in enumerate(self.options):
             row = lp.Constraint(0, inf)
-            row.SetCoefficient(self.z[k], -j.team)
+            row.SetCoefficient(self.z[n], -self.jobs[o.job].team)
             self.cover.append(row)
+        one_source = [lp.Constraint(-inf, 1) for _ in self.jobs]
+        for n, o in enumerate(self.options):
+            one_source[o.job].SetCoefficient(self.z[n], 1)
+            if o.relay:  # the pivot channel is staffed direct
+                session = self.jobs[o.job].session
+                pivot = self.option_index[(self.index[(session, o.source)], ev.session[session].language)]
+                row = lp.Constraint(-inf, 0)
+                row.SetCoefficient(self.z[n], 1)
+                row.SetCoefficient(self.z[pivot], -1)
         self.person = {key: lp.Constraint(-inf, 1) for key in self.able}
         self.busiest = {}
         for who in {w for w, _ in self.able}:
@@ -116,36 +148,38 @@ class DutyMaster:
             row.SetCoefficient(self.load, -1)
             self.busiest[who] = row
         self.booths, self.crowd = {}, {}
-        for k, j in enumerate(self.jobs):
+        relay = ev.event.weights.relay
+        objective = lp.Objective()
+        for n, o in enumerate(self.options):
+            j = self.jobs[o.job]
             room = ev.room[self.placement[j.session][1]]
             if j.session not in self.booths:
                 self.booths[j.session] = lp.Constraint(-inf, room.channels)
                 if room.max_interpreters is not None:
                     self.crowd[j.session] = lp.Constraint(-inf, room.max_interpreters)
-            self.booths[j.session].SetCoefficient(self.z[k], 1)
-        objective = lp.Objective()
-        for k, j in enumerate(self.jobs):
-            objective.SetCoefficient(self.z[k], -(MISSING if j.required else j.unstaffed))
+            self.booths[j.session].SetCoefficient(self.z[n], 1)
+            objective.SetCoefficient(self.z[n], relay * o.relay - (MISSING if j.required else j.unstaffed))
         objective.SetCoefficient(self.load, ev.event.weights.interpreter_load)
         objective.SetMinimization()
         self.constant = sum(MISSING if j.required else j.unstaffed for j in self.jobs)
 
     def add(self, who: str, jobs: list[int]) -> bool:
-        """Add the duty of `who` made of `jobs` (all on one day); False if it is already there."""
+        """Add the duty of `who` made of `jobs` (options, all on one day); False if it is already there."""
         key = (who, tuple(sorted(jobs)))
         if key in self.duties or not jobs:
             return False
         weights = self.ev.event.weights
         it = self.ev.interpreter[who]
-        duty = Duty(who, self.jobs[key[1][0]].day, key[1], sum(self.jobs[k].minutes for k in key[1]),
-                    weights.interpreter_day + weights.retour * sum(it.is_retour(self.jobs[k].into) for k in key[1]))
+        jobs_of = [self.jobs[self.options[n].job] for n in key[1]]
+        duty = Duty(who, jobs_of[0].day, key[1], sum(j.minutes for j in jobs_of),
+                    weights.interpreter_day + weights.retour * sum(it.is_retour(j.into) for j in jobs_of))
         self.duties[key] = duty
         var = self.lp.NumVar(0, 1, "")
         self.x[key] = var
-        for k in duty.jobs:
-            self.cover[k].SetCoefficient(var, 1)
-            if self.jobs[k].session in self.crowd:
-                row = self.crowd[self.jobs[k].session]
+        for n, j in zip(duty.jobs, jobs_of):
+            self.cover[n].SetCoefficient(var, 1)
+            if j.session in self.crowd:
+                row = self.crowd[j.session]
                 row.SetCoefficient(var, row.GetCoefficient(var) + 1)
         self.person[(who, duty.day)].SetCoefficient(var, 1)
         self.busiest[who].SetCoefficient(var, duty.minutes)
@@ -178,11 +212,12 @@ class DutyMaster:
             it = ev.interpreter[who]
             per_minute = busiest[who]
             value = {}
-            for k in jobs:
-                j = self.jobs[k]
-                v = cover[k] + crowd.get(j.session, 0.0) + per_minute * j.minutes - weights.retour * it.is_retour(j.into)
+            for n in jobs:
+                j = self.jobs[self.options[n].job]
+                v = (cover[n] + crowd.get(j.session, 0.0) + per_minute * j.minutes
+                     - weights.retour * it.is_retour(j.into))
                 if v > EPSILON:
-                    value[k] = v
+                    value[n] = v
             enough = weights.interpreter_day - person[(who, day)] + EPSILON
             if sum(value.values()) <= enough:  # not even every job at once would pay for the day
                 continue
@@ -195,11 +230,12 @@ class DutyMaster:
         """The most valuable set of `value`'s jobs one interpreter can do in a day (heuristic, see module)."""
         rest = self.ev.event.interpreter_rest
         cap = self.ev.interpreter[who].max_minutes_per_day
-        order = sorted(value, key=lambda k: (self.jobs[k].start, self.jobs[k].end, k))
+        job = {n: self.jobs[self.options[n].job] for n in value}
+        order = sorted(value, key=lambda n: (job[n].start, job[n].end, n))
         labels: list[list[tuple[float, int, int, int, tuple[int, ...]]]] = []  # (value, minutes, stretch, end, jobs)
         best: tuple[float, list[int]] = (0.0, [])
         for k in order:
-            j = self.jobs[k]
+            j = job[k]
             if j.minutes > min(cap, rest.max_continuous):
                 labels.append([])
                 continue
@@ -259,9 +295,12 @@ class DutyMaster:
                     break
                 for key in attempt:
                     self.x[key].SetLb(0)
-            else:
-                log.info("duties: diving infeasible with %d duties fixed", len(fixed))
-                return None
+            else:  # that duty cannot be whole with those fixed: it is out
+                self.x[batch[0]].SetUb(0)
+                if self.solve_lp() is None:
+                    log.info("duties: diving infeasible with %d duties fixed", len(fixed))
+                    return None
+                continue
             worked = {}
             for key in fixed | set(attempt):
                 worked[key[0]] = worked.get(key[0], 0) + self.duties[key].minutes
@@ -272,26 +311,33 @@ class DutyMaster:
         log.info("duties: diving out of time with %d duties fixed", len(fixed))
         return None
 
-    def teams(self, chosen: set[tuple]) -> dict[tuple[str, str], list[str]] | None:
-        """Teams from chosen duties: a channel is staffed when its team is complete, required ones first and
-        optional ones by cost while the room has booths; people beyond a team leave that channel. None if a
-        required channel is left unstaffed."""
+    def teams(self, chosen: set[tuple]) -> dict[tuple[str, str], tuple[str, list[str]]] | None:
+        """Teams ((session, channel) -> (source, people)) from chosen duties. A channel is staffed from the
+        source whose team is complete (direct first), required channels first, then optional ones by cost while
+        the room has booths; a relay only when its pivot channel is staffed direct. People beyond a team leave
+        that channel. None if a required channel is left unstaffed."""
         people: dict[int, list[str]] = {}
         for key in sorted(chosen):
-            for k in self.duties[key].jobs:
-                people.setdefault(k, []).append(key[0])
-        order = sorted(people, key=lambda k: (not self.jobs[k].required, -self.jobs[k].unstaffed, k))
+            for n in self.duties[key].jobs:
+                people.setdefault(n, []).append(key[0])
         booths: dict[str, int] = {}
         crowd: dict[str, int] = {}
-        out = {}
-        for k in order:
-            j = self.jobs[k]
+        out: dict[tuple[str, str], tuple[str, list[str]]] = {}
+        # Direct options first (relays need their pivot staffed), then by whether required and what it costs.
+        order = sorted(people, key=lambda n: (self.options[n].relay, not self.jobs[self.options[n].job].required,
+                                              -self.jobs[self.options[n].job].unstaffed, n))
+        for n in order:
+            o = self.options[n]
+            j = self.jobs[o.job]
             room = self.ev.room[self.placement[j.session][1]]
-            if len(people[k]) < j.team or booths.get(j.session, 0) >= room.channels:
+            floor = self.ev.session[j.session].language
+            if (j.session, j.into) in out or len(people[n]) < j.team or booths.get(j.session, 0) >= room.channels:
+                continue
+            if o.relay and out.get((j.session, o.source), ("", []))[0] != floor:
                 continue
             if room.max_interpreters is not None and crowd.get(j.session, 0) + j.team > room.max_interpreters:
                 continue
-            out[(j.session, j.into)] = sorted(people[k])[:j.team]
+            out[(j.session, j.into)] = (o.source, sorted(people[n])[:j.team])
             booths[j.session] = booths.get(j.session, 0) + 1
             crowd[j.session] = crowd.get(j.session, 0) + j.team
         if any(j.required and (j.session, j.into) not in out for j in self.jobs):
@@ -301,23 +347,23 @@ class DutyMaster:
 
 
 def staff_by_duties(ev: Event, placement: dict[str, tuple[int, str]],
-                    start_from: dict[tuple[str, str], list[str]], seconds: float
-                    ) -> dict[tuple[str, str], list[str]] | None:
-    """Teams for `placement` by column generation and diving, starting from the duties of `start_from`
-    (teams of a valid staffing of the same placement, which keeps the first LP feasible); None when it
-    fails in time."""
+                    start_from: dict[tuple[str, str], tuple[str, list[str]]], seconds: float,
+                    pivots: set[str] = frozenset()) -> dict[tuple[str, str], tuple[str, list[str]]] | None:
+    """Teams ((session, channel) -> (source, people)) for `placement` by column generation and diving,
+    relay going through `pivots`, starting from the duties of `start_from` (the teams of a valid staffing of
+    the same placement, in the same form); None when it fails in time."""
     began = time.perf_counter()
     deadline = began + seconds
-    master = DutyMaster(ev, placement)
+    master = DutyMaster(ev, placement, pivots)
     days: dict[tuple[str, int], list[int]] = {}
-    for (sid, into), team in start_from.items():
-        k = master.index.get((sid, into))
-        if k is None:
+    for (sid, into), (source, team) in start_from.items():
+        n = master.option_index.get((master.index.get((sid, into)), source))
+        if n is None:
             continue
         for who in team:
-            days.setdefault((who, master.jobs[k].day), []).append(k)
-    for (who, day), jobs in days.items():  # jobs staffed by relay are left out: a subset is still a duty
-        master.add(who, [k for k in jobs if k in master.able.get((who, day), ())])
+            days.setdefault((who, master.jobs[master.options[n].job].day), []).append(n)
+    for (who, day), jobs in days.items():  # options outside the master (other pivots) are left out
+        master.add(who, [n for n in jobs if n in master.able.get((who, day), ())])
     # Column generation until no duty improves the LP or half the time is spent, then diving.
     rounds, last = 0, float("inf")
     while time.perf_counter() < began + seconds / 2:
@@ -336,7 +382,8 @@ def staff_by_duties(ev: Event, placement: dict[str, tuple[int, str]],
         return None
     log.info("duties: LP load %.1f, duties %.1f, unstaffed %.1f", master.load.solution_value(),
              sum(d.cost * master.x[key].solution_value() for key, d in master.duties.items()),
-             sum(j.unstaffed * (1 - master.z[k].solution_value()) for k, j in enumerate(master.jobs)))
+             sum(j.unstaffed * (1 - sum(master.z[n].solution_value() for n, o in enumerate(master.options)
+                                        if o.job == k)) for k, j in enumerate(master.jobs)))
     teams = master.dive(deadline)
     log.info("duties: diving %s at %.1f s", "done" if teams is not None else "failed", time.perf_counter() - began)
     return teams

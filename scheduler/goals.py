@@ -306,19 +306,7 @@ def _people_cuts(sm: ScheduleModel, day, able: dict[str, list[tuple]] | None, ev
                [m for terms in optional.values() for m in terms], everyone, "all")]
     targets = sorted(set(demand) | set(optional))
     if able is not None and len(targets) > 1:
-        import os
-        if os.environ.get("SUBSETS"):
-            for k in range(1, len(targets)):
-                for subset in combinations(targets, k):
-                    merged_t: dict[int, list] = {}
-                    for into in subset:
-                        for interval, team, minutes in demand[into]:
-                            merged_t.setdefault(id(interval), [interval, 0, minutes])[1] += team
-                    supply_t = {id(n): (n, cap) for into in subset for n, cap in able[into]}
-                    groups.append(([tuple(x) for x in merged_t.values()], [m for into in subset for m in optional[into]],
-                                   list(supply_t.values()), "+".join(subset)))
-        else:
-            groups += [(demand[into], optional[into], able[into], into) for into in targets]
+        groups += [(demand[into], optional[into], able[into], into) for into in targets]
     for items, extra, supply, name in groups:
         people = sm.model.new_int_var(0, len(sm.event.interpreters), f"people_working[{day},{name}]")
         sm.model.add(people == sum(n for n, _ in supply))

@@ -285,14 +285,12 @@ class _Run:
         if len(self.event.sessions) > DUTY_LIMIT or self.left() < 10.0:
             return best
         placement = {p.session: (self.event.minute(p.start), p.room) for p in best.sessions}
-        current = {(p.session, c.into): list(c.interpreters) for p in best.sessions for c in p.channels
+        current = {(p.session, c.into): (c.from_, list(c.interpreters)) for p in best.sessions for c in p.channels
                    if c.interpreters}
-        teams = staff_by_duties(self.event, placement, current, self.left() * DUTY_SHARE)
+        teams = staff_by_duties(self.event, placement, current, self.left() * DUTY_SHARE, pivot_languages(self.event))
         if teams is None:
             return best
-        floor = {p.session: self.event.session[p.session].language for p in best.sessions}
-        candidate = assemble(self.event, placement, {k: (floor[k[0]], v) for k, v in teams.items()}, "feasible",
-                             self.elapsed(), bound, self.previous)
+        candidate = assemble(self.event, placement, teams, "feasible", self.elapsed(), bound, self.previous)
         breaches = check(self.event, candidate)
         log.info("staffing by duties: objective %d, %d breaches, at %.1f s", candidate.objective, len(breaches),
                  self.elapsed())

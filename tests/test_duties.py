@@ -4,7 +4,7 @@ import random
 from itertools import combinations
 
 import pytest
-from builders import day, en_fr, event_dict, room, session
+from builders import day, en_fr, event_dict, interpreter, room, session
 
 from scheduler import duties
 from scheduler.check import check, work_stretches
@@ -13,7 +13,7 @@ from scheduler.duties import DutyMaster, staff_by_duties
 from scheduler.event import Event
 from scheduler.generate import GeneratorSettings, generate_event
 from scheduler.loading import parse
-from scheduler.solve import assemble
+from scheduler.solve import assemble, pivot_languages
 
 
 def _one_interpreter_day(starts: list[tuple[str, int]], limit: int = 360):
@@ -79,11 +79,11 @@ def test_staffing_by_duties_obeys_every_rule(seed):
     """From the planted timetable's teams, the duties' staffing of the same times is valid and costed."""
     event, planted = generate_event(GeneratorSettings(sessions=16, days=2, rooms=3, languages=3, seed=seed))
     placement = {p.session: (event.minute(p.start), p.room) for p in planted.sessions}
-    start = {(p.session, c.into): list(c.interpreters) for p in planted.sessions for c in p.channels if c.interpreters}
-    teams = staff_by_duties(event, placement, start, 10.0)
+    start = {(p.session, c.into): (c.from_, list(c.interpreters)) for p in planted.sessions for c in p.channels
+             if c.interpreters}
+    teams = staff_by_duties(event, placement, start, 10.0, pivot_languages(event))
     assert teams is not None
-    floor = {s.id: s.language for s in event.sessions}
-    tt = assemble(event, placement, {k: (floor[k[0]], v) for k, v in teams.items()}, "feasible", 0, 0, None)
+    tt = assemble(event, placement, teams, "feasible", 0, 0, None)
     assert check(event, tt) == []
     assert tt.objective == sum(c.cost for c in costs(event, tt))
     required = {(s.id, t) for s in event.sessions if s.interpretation == "required" for t in event.channels(s)}
@@ -108,3 +108,18 @@ def test_lp_of_duties_pays_days_and_load():
     w = ev.event.weights
     assert value == pytest.approx(2 * w.interpreter_day + 60 * w.interpreter_load)
     assert all(len(d.jobs) == 1 for d in master.duties.values())
+
+
+def test_duties_relay_through_a_pivot_when_nobody_works_direct():
+    """Nobody works German -> French: the French channel listens to the English one, staffed direct."""
+    data = event_dict([session("talk", language="de", pin={"start": "09:00"})], languages=("de", "en", "fr"),
+                      rooms=[room("r1", channels=2)],
+                      interpreters=[interpreter("de-en-1", A=["en"], C=["de"]),
+                                    interpreter("de-en-2", A=["en"], C=["de"]), en_fr("en-fr-1"), en_fr("en-fr-2")])
+    ev = parse(Event, data, "relay.json")
+    placement = {"talk": (540, "r1")}
+    teams = staff_by_duties(ev, placement, {}, 10.0, {"en"})
+    assert teams == {("talk", "en"): ("de", ["de-en-1", "de-en-2"]), ("talk", "fr"): ("en", ["en-fr-1", "en-fr-2"])}
+    tt = assemble(ev, placement, teams, "feasible", 0, 0, None)
+    assert check(ev, tt) == []
+    assert [c.cost for c in tt.costs if c.goal == "relay"] == [ev.event.weights.relay]
