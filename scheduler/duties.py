@@ -29,9 +29,13 @@ log = logging.getLogger(__name__)
 # Labels kept per channel in pricing: more finds better duties, slower.
 LABELS = 6
 EPSILON = 1e-6
+# Share of the time given to column generation before diving starts.
+GENERATION_SHARE = 0.4
 # Diving fixes at most this share of the duties the LP uses fractionally at each step (fewer, larger steps
 # were faster but worse on the medium event: 5,895 with a quarter, 6,055 with half, 5,650 with a tenth).
 DIVE_SHARE = 10
+# Share of the diving time, at its end, spent without pricing and in larger batches, so that diving finishes.
+DIVE_RUSH = 0.3
 MISSING = 100_000
 # Relay is offered only for channels with fewer than this many teams of people able to work them direct: it is
 # then often needed, and elsewhere it would double the master's size for little (medium event: 35 s against 17 s).
@@ -264,23 +268,31 @@ class DutyMaster:
 
     # --- integral solution -------------------------------------------------------------------------
 
-    def dive(self, deadline: float) -> dict[tuple[str, str], list[str]] | None:
+    def dive(self, deadline: float) -> dict[tuple[str, str], tuple[str, list[str]]] | None:
         """Fix the duties the LP uses most, a batch at a time, pricing after each batch, until the LP picks
-        whole duties; returns the teams ((session, channel) -> people), or None when time runs out or even a
-        single fix leaves the LP infeasible. A batch that does is undone and retried as its first duty alone."""
+        whole duties; returns the teams (see `teams`), or None if even a single fix leaves the LP infeasible.
+        A batch that does is undone and retried as its first duty alone. In the last DIVE_RUSH of the time,
+        batches take half of the fractional duties without pricing; at the deadline the rest are rounded at
+        once (see `_rounded`)."""
         fixed: set[tuple] = set()
         busy: set[tuple[str, int]] = set()  # interpreter-days with a fixed duty
         worked: dict[str, int] = {}  # minutes of each interpreter's fixed duties
-        while time.perf_counter() < deadline:
+        rush = deadline - DIVE_RUSH * max(0.0, deadline - time.perf_counter())
+        while True:
             chosen = {key: var.solution_value() for key, var in self.x.items() if var.solution_value() > EPSILON}
             fractional = sorted(((v, key) for key, v in chosen.items() if v < 1 - EPSILON and key not in fixed),
                                 key=lambda vk: (-vk[0], vk[1]))
             if not fractional:
                 return self.teams(set(chosen))
-            # Nearly whole duties all at once, else the largest tenth of the fractional ones; one a day each, and
+            now = time.perf_counter()
+            if now > deadline:
+                log.info("duties: diving out of time with %d duties fixed; the rest rounded", len(fixed))
+                return self.teams(self._rounded(fixed, fractional))
+            # Nearly whole duties all at once, else the largest share of the fractional ones; one a day each, and
             # none that would take someone's fixed minutes past the LP's busiest load.
+            share = 2 if now > rush else DIVE_SHARE
             batch, days, load = [], set(), self.load.solution_value() + EPSILON
-            for v, key in fractional[:max(1, len(fractional) // DIVE_SHARE)] if fractional[0][0] <= 0.8 else \
+            for v, key in fractional[:max(1, len(fractional) // share)] if fractional[0][0] <= 0.8 else \
                     [vk for vk in fractional if vk[0] > 0.8]:
                 duty = self.duties[key]
                 if (duty.who, duty.day) not in busy | days and worked.get(duty.who, 0) + duty.minutes <= load:
@@ -306,10 +318,17 @@ class DutyMaster:
                 worked[key[0]] = worked.get(key[0], 0) + self.duties[key].minutes
             fixed.update(attempt)
             busy.update((key[0], self.duties[key].day) for key in attempt)
-            if self.price(deadline, busy) and self.solve_lp() is None:
+            if time.perf_counter() < rush and self.price(rush, busy) and self.solve_lp() is None:
                 return None
-        log.info("duties: diving out of time with %d duties fixed", len(fixed))
-        return None
+
+    def _rounded(self, fixed: set[tuple], fractional: list[tuple[float, tuple]]) -> set[tuple]:
+        """The fixed duties and, largest first, every fractional one whose interpreter-day is still free."""
+        out, days = set(fixed), {(key[0], self.duties[key].day) for key in fixed}
+        for _, key in fractional:
+            if (key[0], self.duties[key].day) not in days:
+                out.add(key)
+                days.add((key[0], self.duties[key].day))
+        return out
 
     def teams(self, chosen: set[tuple]) -> dict[tuple[str, str], tuple[str, list[str]]] | None:
         """Teams ((session, channel) -> (source, people)) from chosen duties. A channel is staffed from the
@@ -364,15 +383,15 @@ def staff_by_duties(ev: Event, placement: dict[str, tuple[int, str]],
             days.setdefault((who, master.jobs[master.options[n].job].day), []).append(n)
     for (who, day), jobs in days.items():  # options outside the master (other pivots) are left out
         master.add(who, [n for n in jobs if n in master.able.get((who, day), ())])
-    # Column generation until no duty improves the LP or half the time is spent, then diving.
+    # Column generation until no duty improves the LP or GENERATION_SHARE of the time is spent, then diving.
     rounds, last = 0, float("inf")
-    while time.perf_counter() < began + seconds / 2:
+    while time.perf_counter() < began + seconds * GENERATION_SHARE:
         value = master.solve_lp()
         if value is None:
             log.info("duties: the first LP is infeasible")
             return None
         rounds += 1
-        added = master.price(began + seconds / 2)
+        added = master.price(began + seconds * GENERATION_SHARE)
         log.info("duties: round %d, LP %.1f, %d duties (%d new) at %.1f s", rounds, value, len(master.duties), added,
                  time.perf_counter() - began)
         if not added or (rounds > 3 and value > last - 0.5):  # converged, or the tail of tiny gains

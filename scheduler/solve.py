@@ -5,7 +5,8 @@ solved in steps that each stay small:
 1. *timing*: rooms and times, with interpreters replaced by counters of people working and capacity cuts (a
    relaxation: if it is infeasible, so is the event, and its bound is a valid bound on the timing goals and
    interpreter-days), then the same relaxation with a counter per class of interpreters, for its bound only;
-2. *staffing*: interpreters assigned with every time fixed (the rest rule then has a cheap exact form);
+2. *staffing*: interpreters assigned with every time fixed (the rest rule then has a cheap exact form),
+   greedily, then by column generation over interpreter-day duties (`duties.py`) on events of moderate size;
 3. *neighbourhood search*: free some sessions of one day (their teams, sometimes their times) in a model of
    that day alone, merge the result into the whole timetable, check it and keep improvements; a first sweep
    re-staffs every day whole (or, when a day's model would be large, its channels by groups of languages).
@@ -54,6 +55,11 @@ CORE_SETTINGS = ("core_minimization_level: 1 max_sat_assumption_order: ORDER_ASS
 CLASS_BOUND_LIMIT = 200
 # The decomposition staffs (greedily) up to this many of the timing model's last placements and keeps the cheapest.
 PLACEMENT_CHOICES = 8
+# Events of at most DUTY_LIMIT sessions are then re-staffed by duties (see `_by_duties`) with this share of the
+# time left. On 560 sessions (4,000 interpreter-days) a pricing round takes 5-20 s and diving does not finish in
+# 90 s.
+DUTY_LIMIT = 200
+DUTY_SHARE = 0.5
 # Neighbourhood search first re-staffs each whole day of at most SWEEP_OPTIONS (interpreter, channel, source)
 # options, and larger days by groups of target languages of at most SWEEP_GROUP_OPTIONS, giving that sweep this
 # share of the time left and each part at least SWEEP_MIN_SECONDS. A whole day of the 130-session event (about
@@ -61,10 +67,6 @@ PLACEMENT_CHOICES = 8
 # options, 170,000 variables) finds nothing in 10 s. On that event, from the same start (70,023), groups of
 # languages of 6,000 options reach 67,613 in 90 s and 63,858 in 240 s, where consecutive time slices of 12,000
 # options reached 67,348 and 65,928 (all their slices done at 161 s); both passes in turn reached 64,998.
-# Events of at most DUTY_LIMIT sessions are re-staffed by duties (see `_by_duties`) with this share of the time
-# left after the first timetable.
-DUTY_LIMIT = 200
-DUTY_SHARE = 0.5
 SWEEP_OPTIONS = 12_000
 SWEEP_GROUP_OPTIONS = 6_000
 SWEEP_SHARE = 0.9

@@ -9,6 +9,7 @@ from builders import day, en_fr, event_dict, interpreter, room, session
 from scheduler import duties
 from scheduler.check import check, work_stretches
 from scheduler.costs import costs
+from scheduler.duties import EPSILON as EPS
 from scheduler.duties import DutyMaster, staff_by_duties
 from scheduler.event import Event
 from scheduler.generate import GeneratorSettings, generate_event
@@ -123,3 +124,20 @@ def test_duties_relay_through_a_pivot_when_nobody_works_direct():
     tt = assemble(ev, placement, teams, "feasible", 0, 0, None)
     assert check(ev, tt) == []
     assert [c.cost for c in tt.costs if c.goal == "relay"] == [ev.event.weights.relay]
+
+
+def test_diving_out_of_time_rounds_what_is_left():
+    """At its deadline, diving rounds the LP's fractional duties at once instead of giving up: the teams
+    are still valid."""
+    event, planted = generate_event(GeneratorSettings(sessions=16, days=2, rooms=3, languages=3, seed=5))
+    placement = {p.session: (event.minute(p.start), p.room) for p in planted.sessions}
+    master = DutyMaster(event, placement, pivot_languages(event))
+    for _ in range(3):
+        master.solve_lp()
+        master.price(float("inf"))
+    master.solve_lp()
+    assert any(EPS < v.solution_value() < 1 - EPS for v in master.x.values())  # the LP is fractional
+    teams = master.dive(deadline=0.0)
+    assert teams is not None
+    tt = assemble(event, placement, teams, "feasible", 0, 0, None)
+    assert check(event, tt) == []
