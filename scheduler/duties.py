@@ -36,6 +36,9 @@ GENERATION_SHARE = 0.4
 DIVE_SHARE = 10
 # Share of the diving time, at its end, spent without pricing and in larger batches, so that diving finishes.
 DIVE_RUSH = 0.3
+# Seconds diving may go on past its deadline, in half batches without pricing (a few LP solves), before it rounds
+# what is left at once, which may leave a channel without its team.
+DIVE_GRACE = 2.0
 MISSING = 100_000
 # Relay is offered only for channels with fewer than this many teams of people able to work them direct: it is
 # then often needed, and elsewhere it would double the master's size for little (medium event: 35 s against 17 s).
@@ -271,13 +274,15 @@ class DutyMaster:
     def dive(self, deadline: float) -> dict[tuple[str, str], tuple[str, list[str]]] | None:
         """Fix the duties the LP uses most, a batch at a time, pricing after each batch, until the LP picks
         whole duties; returns the teams (see `teams`), or None if even a single fix leaves the LP infeasible.
-        A batch that does is undone and retried as its first duty alone. In the last DIVE_RUSH of the time,
-        batches take half of the fractional duties without pricing; at the deadline the rest are rounded at
-        once (see `_rounded`)."""
+        A batch that does is undone and retried as its first duty alone. In the last DIVE_RUSH of the time and
+        after it, batches take half of the fractional duties without pricing; DIVE_GRACE seconds past the
+        deadline the rest are rounded at once (see `_rounded`)."""
         fixed: set[tuple] = set()
         busy: set[tuple[str, int]] = set()  # interpreter-days with a fixed duty
         worked: dict[str, int] = {}  # minutes of each interpreter's fixed duties
-        rush = deadline - DIVE_RUSH * max(0.0, deadline - time.perf_counter())
+        began = time.perf_counter()
+        rush = deadline - DIVE_RUSH * max(0.0, deadline - began)
+        last = max(deadline, began) + DIVE_GRACE
         while True:
             chosen = {key: var.solution_value() for key, var in self.x.items() if var.solution_value() > EPSILON}
             fractional = sorted(((v, key) for key, v in chosen.items() if v < 1 - EPSILON and key not in fixed),
@@ -285,7 +290,7 @@ class DutyMaster:
             if not fractional:
                 return self.teams(set(chosen))
             now = time.perf_counter()
-            if now > deadline:
+            if now > last:
                 log.info("duties: diving out of time with %d duties fixed; the rest rounded", len(fixed))
                 return self.teams(self._rounded(fixed, fractional))
             # Nearly whole duties all at once, else the largest share of the fractional ones; one a day each, and

@@ -283,8 +283,9 @@ class _Run:
     def _by_duties(self, best: Timetable, bound: int) -> Timetable:
         """`best` re-staffed whole by column generation over interpreter-day duties (`duties.py`), times fixed,
         if that is cheaper: its LP sees whole working days, which the day models of the neighbourhood search
-        do not (medium event: from 6,055 to 5,700 in 25 s). Events with more than DUTY_LIMIT sessions skip it."""
-        if len(self.event.sessions) > DUTY_LIMIT or self.left() < 10.0:
+        do not (medium event: from about 7,500 to 5,550-6,050 in 20 s). Events with more than DUTY_LIMIT
+        sessions skip it, and so does re-planning, which starts from the old teams and should change few of them."""
+        if len(self.event.sessions) > DUTY_LIMIT or self.left() < 3.0 or self.previous is not None:
             return best
         placement = {p.session: (self.event.minute(p.start), p.room) for p in best.sessions}
         current = {(p.session, c.into): (c.from_, list(c.interpreters)) for p in best.sessions for c in p.channels

@@ -11,6 +11,7 @@ from scheduler.event import Event
 from scheduler.generate import GeneratorSettings, generate_event
 from scheduler.loading import parse
 from scheduler.model import ScheduleModel
+from scheduler import solve as solve_module
 from scheduler.solve import _merged, _sessions_on, solve
 
 
@@ -163,10 +164,16 @@ def test_merging_a_neighbourhood_never_accepts_a_broken_timetable():
     assert _merged(event, planted, part.model_copy(update={"sessions": broken}), 0.0, 0, None) is None
 
 
-def test_decomposition_replans_from_a_previous_timetable():
+def test_decomposition_replans_from_a_previous_timetable(monkeypatch):
     """Re-planning by decomposition (its neighbourhoods work on one day's part of the event) keeps the
-    timetable valid and costs the `moved` sessions honestly."""
+    timetable valid and costs the `moved` sessions honestly. It does not re-staff the whole event by duties,
+    which would hand every interpreter a new agenda."""
     event, planted = generate_event(GeneratorSettings(sessions=16, days=2, rooms=3, languages=2, seed=8))
+
+    def no_duties(*args, **kwargs):
+        raise AssertionError("re-planning re-staffed the whole event")
+
+    monkeypatch.setattr(solve_module, "staff_by_duties", no_duties)
     outcome = solve(event, time_limit=8, workers=2, method="decompose", previous=planted)
     tt = outcome.timetable
     assert tt is not None and check(event, tt) == []

@@ -126,9 +126,9 @@ def test_duties_relay_through_a_pivot_when_nobody_works_direct():
     assert [c.cost for c in tt.costs if c.goal == "relay"] == [ev.event.weights.relay]
 
 
-def test_diving_out_of_time_rounds_what_is_left():
-    """At its deadline, diving rounds the LP's fractional duties at once instead of giving up: the teams
-    are still valid."""
+def test_diving_out_of_time_still_finishes():
+    """Past its deadline, diving fixes half of the fractional duties at a time without pricing instead of
+    giving up: its teams are still valid."""
     event, planted = generate_event(GeneratorSettings(sessions=16, days=2, rooms=3, languages=3, seed=5))
     placement = {p.session: (event.minute(p.start), p.room) for p in planted.sessions}
     master = DutyMaster(event, placement, pivot_languages(event))
@@ -141,3 +141,20 @@ def test_diving_out_of_time_rounds_what_is_left():
     assert teams is not None
     tt = assemble(event, placement, teams, "feasible", 0, 0, None)
     assert check(event, tt) == []
+
+
+def test_decomposition_restaffs_by_duties(monkeypatch):
+    """The decomposition hands its first timetable to the duty staffing, and keeps a valid timetable."""
+    from scheduler import solve as solve_module
+
+    calls = []
+
+    def recorded(*args, **kwargs):
+        calls.append(args[1])
+        return staff_by_duties(*args, **kwargs)
+
+    monkeypatch.setattr(solve_module, "staff_by_duties", recorded)
+    event, _ = generate_event(GeneratorSettings(sessions=24, days=2, rooms=3, languages=3, seed=1))
+    outcome = solve_module.solve(event, time_limit=12, workers=2, method="decompose")
+    assert len(calls) == 1 and set(calls[0]) == {s.id for s in event.sessions}
+    assert outcome.timetable is not None and check(event, outcome.timetable) == []
