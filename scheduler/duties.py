@@ -110,6 +110,9 @@ class DutyMaster:
                 self.options.extend(Option(k, p, True) for p in sorted(pivots)
                                     if p not in (floor, j.into) and (j.session, p) in self.index)
         self.option_index = {(o.job, o.source): n for n, o in enumerate(self.options)}
+        self.sources: dict[int, list[int]] = {}  # channel -> its options
+        for n, o in enumerate(self.options):
+            self.sources.setdefault(o.job, []).append(n)
         self.able: dict[tuple[str, int], list[int]] = {}  # (interpreter, day) -> options they may work
         for n, o in enumerate(self.options):
             j = self.jobs[o.job]
@@ -288,7 +291,19 @@ class DutyMaster:
             fractional = sorted(((v, key) for key, v in chosen.items() if v < 1 - EPSILON and key not in fixed),
                                 key=lambda vk: (-vk[0], vk[1]))
             if not fractional:
-                return self.teams(set(chosen))
+                split = self._split_sources()
+                if not split:
+                    return self.teams(set(chosen))
+                # Whole duties, but a channel's team split between two sources: keep the larger one only.
+                for k, n in split:
+                    for other in self.sources[k]:
+                        if other != n:
+                            self.z[other].SetUb(0)
+                if self.solve_lp() is None:
+                    return None
+                if time.perf_counter() < rush and self.price(rush, busy) and self.solve_lp() is None:
+                    return None
+                continue
             now = time.perf_counter()
             if now > last:
                 log.info("duties: diving out of time with %d duties fixed; the rest rounded", len(fixed))
@@ -326,6 +341,16 @@ class DutyMaster:
             if time.perf_counter() < rush and self.price(rush, busy) and self.solve_lp() is None:
                 return None
 
+    def _split_sources(self) -> list[tuple[int, int]]:
+        """(channel, its option of largest share) for each required channel whose staffing the LP splits
+        between sources."""
+        out = []
+        for k, options in self.sources.items():
+            shares = [(self.z[n].solution_value(), n) for n in options]
+            if self.jobs[k].required and sum(1 for v, _ in shares if v > EPSILON) > 1:
+                out.append((k, max(shares)[1]))
+        return out
+
     def _rounded(self, fixed: set[tuple], fractional: list[tuple[float, tuple]]) -> set[tuple]:
         """The fixed duties and, largest first, every fractional one whose interpreter-day is still free."""
         out, days = set(fixed), {(key[0], self.duties[key].day) for key in fixed}
@@ -336,10 +361,10 @@ class DutyMaster:
         return out
 
     def teams(self, chosen: set[tuple]) -> dict[tuple[str, str], tuple[str, list[str]]] | None:
-        """Teams ((session, channel) -> (source, people)) from chosen duties. A channel is staffed from the
-        source whose team is complete (direct first), required channels first, then optional ones by cost while
-        the room has booths; a relay only when its pivot channel is staffed direct. People beyond a team leave
-        that channel. None if a required channel is left unstaffed."""
+        """Teams ((session, channel) -> (source, people)) from chosen duties (and the LP's last solution). A
+        channel is staffed from a source whose team is complete while the room has booths, a relay only when
+        its pivot channel is staffed direct. People beyond a team leave that channel. None if a required
+        channel is left unstaffed."""
         people: dict[int, list[str]] = {}
         for key in sorted(chosen):
             for n in self.duties[key].jobs:
@@ -347,8 +372,10 @@ class DutyMaster:
         booths: dict[str, int] = {}
         crowd: dict[str, int] = {}
         out: dict[tuple[str, str], tuple[str, list[str]]] = {}
-        # Direct options first (relays need their pivot staffed), then by whether required and what it costs.
-        order = sorted(people, key=lambda n: (self.options[n].relay, not self.jobs[self.options[n].job].required,
+        # What the LP staffs first (it respects booths and pivots), direct before relay (a relay needs its pivot
+        # staffed), required before optional, then by what leaving it unstaffed costs.
+        order = sorted(people, key=lambda n: (self.z[n].solution_value() < 0.5, self.options[n].relay,
+                                              not self.jobs[self.options[n].job].required,
                                               -self.jobs[self.options[n].job].unstaffed, n))
         for n in order:
             o = self.options[n]
