@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
@@ -282,12 +283,12 @@ class DutyMaster:
         deadline the rest are rounded at once (see `_rounded`)."""
         fixed: set[tuple] = set()
         busy: set[tuple[str, int]] = set()  # interpreter-days with a fixed duty
-        worked: dict[str, int] = {}  # minutes of each interpreter's fixed duties
+        worked: Counter[str] = Counter()  # minutes of each interpreter's fixed duties
         began = time.perf_counter()
         rush = deadline - DIVE_RUSH * max(0.0, deadline - began)
         last = max(deadline, began) + DIVE_GRACE
         while True:
-            chosen = {key: var.solution_value() for key, var in self.x.items() if var.solution_value() > EPSILON}
+            chosen = {key: v for key, var in self.x.items() if (v := var.solution_value()) > EPSILON}
             fractional = sorted(((v, key) for key, v in chosen.items() if v < 1 - EPSILON and key not in fixed),
                                 key=lambda vk: (-vk[0], vk[1]))
             if not fractional:
@@ -311,14 +312,15 @@ class DutyMaster:
             # Nearly whole duties all at once, else the largest share of the fractional ones; one a day each, and
             # none that would take someone's fixed minutes past the LP's busiest load.
             share = 2 if now > rush else DIVE_SHARE
-            batch, days, load = [], set(), self.load.solution_value() + EPSILON
+            batch, days, planned, load = [], set(), worked.copy(), self.load.solution_value() + EPSILON
             for v, key in fractional[:max(1, len(fractional) // share)] if fractional[0][0] <= 0.8 else \
                     [vk for vk in fractional if vk[0] > 0.8]:
                 duty = self.duties[key]
-                if (duty.who, duty.day) not in busy | days and worked.get(duty.who, 0) + duty.minutes <= load:
+                day = (duty.who, duty.day)
+                if day not in busy and day not in days and planned[duty.who] + duty.minutes <= load:
                     batch.append(key)
-                    days.add((duty.who, duty.day))
-                    worked[duty.who] = worked.get(duty.who, 0) + duty.minutes
+                    days.add(day)
+                    planned[duty.who] += duty.minutes
             batch = batch or [fractional[0][1]]
             for attempt in (batch, batch[:1]):
                 for key in attempt:
@@ -333,11 +335,10 @@ class DutyMaster:
                     log.info("duties: diving infeasible with %d duties fixed", len(fixed))
                     return None
                 continue
-            worked = {}
-            for key in fixed | set(attempt):
-                worked[key[0]] = worked.get(key[0], 0) + self.duties[key].minutes
+            for key in attempt:
+                worked[key[0]] += self.duties[key].minutes
+                busy.add((key[0], self.duties[key].day))
             fixed.update(attempt)
-            busy.update((key[0], self.duties[key].day) for key in attempt)
             if time.perf_counter() < rush and self.price(rush, busy) and self.solve_lp() is None:
                 return None
 
@@ -433,8 +434,8 @@ def staff_by_duties(ev: Event, placement: dict[str, tuple[int, str]],
         return None
     log.info("duties: LP load %.1f, duties %.1f, unstaffed %.1f", master.load.solution_value(),
              sum(d.cost * master.x[key].solution_value() for key, d in master.duties.items()),
-             sum(j.unstaffed * (1 - sum(master.z[n].solution_value() for n, o in enumerate(master.options)
-                                        if o.job == k)) for k, j in enumerate(master.jobs)))
+             sum(j.unstaffed * (1 - sum(master.z[n].solution_value() for n in master.sources[k]))
+                 for k, j in enumerate(master.jobs)))
     teams = master.dive(deadline)
     log.info("duties: diving %s at %.1f s", "done" if teams is not None else "failed", time.perf_counter() - began)
     return teams

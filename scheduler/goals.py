@@ -139,9 +139,9 @@ def interpreter_load(sm: ScheduleModel) -> list[Penalty]:
 def _busiest_load_relaxed(sm: ScheduleModel) -> cp_model.IntVar:
     """Without interpreters in the model, the busiest load as a variable of its own, at least the even share
     of the required work; `_load_and_days` ties it to the days each class of interpreters works."""
-    total = sum(len(sm.event.channels(s)) * sm.event.team_size(s) * s.duration for s in sm.event.sessions)
+    most = sum(s.duration for s in sm.event.sessions)  # one channel at a time
     share = -(-sm.event.required_work() // len(sm.event.interpreters))
-    sm.busiest_load = sm.model.new_int_var(share, max(share, total), "busiest_load")
+    sm.busiest_load = sm.model.new_int_var(share, max(share, most), "busiest_load")
     return sm.busiest_load
 
 
@@ -255,14 +255,12 @@ def _load_and_days(sm: ScheduleModel, supply: dict[tuple, tuple[int, list]]) -> 
         for t, minutes in split.items():
             into[t].append(minutes)
     for s in sm.event.sessions:
+        minutes = sm.event.team_size(s) * s.duration
         for t in sm.event.channels(s):
             if s.interpretation == "required":
-                need = sm.event.team_size(s) * s.duration
+                into[t].append(-minutes)
             elif sm.optional_demand:
-                need = sm.event.team_size(s) * s.duration * sum(sm.staffed_on_day(s.id, t, d) for d in sm.open_minutes)
-            else:
-                continue
-            into[t].append(-need)
+                into[t].append(-minutes * sum(sm.staffed_on_day(s.id, t, d) for d in sm.open_minutes))
     for t, terms in into.items():
         sm.model.add(sum(terms) >= 0)
 

@@ -287,9 +287,7 @@ class _Run:
         sessions skip it, and so does re-planning, which starts from the old teams and should change few of them."""
         if len(self.event.sessions) > DUTY_LIMIT or self.left() < 3.0 or self.previous is not None:
             return best
-        placement = {p.session: (self.event.minute(p.start), p.room) for p in best.sessions}
-        current = {(p.session, c.into): (c.from_, list(c.interpreters)) for p in best.sessions for c in p.channels
-                   if c.interpreters}
+        placement, current = _parts(self.event, best)
         teams = staff_by_duties(self.event, placement, current, self.left() * DUTY_SHARE, pivot_languages(self.event))
         if teams is None:
             return best
@@ -599,13 +597,20 @@ def _recosted(ev: Event, timetable: Timetable, elapsed: float, bound: int,
 def _assembled(ev: Event, timetable: Timetable, elapsed: float, bound: int,
                previous: Timetable | None) -> Timetable:
     """`timetable` rebuilt on `ev` (its channels and costs, see `assemble`), unchecked."""
+    return assemble(ev, *_parts(ev, timetable), "feasible", elapsed, bound, previous)
+
+
+def _parts(ev: Event, timetable: Timetable) -> tuple[dict[str, tuple[int, str]],
+                                                      dict[tuple[str, str], tuple[str, list[str]]]]:
+    """The placement (session -> (start minute, room)) and the teams ((session, channel) -> (source,
+    people)) of a timetable, as `assemble` takes them."""
     placement, teams = {}, {}
     for p in timetable.sessions:
         placement[p.session] = (ev.minute(p.start), p.room)
         for c in p.channels:
             if c.interpreters:
                 teams[(p.session, c.into)] = (c.from_, list(c.interpreters))
-    return assemble(ev, placement, teams, "feasible", elapsed, bound, previous)
+    return placement, teams
 
 
 def placement_of(sm: ScheduleModel, solution: cp_model.CpSolver | cp_model.CpSolverSolutionCallback
