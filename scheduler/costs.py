@@ -20,7 +20,7 @@ from .timetable import Cost, Placement, Timetable
 
 GOAL_NAMES = [
     "optional_channel_unstaffed", "track_overlap", "outside_preferred", "audience_asleep", "interpreter_load",
-    "relay", "retour", "interpreter_day", "moved",
+    "relay", "retour", "interpreter_day", "moved", "reassigned",
 ]
 
 
@@ -168,9 +168,22 @@ def moved(ev: _Eval) -> list[Cost]:
     return out
 
 
+def reassigned(ev: _Eval) -> list[Cost]:
+    """Each assignment of the previous timetable (an interpreter in a channel of a session, both still in the
+    event) that the timetable no longer makes costs the weight: someone's agenda changed."""
+    if ev.previous is None:
+        return []
+    now = {(p.session, c.into, who) for p, _ in ev.placed for c in p.channels for who in c.interpreters}
+    placed = {s.id for _, s in ev.placed}
+    return [Cost(goal="reassigned", sessions=[old.session], interpreters=[who], cost=ev.weights.reassigned)
+            for old in ev.previous.sessions if old.session in placed
+            for c in old.channels for who in c.interpreters
+            if who in ev.event.interpreter and (old.session, c.into, who) not in now]
+
+
 GOALS: list[Callable[[_Eval], list[Cost]]] = [
     optional_channel_unstaffed, track_overlap, outside_preferred, audience_asleep, interpreter_load, relay,
-    retour, interpreter_day, moved,
+    retour, interpreter_day, moved, reassigned,
 ]
 assert [g.__name__ for g in GOALS] == GOAL_NAMES
 

@@ -96,6 +96,8 @@ class Weights(Strict):
     retour: int = Field(default=10, ge=0, le=BIG)
     interpreter_day: int = Field(default=20, ge=0, le=BIG)
     moved: int = Field(default=100, ge=0, le=BIG)
+    # An extension of the contract (README): re-planning also counts the interpreters it takes off their channels.
+    reassigned: int = Field(default=10, ge=0, le=BIG)
 
 
 class EventInfo(Strict):

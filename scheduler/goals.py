@@ -336,8 +336,22 @@ def moved(sm: ScheduleModel) -> list[Penalty]:
     return out
 
 
+def reassigned(sm: ScheduleModel) -> list[Penalty]:
+    """Each assignment of the previous timetable (an interpreter in a channel of a session, both still in the
+    event) that is no longer made costs the weight. Models without interpreters leave it out (a lower bound)."""
+    w = sm.event.event.weights.reassigned
+    if sm.previous is None or not sm.staffing or not w:
+        return []
+    lits: dict[tuple[str, str, str], list] = defaultdict(list)  # (interpreter, session, channel) -> by source
+    for opt, lit in sm.assign.items():
+        lits[(opt.interpreter, opt.session, opt.into)].append(lit)
+    return [Penalty("reassigned", w, 1 - sum(lits.get((who, p.session, c.into), [])), [p.session], [who])
+            for p in sm.previous.sessions if p.session in sm.sessions
+            for c in p.channels for who in c.interpreters if who in sm.event.interpreter]
+
+
 GOALS: list[Callable[[ScheduleModel], list[Penalty]]] = [
     optional_channel_unstaffed, track_overlap, outside_preferred, audience_asleep, interpreter_load, relay,
-    retour, interpreter_day, moved,
+    retour, interpreter_day, moved, reassigned,
 ]
 assert [g.__name__ for g in GOALS] == GOAL_NAMES

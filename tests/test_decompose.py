@@ -353,3 +353,33 @@ def test_the_cheapest_greedy_staffing_among_the_last_timing_placements_is_kept(m
     best = run._cheapest_staffed(found, 0)
     assert sorted(tried) == ["2", "3", "4"]  # only the last three, the last first
     assert best.objective == 80
+
+
+def test_replanning_rounds_change_assignments_only_when_it_pays():
+    """Re-planning's neighbourhoods (here a sweep round re-staffing a whole day) pay `reassigned` for each old
+    assignment they drop: with a prohibitive weight the day keeps its teams; without it, the costly planted
+    teams are rebuilt."""
+    from scheduler.solve import _recosted
+
+    event, planted = generate_event(GeneratorSettings(sessions=20, days=3, rooms=3, languages=3, seed=4))
+    pivots = solve_module.pivot_languages(event)
+    changed = {}
+    for weight in (100_000, 0):
+        data = event.model_dump(mode="json", by_alias=True, exclude_none=True)
+        data["event"]["weights"] = {"reassigned": weight}
+        ev = parse(Event, data, "replan.json")
+        best = _recosted(ev, planted, 0.0, 0, planted)
+        assert best is not None and not [c for c in best.costs if c.goal == "reassigned"]
+        day = ev.day_of(ev.minute(best.sessions[0].start))
+        on_day = {p.session for p in best.sessions if ev.day_of(ev.minute(p.start)) == day}
+        run = solve_module._Run(ev, 30, 2, 0, planted, None)
+        after, _, _ = run._round(best, 0, 1, "sweep", day, on_day, set(), 5.0, pivots)
+        assert check(ev, after) == [] and costs(ev, after, planted) == after.costs
+        changed[weight] = len(_assignments(best) - _assignments(after))
+        assert sum(c.cost for c in after.costs if c.goal == "reassigned") == weight * changed[weight]
+    assert changed[100_000] == 0
+    assert changed[0] > 0
+
+
+def _assignments(timetable) -> set[tuple[str, str, str]]:
+    return {(p.session, c.into, who) for p in timetable.sessions for c in p.channels for who in c.interpreters}

@@ -481,6 +481,43 @@ def test_moved_only_the_session_that_must_move():
         assert (old.start, old.room) == (new.start, new.room)
 
 
+# --- reassigned: re-planning keeps interpreters' agendas (an extension of the contract) -------------------
+
+
+def retour_or_not(*, away: bool = False, with_b: bool = True, **weights) -> Event:
+    """One 30-minute session (a team of one into fr): `b` works it as a retour (fr is their B), `a` into their
+    A language; with `away`, `a` is unavailable all morning; without `with_b`, `b` has left the event."""
+    a = en_fr("a", unavailable=[{"start": f"{DAY}T09:00", "end": f"{DAY}T12:00"}] if away else [])
+    people = [a] + ([interpreter("b", A=["en"], B=["fr"])] if with_b else [])
+    return make_event([session("s1", duration=30)], interpreters=people, weights=weights)
+
+
+def test_reassigned_keeps_an_old_assignment_that_would_save_less_than_the_weight():
+    before = solved(retour_or_not(away=True))
+    assert workers_of(before, "s1") == {"b"}  # a retour: 10 + a day 20 + load 30
+    after = solved(retour_or_not(reassigned=20), previous=before)
+    assert workers_of(after, "s1") == {"b"}  # `a` would save the retour (10) and pay the change (20)
+    assert paid(after, "reassigned") == []
+    assert after.objective == 10 + 20 + 30
+
+
+def test_reassigned_paid_when_the_change_saves_more():
+    before = solved(retour_or_not(away=True))
+    after = solved(retour_or_not(reassigned=5), previous=before)
+    assert workers_of(after, "s1") == {"a"}
+    items = paid(after, "reassigned")
+    assert [(c.sessions, c.interpreters, c.cost) for c in items] == [(["s1"], ["b"], 5)]
+    assert after.objective == 5 + 20 + 30
+
+
+def test_reassigned_not_paid_for_an_interpreter_who_left():
+    before = solved(retour_or_not(away=True))
+    after = solved(retour_or_not(with_b=False), previous=before)
+    assert workers_of(after, "s1") == {"a"}
+    assert paid(after, "reassigned") == []
+    assert after.objective == 20 + 30
+
+
 # --- 4. hard rules on tiny events ----------------------------------------------------------------------
 
 
