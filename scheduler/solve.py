@@ -429,7 +429,11 @@ class _Run:
             round_no += 1
             seconds = min(max(SWEEP_MIN_SECONDS, (sweep_end - self.elapsed()) / (len(parts) - round_no + 1)),
                           self.left() - 2.0)
-            best, _, _ = self._round(best, bound, round_no, "sweep", day, restaff, set(), seconds, pivots, free_into)
+            # A whole day re-staffed may also move its sessions that pay for their time: duties and the day
+            # models keep times, so a placement's same-track overlaps stayed to the end (medium event: 100-500).
+            retime = _misplaced(self.event, best).get(day, set()) & restaff
+            best, _, _ = self._round(best, bound, round_no, "sweep", day, restaff, retime, seconds, pivots,
+                                     free_into)
         kinds = ["random", "light", "random", "retime"]
         size = dict.fromkeys(kinds, 12)
         round_seconds, last_build = 5.0, 0.0
@@ -530,6 +534,18 @@ class _Run:
     def _report(self, timetable: Timetable) -> None:
         if self.on_progress is not None:
             self.on_progress(Progress(self.elapsed(), timetable.objective, timetable.bound))
+
+
+def _misplaced(ev: Event, timetable: Timetable) -> dict[date, set[str]]:
+    """By day, the sessions paying a goal that moving them within their day may save: same-track overlaps,
+    outside preferred windows, audience asleep."""
+    day = {p.session: ev.day_of(ev.minute(p.start)) for p in timetable.sessions}
+    out: dict[date, set[str]] = {}
+    for c in timetable.costs:
+        if c.goal in ("track_overlap", "outside_preferred", "audience_asleep"):
+            for sid in c.sessions:
+                out.setdefault(day[sid], set()).add(sid)
+    return out
 
 
 def _sessions_on(ev: Event, timetable: Timetable, day: date) -> Timetable:

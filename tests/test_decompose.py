@@ -383,3 +383,42 @@ def test_replanning_rounds_change_assignments_only_when_it_pays():
 
 def _assignments(timetable) -> set[tuple[str, str, str]]:
     return {(p.session, c.into, who) for p in timetable.sessions for c in p.channels for who in c.interpreters}
+
+
+def test_sweep_moves_sessions_out_of_a_same_track_overlap(monkeypatch):
+    """Duties and the day models keep times, so only the sweep can undo a placement's same-track overlap: it
+    re-times, within their day, the sessions that pay for their time."""
+    from itertools import combinations
+
+    from scheduler.solve import _parts, _recosted, assemble
+
+    def overlaps(timetable):
+        return sum(c.cost for c in timetable.costs if c.goal == "track_overlap")
+
+    event, planted = _costed_planted(7, sessions=14, days=1, rooms=3, languages=2)
+    placement, teams = _parts(event, planted)
+    overlapped = None
+    for a, b in combinations(sorted(placement), 2):  # move a onto b's time, in its own room, if that stays valid
+        sa, sb = event.session[a], event.session[b]
+        if sa.track and sa.track == sb.track and not sa.pin and placement[a][1] != placement[b][1]:
+            trial = {**placement, a: (placement[b][0], placement[a][1])}
+            candidate = assemble(event, trial, teams, "feasible", 0.0, 0, None)
+            if check(event, candidate) == [] and overlaps(candidate) > overlaps(planted):
+                overlapped, pair = candidate, {a, b}
+                break
+    assert overlapped is not None, "the generated event should allow one more same-track overlap"
+    calls = []
+    original = solve_module._Run._round
+
+    def recording(self, best, bound, round_no, kind, day, restaff, retime, *args, **kwargs):
+        calls.append((kind, set(retime)))
+        return original(self, best, bound, round_no, kind, day, restaff, retime, *args, **kwargs)
+
+    monkeypatch.setattr(solve_module._Run, "_round", recording)
+    run = solve_module._Run(event, 8, 2, 0, None, None)
+    after = run._improve(overlapped, 0)
+    sweep = [retime for kind, retime in calls if kind == "sweep"]
+    assert sweep and pair <= sweep[0]  # the one day's sweep round re-times both sessions
+    assert check(event, after) == [] and costs(event, after) == after.costs
+    assert overlaps(after) <= overlaps(planted)  # the planted times show the new overlap can be undone
+    assert after.objective < overlapped.objective
