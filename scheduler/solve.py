@@ -9,7 +9,8 @@ solved in steps that each stay small:
    greedily, then by column generation over interpreter-day duties (`duties.py`) on events of moderate size;
 3. *neighbourhood search*: free some sessions of one day (their teams, sometimes their times) in a model of
    that day alone, merge the result into the whole timetable, check it and keep improvements; a first sweep
-   re-staffs every day whole (or, when a day's model would be large, its channels by groups of languages).
+   re-staffs every day whole, re-timing its sessions that pay for their time (or, when a day's model would be
+   large, its channels by groups of languages).
 """
 
 from __future__ import annotations

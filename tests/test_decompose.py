@@ -390,7 +390,7 @@ def test_sweep_moves_sessions_out_of_a_same_track_overlap(monkeypatch):
     re-times, within their day, the sessions that pay for their time."""
     from itertools import combinations
 
-    from scheduler.solve import _parts, _recosted, assemble
+    from scheduler.solve import _parts, assemble
 
     def overlaps(timetable):
         return sum(c.cost for c in timetable.costs if c.goal == "track_overlap")
