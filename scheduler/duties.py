@@ -115,11 +115,11 @@ class DutyMaster:
         for n, o in enumerate(self.options):
             self.sources.setdefault(o.job, []).append(n)
         self.able: dict[tuple[str, int], list[int]] = {}  # (interpreter, day) -> options they may work
+        away = {it.id: ev.periods(it.unavailable) for it in ev.interpreters}
         for n, o in enumerate(self.options):
             j = self.jobs[o.job]
             for who in able.get((o.source, j.into), []):
-                away = ev.periods(ev.interpreter[who].unavailable)
-                if not any(a < j.end and j.start < b for a, b in away):
+                if not any(a < j.end and j.start < b for a, b in away[who]):
                     self.able.setdefault((who, j.day), []).append(n)
         self.duties: dict[tuple[str, tuple[int, ...]], Duty] = {}
         self._build_lp()
@@ -312,9 +312,9 @@ class DutyMaster:
             # Nearly whole duties all at once, else the largest share of the fractional ones; one a day each, and
             # none that would take someone's fixed minutes past the LP's busiest load.
             share = 2 if now > rush else DIVE_SHARE
+            candidates = [vk for vk in fractional if vk[0] > 0.8] or fractional[:max(1, len(fractional) // share)]
             batch, days, planned, load = [], set(), worked.copy(), self.load.solution_value() + EPSILON
-            for v, key in fractional[:max(1, len(fractional) // share)] if fractional[0][0] <= 0.8 else \
-                    [vk for vk in fractional if vk[0] > 0.8]:
+            for _, key in candidates:
                 duty = self.duties[key]
                 day = (duty.who, duty.day)
                 if day not in busy and day not in days and planned[duty.who] + duty.minutes <= load:

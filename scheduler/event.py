@@ -314,6 +314,11 @@ class Event(Strict):
         return sum(len(self.channels(s)) * self.team_size(s) * s.duration
                    for s in self.sessions if s.interpretation == "required")
 
+    def even_share(self) -> int:
+        """The required work's minutes shared evenly by every interpreter, rounded up (0 without any): a lower
+        bound on the busiest interpreter's load."""
+        return -(-self.required_work() // len(self.interpreters)) if self.interpreters else 0
+
     def title(self, session: Session, language: str) -> tuple[str, str]:
         """The session's title in `language`, else in a fallback language; returns (title, language used)."""
         for lang in (language, language.split("_")[0], *self.event.languages, *session.title):

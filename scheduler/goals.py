@@ -140,7 +140,7 @@ def _busiest_load_relaxed(sm: ScheduleModel) -> cp_model.IntVar:
     """Without interpreters in the model, the busiest load as a variable of its own, at least the even share
     of the required work; `_load_and_days` ties it to the days each class of interpreters works."""
     most = sum(s.duration for s in sm.event.sessions)  # one channel at a time
-    share = -(-sm.event.required_work() // len(sm.event.interpreters))
+    share = sm.event.even_share()
     sm.busiest_load = sm.model.new_int_var(share, max(share, most), "busiest_load")
     return sm.busiest_load
 

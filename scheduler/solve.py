@@ -404,11 +404,7 @@ class _Run:
 
     def _staffing_bound(self) -> int:
         """A lower bound on interpreter_load: required team minutes shared evenly by everyone."""
-        people = len(self.event.interpreters)
-        weight = self.event.event.weights.interpreter_load
-        if not people or not weight:
-            return 0
-        return weight * math.ceil(self.event.required_work() / people)
+        return self.event.event.weights.interpreter_load * self.event.even_share()
 
     def _improve(self, best: Timetable, bound: int) -> Timetable:
         """Neighbourhood search. Each round frees some sessions of one day and keeps everything else as in
