@@ -88,10 +88,15 @@ class Duty:
 class DutyMaster:
     """The master problem of one placement (session -> (start minute, room)), solved by GLOP."""
 
-    def __init__(self, ev: Event, placement: dict[str, tuple[int, str]], pivots: set[str] = frozenset()):
-        """`pivots`: the languages relay may go through."""
+    def __init__(self, ev: Event, placement: dict[str, tuple[int, str]], pivots: set[str] = frozenset(),
+                 load_offset: dict[str, int] | None = None, load_cap: int | None = None):
+        """`pivots`: the languages relay may go through; `load_offset`: minutes each interpreter works outside
+        this placement (when it holds part of an event), which count in their load; `load_cap`: a load nobody
+        may pass (with offsets, duties that would pass it are never made)."""
         self.ev = ev
         self.placement = placement
+        self.offset = load_offset or {}
+        self.load_cap = load_cap
         weights = ev.event.weights
         self.jobs: list[Job] = []
         for sid, (start, _) in sorted(placement.items(), key=lambda kv: (kv[1][0], kv[0])):
@@ -137,7 +142,8 @@ class DutyMaster:
         # A required channel left unstaffed pays MISSING (so that the LP is feasible even where the starting
         # duties, relay left out, do not cover it); a timetable with one is never returned.
         self.z = [lp.NumVar(0, 1, f"z{n}") for n in range(len(self.options))]  # option staffed
-        self.load = lp.NumVar(0, inf, "load")
+        lowest = max(self.offset.values(), default=0)
+        self.load = lp.NumVar(lowest, inf if self.load_cap is None else max(lowest, self.load_cap), "load")
         self.cover = []
         for n, o in enumerate(self.options):
             row = lp.Constraint(0, inf)
@@ -155,7 +161,7 @@ class DutyMaster:
         self.person = {key: lp.Constraint(-inf, 1) for key in self.able}
         self.busiest = {}
         for who in {w for w, _ in self.able}:
-            row = lp.Constraint(-inf, 0)
+            row = lp.Constraint(-inf, -self.offset.get(who, 0))
             row.SetCoefficient(self.load, -1)
             self.busiest[who] = row
         self.booths, self.crowd = {}, {}
@@ -241,6 +247,8 @@ class DutyMaster:
         """The most valuable set of `value`'s jobs one interpreter can do in a day (heuristic, see module)."""
         rest = self.ev.event.interpreter_rest
         cap = self.ev.interpreter[who].max_minutes_per_day
+        if self.load_cap is not None:
+            cap = min(cap, self.load_cap - self.offset.get(who, 0))
         job = {n: self.jobs[self.options[n].job] for n in value}
         order = sorted(value, key=lambda n: (job[n].start, job[n].end, n))
         labels: list[list[tuple[float, int, int, int, tuple[int, ...]]]] = []  # (value, minutes, stretch, end, jobs)
@@ -283,7 +291,8 @@ class DutyMaster:
         deadline the rest are rounded at once (see `_rounded`)."""
         fixed: set[tuple] = set()
         busy: set[tuple[str, int]] = set()  # interpreter-days with a fixed duty
-        worked: Counter[str] = Counter()  # minutes of each interpreter's fixed duties
+        worked: Counter[str] = Counter(self.offset)  # minutes of each interpreter's fixed duties and elsewhere
+        covered: Counter[int] = Counter()  # people of the fixed duties in each option
         began = time.perf_counter()
         rush = deadline - DIVE_RUSH * max(0.0, deadline - began)
         last = max(deadline, began) + DIVE_GRACE
@@ -309,18 +318,22 @@ class DutyMaster:
             if now > last:
                 log.info("duties: diving out of time with %d duties fixed; the rest rounded", len(fixed))
                 return self.teams(self._rounded(fixed, fractional))
-            # Nearly whole duties all at once, else the largest share of the fractional ones; one a day each, and
-            # none that would take someone's fixed minutes past the LP's busiest load.
+            # Nearly whole duties all at once, else the largest share of the fractional ones; one a day each, none
+            # that would take someone's fixed minutes past the LP's busiest load or give a channel more people
+            # than its team.
             share = 2 if now > rush else DIVE_SHARE
             candidates = [vk for vk in fractional if vk[0] > 0.8] or fractional[:max(1, len(fractional) // share)]
             batch, days, planned, load = [], set(), worked.copy(), self.load.solution_value() + EPSILON
+            cover = covered.copy()
             for _, key in candidates:
                 duty = self.duties[key]
                 day = (duty.who, duty.day)
-                if day not in busy and day not in days and planned[duty.who] + duty.minutes <= load:
+                if day not in busy and day not in days and planned[duty.who] + duty.minutes <= load and all(
+                        cover[n] < self.jobs[self.options[n].job].team for n in duty.jobs):
                     batch.append(key)
                     days.add(day)
                     planned[duty.who] += duty.minutes
+                    cover.update(duty.jobs)
             batch = batch or [fractional[0][1]]
             for attempt in (batch, batch[:1]):
                 for key in attempt:
@@ -337,6 +350,7 @@ class DutyMaster:
                 continue
             for key in attempt:
                 worked[key[0]] += self.duties[key].minutes
+                covered.update(self.duties[key].jobs)
                 busy.add((key[0], self.duties[key].day))
             fixed.update(attempt)
             if time.perf_counter() < rush and self.price(rush, busy) and self.solve_lp() is None:
@@ -400,13 +414,15 @@ class DutyMaster:
 
 def staff_by_duties(ev: Event, placement: dict[str, tuple[int, str]],
                     start_from: dict[tuple[str, str], tuple[str, list[str]]], seconds: float,
-                    pivots: set[str] = frozenset()) -> dict[tuple[str, str], tuple[str, list[str]]] | None:
+                    pivots: set[str] = frozenset(), load_offset: dict[str, int] | None = None,
+                    load_cap: int | None = None) -> dict[tuple[str, str], tuple[str, list[str]]] | None:
     """Teams ((session, channel) -> (source, people)) for `placement` by column generation and diving,
     relay going through `pivots`, starting from the duties of `start_from` (the teams of a valid staffing of
-    the same placement, in the same form); None when it fails in time."""
+    the same placement, in the same form); None when it fails in time. `load_offset`, `load_cap`: see
+    `DutyMaster`."""
     began = time.perf_counter()
     deadline = began + seconds
-    master = DutyMaster(ev, placement, pivots)
+    master = DutyMaster(ev, placement, pivots, load_offset, load_cap)
     days: dict[tuple[str, int], list[int]] = {}
     for (sid, into), (source, team) in start_from.items():
         n = master.option_index.get((master.index.get((sid, into)), source))

@@ -158,3 +158,65 @@ def test_decomposition_restaffs_by_duties(monkeypatch):
     outcome = solve_module.solve(event, time_limit=12, workers=2, method="decompose")
     assert len(calls) == 1 and set(calls[0]) == {s.id for s in event.sessions}
     assert outcome.timetable is not None and check(event, outcome.timetable) == []
+
+
+def _one_talk_two_people():
+    """One 60-minute talk at 09:00 (a team of one) and two people able to work it."""
+    data = event_dict([session("a", pin={"start": "09:00", "room": "r0"})], rooms=[room("r0")],
+                      interpreters=[en_fr("i1"), en_fr("i2")], team_size={"solo_max_minutes": 60, "team": 2})
+    return parse(Event, data, "one.json"), {"a": (540, "r0")}
+
+
+def test_load_offset_counts_in_the_busiest_load():
+    """Minutes worked outside the master (other days) count in each person's load: the talk goes to the one
+    who worked less, and the LP pays the busiest load, that of the other one's offset."""
+    ev, placement = _one_talk_two_people()
+    master = DutyMaster(ev, placement, load_offset={"i1": 300, "i2": 100})
+    master.solve_lp()
+    master.price(float("inf"))
+    value = master.solve_lp()
+    w = ev.event.weights
+    assert value == pytest.approx(w.interpreter_day + 300 * w.interpreter_load)
+    teams = master.dive(float("inf"))
+    assert teams == {("a", "fr"): ("en", ["i2"])}
+
+
+def test_load_cap_keeps_duties_under_it():
+    """With a cap on the load, pricing makes no duty that would take someone past it with their offset."""
+    ev, placement = _one_talk_two_people()
+    capped = DutyMaster(ev, placement, load_offset={"i1": 330}, load_cap=360)
+    assert capped._best_duty("i1", {0: 1.0}) == (0.0, [])
+    assert capped._best_duty("i2", {0: 1.0}) == (1.0, [0])
+    free = DutyMaster(ev, placement, load_offset={"i1": 330})
+    assert free._best_duty("i1", {0: 1.0}) == (1.0, [0])
+    assert staff_by_duties(ev, placement, {}, 5.0, load_offset={"i1": 330, "i2": 340}, load_cap=360) is None
+
+
+def test_large_events_are_restaffed_by_duties_a_day_at_a_time(monkeypatch):
+    """Above DUTY_LIMIT sessions, the decomposition re-staffs by duties one day at a time, each day's master
+    getting the other days' minutes as load offsets and the busiest load as its cap; the result is valid and
+    costs no more than the greedy staffing it starts from."""
+    from scheduler import solve as solve_module
+    from scheduler.greedy import greedy_staffing
+
+    calls = []
+
+    def recorded(ev, placement, start_from, seconds, pivots=frozenset(), load_offset=None, load_cap=None):
+        calls.append((ev, placement, load_offset, load_cap))
+        return staff_by_duties(ev, placement, start_from, seconds, pivots, load_offset, load_cap)
+
+    monkeypatch.setattr(solve_module, "staff_by_duties", recorded)
+    monkeypatch.setattr(solve_module, "DUTY_LIMIT", 10)
+    event, planted = generate_event(GeneratorSettings(sessions=24, days=2, rooms=3, languages=3, seed=1))
+    placement = {p.session: (event.minute(p.start), p.room) for p in planted.sessions}
+    start = assemble(event, placement, greedy_staffing(event, placement), "feasible", 0, 0, None)
+    assert check(event, start) == []
+    run = solve_module._Run(event, 60.0, 2, 0, None, None)
+    result = run._by_duties(start, 0)
+    assert check(event, result) == [] and result.objective <= start.objective
+    assert len(calls) == 2  # one master per day
+    days = [{sub.day_of(m) for m, _ in placement.values()} for sub, placement, _, _ in calls]
+    assert all(len(d) == 1 for d in days) and days[0] != days[1]
+    assert {sid for _, placement, _, _ in calls for sid in placement} == {s.id for s in event.sessions}
+    assert calls[0][2] == solve_module._loads(event, start, set(calls[0][1]))  # the first day's master
+    assert calls[0][3] == max(solve_module._loads(event, start).values())
