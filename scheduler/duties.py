@@ -318,22 +318,10 @@ class DutyMaster:
             if now > last:
                 log.info("duties: diving out of time with %d duties fixed; the rest rounded", len(fixed))
                 return self.teams(self._rounded(fixed, fractional))
-            # Nearly whole duties all at once, else the largest share of the fractional ones; one a day each, none
-            # that would take someone's fixed minutes past the LP's busiest load or give a channel more people
-            # than its team.
+            # Nearly whole duties all at once, else the largest share of the fractional ones.
             share = 2 if now > rush else DIVE_SHARE
             candidates = [vk for vk in fractional if vk[0] > 0.8] or fractional[:max(1, len(fractional) // share)]
-            batch, days, planned, load = [], set(), worked.copy(), self.load.solution_value() + EPSILON
-            cover = covered.copy()
-            for _, key in candidates:
-                duty = self.duties[key]
-                day = (duty.who, duty.day)
-                if day not in busy and day not in days and planned[duty.who] + duty.minutes <= load and all(
-                        cover[n] < self.jobs[self.options[n].job].team for n in duty.jobs):
-                    batch.append(key)
-                    days.add(day)
-                    planned[duty.who] += duty.minutes
-                    cover.update(duty.jobs)
+            batch = self._batch([key for _, key in candidates], busy, worked, covered)
             batch = batch or [fractional[0][1]]
             for attempt in (batch, batch[:1]):
                 for key in attempt:
@@ -355,6 +343,28 @@ class DutyMaster:
             fixed.update(attempt)
             if time.perf_counter() < rush and self.price(rush, busy) and self.solve_lp() is None:
                 return None
+
+    def _batch(self, candidates: list[tuple], busy: set[tuple[str, int]], worked: Counter[str],
+               covered: Counter[int]) -> list[tuple]:
+        """The duties of `candidates` (best first) that diving fixes together: one a day each and none on a
+        `busy` interpreter-day, none that would take someone's minutes (`worked`: fixed and elsewhere) past the
+        LP's busiest load, none that would give a channel more people than its team (`covered`: people of the
+        fixed duties in each option): the extra person would be wasted, and where the room's interpreters are
+        capped the LP made infeasible."""
+        batch, days, load = [], set(), self.load.solution_value() + EPSILON
+        planned, cover = worked.copy(), covered.copy()
+        for key in candidates:
+            duty = self.duties[key]
+            day = (duty.who, duty.day)
+            if day in busy or day in days or planned[duty.who] + duty.minutes > load:
+                continue
+            if any(cover[n] >= self.jobs[self.options[n].job].team for n in duty.jobs):
+                continue
+            batch.append(key)
+            days.add(day)
+            planned[duty.who] += duty.minutes
+            cover.update(duty.jobs)
+        return batch
 
     def _split_sources(self) -> list[tuple[int, int]]:
         """(channel, its option of largest share) for each required channel whose staffing the LP splits

@@ -1,6 +1,7 @@
 """Staffing by column generation over interpreter-day duties (`scheduler/duties.py`)."""
 
 import random
+from collections import Counter
 from itertools import combinations
 
 import pytest
@@ -160,10 +161,10 @@ def test_decomposition_restaffs_by_duties(monkeypatch):
     assert outcome.timetable is not None and check(event, outcome.timetable) == []
 
 
-def _one_talk_two_people():
-    """One 60-minute talk at 09:00 (a team of one) and two people able to work it."""
+def _one_talk_two_people(solo_max: int = 60):
+    """One 60-minute talk at 09:00 (a team of one with the default `solo_max`) and two people able to work it."""
     data = event_dict([session("a", pin={"start": "09:00", "room": "r0"})], rooms=[room("r0")],
-                      interpreters=[en_fr("i1"), en_fr("i2")], team_size={"solo_max_minutes": 60, "team": 2})
+                      interpreters=[en_fr("i1"), en_fr("i2")], team_size={"solo_max_minutes": solo_max, "team": 2})
     return parse(Event, data, "one.json"), {"a": (540, "r0")}
 
 
@@ -190,6 +191,21 @@ def test_load_cap_keeps_duties_under_it():
     free = DutyMaster(ev, placement, load_offset={"i1": 330})
     assert free._best_duty("i1", {0: 1.0}) == (1.0, [0])
     assert staff_by_duties(ev, placement, {}, 5.0, load_offset={"i1": 330, "i2": 340}, load_cap=360) is None
+
+
+@pytest.mark.parametrize("solo_max, fixed", [(60, 1), (40, 2)])
+def test_diving_fixes_no_more_people_than_a_team(solo_max, fixed):
+    """Two duties doing the same channel are fixed together only when its team needs both people."""
+    ev, placement = _one_talk_two_people(solo_max)
+    master = DutyMaster(ev, placement)
+    for who in ("i1", "i2"):
+        master.add(who, [0])
+    for var in master.x.values():  # both whole: the LP's busiest load lets either be fixed
+        var.SetLb(1)
+    master.solve_lp()
+    keys = sorted(master.duties)
+    assert len(master._batch(keys, set(), Counter(), Counter())) == fixed
+    assert master._batch(keys, set(), Counter(), Counter({0: fixed})) == []  # the channel's team is complete
 
 
 def test_large_events_are_restaffed_by_duties_a_day_at_a_time(monkeypatch):
