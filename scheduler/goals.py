@@ -15,6 +15,7 @@ from itertools import combinations
 from ortools.sat.python import cp_model
 from ortools.util.python.sorted_interval_list import Domain
 
+from .bounds import away_all_day, interpreter_classes
 from .constraints import able_by_target
 from .costs import GOAL_NAMES, asleep_cost
 from .model import ScheduleModel
@@ -207,12 +208,9 @@ def _interpreter_days_needed(sm: ScheduleModel, w: int) -> list[Penalty]:
     interpreters who can work into the same languages with the same daily limit form a class with its own
     counter, so that demand into each language is met by people able to work into it (a tighter bound, a
     slower search); otherwise one counter a day stands for everyone."""
-    able = able_by_target(sm.event)
-    classes: dict[tuple[frozenset, int], list] = defaultdict(list)
-    for it in sm.event.interpreters:
-        targets = frozenset(t for t, people in able.items() if it.id in people)
-        if targets:
-            classes[(targets, it.max_minutes_per_day) if sm.people_classes else (frozenset(), 0)].append(it)
+    classes = interpreter_classes(sm.event)
+    if not sm.people_classes:
+        classes = {(frozenset(), 0): [it for members in classes.values() for it in members]}
     longest = max((it.max_minutes_per_day for it in sm.event.interpreters), default=0)
     out = []
     supply: dict[tuple, list] = defaultdict(list)  # class -> (minutes each may give that day, counter)
@@ -220,7 +218,7 @@ def _interpreter_days_needed(sm: ScheduleModel, w: int) -> list[Penalty]:
         window = [span for z in sm.zones if z.day == day for span in z.spans]
         counters = []  # (targets, minutes each may give, how many of the class work)
         for (targets, limit), members in classes.items():
-            present = sum(1 for it in members if not _away_all_day(sm.event, it, window))
+            present = sum(1 for it in members if not away_all_day(sm.event, it, window))
             if present:
                 n = sm.model.new_int_var(0, present, f"people_needed[{day},{len(counters)}]")
                 counters.append((targets, min(limit if sm.people_classes else longest, minutes), n))
@@ -263,12 +261,6 @@ def _load_and_days(sm: ScheduleModel, supply: dict[tuple, tuple[int, list]]) -> 
                 into[t].append(-minutes * sum(sm.staffed_on_day(s.id, t, d) for d in sm.open_minutes))
     for t, terms in into.items():
         sm.model.add(sum(terms) >= 0)
-
-
-def _away_all_day(ev, it, window: list[tuple[int, int]]) -> bool:
-    """Whether the interpreter's unavailable periods cover every open span of a day."""
-    away = ev.periods(it.unavailable)
-    return all(any(a <= lo and hi <= b for a, b in away) for lo, hi in window)
 
 
 def _people_cuts(sm: ScheduleModel, day, able: dict[str, list[tuple]] | None, everyone: list[tuple]) -> None:

@@ -1,0 +1,97 @@
+"""A lower bound on the interpreters' goals that needs no placement.
+
+Interpreters who can work into the same languages with the same daily limit form a class. Each day, some of a
+class work (each an interpreter-day, giving at most their daily minutes); over the event a class gives at most
+its size times the busiest load; split among the languages it can work into, its minutes cover every required
+channel's team-minutes and those of the optional channels staffed. Without sessions' times this small model is
+solved at once on events of any size, where the relaxations that place sessions are too slow (560 sessions).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+from ortools.sat.python import cp_model
+
+from .constraints import able_by_target
+from .event import Event, Interpreter
+
+
+def interpreter_classes(event: Event) -> dict[tuple[frozenset[str], int], list[Interpreter]]:
+    """Interpreters able to work into some language, grouped by those languages and their daily limit."""
+    able = able_by_target(event)
+    classes: dict[tuple[frozenset[str], int], list[Interpreter]] = defaultdict(list)
+    for it in event.interpreters:
+        targets = frozenset(t for t, people in able.items() if it.id in people)
+        if targets:
+            classes[(targets, it.max_minutes_per_day)].append(it)
+    return classes
+
+
+def away_all_day(event: Event, it: Interpreter, window: list[tuple[int, int]]) -> bool:
+    """Whether the interpreter's unavailable periods cover every (start, end) span of `window`."""
+    away = event.periods(it.unavailable)
+    return all(any(a <= lo and hi <= b for a, b in away) for lo, hi in window)
+
+
+def staffing_bound(event: Event, seconds: float = 2.0, workers: int = 1, seed: int = 0) -> int:
+    """A proven lower bound on interpreter-days, the busiest load and unstaffed optional channels together
+    (every other goal costs at least 0); 0 when none is proven in `seconds` or no staffing exists.
+
+    Sessions' days are left out too: with a variable per session and day the bound came slower and lower in
+    2 s (130 sessions: 1,741 against 4,397; 560 sessions: none)."""
+    w = event.event.weights
+    m = cp_model.CpModel()
+    share = event.even_share()
+    most = max(share, sum(s.duration for s in event.sessions))  # one channel at a time
+    load = m.new_int_var(share, most, "busiest_load")
+    into, people = defaultdict(list), defaultdict(list)  # language -> minutes given and needed; people-days
+    days = []
+    for index, ((targets, limit), members) in enumerate(interpreter_classes(event).items()):
+        minutes, ever = [], set()  # ever: the members present on some day, who share the class's minutes
+        for day in event.event.days:
+            window = event.open_spans(day)
+            here = [it.id for it in members if not away_all_day(event, it, window)]
+            ever.update(here)
+            if here:
+                n = m.new_int_var(0, len(here), f"people[{index},{day.date}]")
+                days.append(n)
+                minutes.append(min(limit, sum(b - a for a, b in window)) * n)
+                for t in targets:
+                    people[t].append(n)
+        given = m.new_int_var(0, len(members) * most, f"class_minutes[{index}]")
+        m.add(given <= len(ever) * load)
+        m.add(given <= sum(minutes))
+        split = [m.new_int_var(0, len(members) * most, f"class_minutes[{index},{t}]") for t in sorted(targets)]
+        m.add(sum(split) <= given)
+        for t, v in zip(sorted(targets), split):
+            into[t].append(v)
+    # A team is that many people at once: the largest team of the required channels into each language, and
+    # each optional channel's team if it is staffed, work into that language.
+    unstaffed, teams = [], []
+    largest: dict[str, int] = defaultdict(int)
+    for s in event.sessions:
+        team = event.team_size(s)
+        for t in event.channels(s):
+            if s.interpretation == "required":
+                into[t].append(-team * s.duration)
+                largest[t] = max(largest[t], team)
+                continue
+            staffed = m.new_bool_var(f"staffed[{s.id},{t}]")
+            unstaffed.append(w.optional_channel_unstaffed * max(1, s.attendance // 100) * (1 - staffed))
+            into[t].append(-team * s.duration * staffed)
+            teams.append((t, team * staffed))
+    teams += largest.items()
+    for t, terms in into.items():
+        m.add(sum(terms) >= 0)
+    for t, team in teams:
+        m.add(sum(people[t]) >= team)
+    m.minimize(w.interpreter_day * sum(days) + w.interpreter_load * load + sum(unstaffed))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    if solver.solve(m) not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN):
+        return 0
+    return max(0, math.ceil(solver.best_objective_bound - 1e-6))

@@ -1,0 +1,57 @@
+"""The placement-free bound on the interpreters' goals (`scheduler/bounds.py`)."""
+
+import pytest
+from builders import en_fr, event_dict, room, session
+
+from scheduler.bounds import staffing_bound
+from scheduler.check import check
+from scheduler.costs import costs
+from scheduler.event import Event
+from scheduler.generate import GeneratorSettings, generate_event
+from scheduler.loading import load_event, parse
+from test_solve import SCHOOL
+
+
+def _event(sessions, interpreters, **info) -> Event:
+    return parse(Event, event_dict(sessions, rooms=[room("r0", channels=1), room("r1", channels=1)],
+                                   interpreters=interpreters, **info), "tiny.json")
+
+
+def test_a_team_pays_two_days_and_the_load():
+    """One hour into French with a team of two: two interpreter-days and a busiest load of 60 minutes."""
+    ev = _event([session("a")], [en_fr("i1"), en_fr("i2")])
+    w = ev.event.weights
+    assert staffing_bound(ev) == 2 * w.interpreter_day + 60 * w.interpreter_load
+
+
+def test_someone_away_all_day_cannot_work():
+    """Two solo hours, one of two people away all day: the other works both (one day, load 120). With both
+    there the optimum is two days and a load of 60; the bound, which does not see who works which day, stays
+    below it (80: one day, the load shared)."""
+    gone = {"unavailable": [{"start": "2021-02-13T08:00", "end": "2021-02-13T13:00"}]}
+    solo = {"team_size": {"solo_max_minutes": 60, "team": 2}}
+    ev = _event([session("a"), session("b")], [en_fr("i1"), en_fr("i2", **gone)], **solo)
+    assert staffing_bound(ev) == 20 + 120
+    ev = _event([session("a"), session("b")], [en_fr("i1"), en_fr("i2")], **solo)
+    assert staffing_bound(ev) == 20 + 60
+
+
+@pytest.mark.parametrize("attendance, expected", [(50, 10), (2000, 2 * 20)])
+def test_an_optional_channel_is_staffed_only_when_it_pays(attendance, expected):
+    """Staffing an optional hour costs two interpreter-days (the load stays 0: nothing is required); leaving
+    it unstaffed costs 10 times the attendance in hundreds (at least 1)."""
+    ev = _event([session("a", interpretation="optional", attendance=attendance)], [en_fr("i1"), en_fr("i2")],
+                weights={"interpreter_load": 0})
+    assert staffing_bound(ev) == expected
+
+
+def test_bound_is_below_the_school_optimum():
+    assert 0 < staffing_bound(load_event(SCHOOL)) <= 634
+
+
+@pytest.mark.parametrize("seed", [1, 5, 6])
+def test_bound_is_below_any_timetable(seed):
+    """A lower bound never exceeds the cost of a valid timetable (here the generator's planted one)."""
+    event, planted = generate_event(GeneratorSettings(sessions=24, days=2, rooms=3, languages=3, seed=seed))
+    assert check(event, planted) == []
+    assert 0 < staffing_bound(event) <= sum(c.cost for c in costs(event, planted))
