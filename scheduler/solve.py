@@ -57,9 +57,9 @@ CORE_SETTINGS = ("core_minimization_level: 1 max_sat_assumption_order: ORDER_ASS
 CLASS_BOUND_LIMIT = 200
 # The decomposition staffs (greedily) up to this many of the timing model's last placements and keeps the cheapest.
 PLACEMENT_CHOICES = 8
-# Events of at most DUTY_LIMIT sessions are then re-staffed by duties (see `_by_duties`) with this share of the
-# time left. On 560 sessions (4,000 interpreter-days) a pricing round takes 5-20 s and diving does not finish in
-# 90 s.
+# Events of at most DUTY_LIMIT sessions are then re-staffed by duties (see `_by_duties`), one master for the whole
+# event, with this share of the time left. On 560 sessions (4,000 interpreter-days) a pricing round of that master
+# takes 5-20 s and diving does not finish in 90 s.
 DUTY_LIMIT = 200
 DUTY_SHARE = 0.5
 # Larger events are re-staffed by duties one day at a time (`_by_day_duties`), the costliest days first, with this
@@ -296,7 +296,8 @@ class _Run:
         """`best` re-staffed whole by column generation over interpreter-day duties (`duties.py`), times fixed,
         if that is cheaper: its LP sees whole working days, which the day models of the neighbourhood search
         do not (medium event: from about 7,500 to 5,550-6,050 in 20 s). Events with more than DUTY_LIMIT
-        sessions skip it, and so does re-planning, which starts from the old teams and should change few of them."""
+        sessions are re-staffed a day at a time (`_by_day_duties`); re-planning skips it, since it starts from
+        the old teams and should change few of them."""
         if self.left() < 3.0 or self.previous is not None:
             return best
         if len(self.event.sessions) > DUTY_LIMIT:
