@@ -422,3 +422,59 @@ def test_sweep_moves_sessions_out_of_a_same_track_overlap(monkeypatch):
     assert check(event, after) == [] and costs(event, after) == after.costs
     assert overlaps(after) <= overlaps(planted)  # the planted times show the new overlap can be undone
     assert after.objective < overlapped.objective
+
+
+PLACEMENT_RULES = {"session_scheduled_once", "session_timing", "inside_day", "no_break_overlap", "room_available",
+                   "room_one_session_at_a_time", "room_capacity", "plenary_alone", "speaker_one_place",
+                   "speaker_available", "speaker_sessions_per_day", "after_order", "pin_obeyed"}
+
+
+def test_retiming_by_day_keeps_days_and_rules_and_undoes_a_track_overlap():
+    """When the timing model ends far from its bound, each day is re-timed by a model of its own: sessions keep
+    their day, every placement rule holds, and a same-track overlap that a free slot can undo is undone."""
+    from itertools import combinations
+
+    from scheduler.greedy import greedy_staffing
+    from scheduler.solve import _parts, assemble
+
+    def overlaps(placement):
+        return sum(c.cost for c in costs(event, assemble(event, placement, {}, "feasible", 0.0, 0, None))
+                   if c.goal == "track_overlap")
+
+    event, planted = _costed_planted(7, sessions=14, days=1, rooms=3, languages=2)
+    placement, _ = _parts(event, planted)
+    overlapped = None
+    for a, b in combinations(sorted(placement), 2):  # move a onto b's time, in its own room, if that stays valid
+        sa, sb = event.session[a], event.session[b]
+        if sa.track and sa.track == sb.track and not sa.pin and placement[a][1] != placement[b][1]:
+            trial = {**placement, a: (placement[b][0], placement[a][1])}
+            teams = greedy_staffing(event, trial)
+            breaches = check(event, assemble(event, trial, teams, "feasible", 0.0, 0, None))
+            if not [b for b in breaches if b.rule in PLACEMENT_RULES] and overlaps(trial) > overlaps(placement):
+                overlapped = trial
+                break
+    assert overlapped is not None, "the generated event should allow one more same-track overlap"
+    run = solve_module._Run(event, 30, 2, 0, None, None)
+    retimed = run._retimed_by_day(overlapped)
+    assert {sid: event.day_of(m) for sid, (m, _) in retimed.items()} == \
+        {sid: event.day_of(m) for sid, (m, _) in overlapped.items()}
+    breaches = check(event, assemble(event, retimed, greedy_staffing(event, retimed), "feasible", 0.0, 0, None))
+    assert [b for b in breaches if b.rule in PLACEMENT_RULES] == []
+    assert overlaps(retimed) < overlaps(overlapped)
+
+
+@pytest.mark.parametrize("gap, calls", [(-1.0, 1), (10**9, 0)])
+def test_decomposition_retimes_by_day_only_when_the_timing_model_ends_far_from_its_bound(monkeypatch, gap, calls):
+    recorded = []
+    original = solve_module._Run._retimed_by_day
+
+    def recording(self, placed):
+        recorded.append(placed)
+        return original(self, placed)
+
+    monkeypatch.setattr(solve_module._Run, "_retimed_by_day", recording)
+    monkeypatch.setattr(solve_module, "RETIME_GAP", gap)
+    event, _ = generate_event(GeneratorSettings(sessions=16, days=2, rooms=3, languages=3, seed=5))
+    outcome = solve(event, time_limit=6, workers=2, method="decompose")
+    assert len(recorded) == calls
+    assert outcome.timetable is not None and check(event, outcome.timetable) == []
