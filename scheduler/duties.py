@@ -288,7 +288,8 @@ class DutyMaster:
         whole duties; returns the teams (see `teams`), or None if even a single fix leaves the LP infeasible.
         A batch that does is undone and retried as its first duty alone. In the last DIVE_RUSH of the time and
         after it, batches take half of the fractional duties without pricing; DIVE_GRACE seconds past the
-        deadline the rest are rounded at once (see `_rounded`)."""
+        deadline the rest are rounded at once (see `_rounded`). Whole duties that leave a required channel
+        to nobody are priced for once more within that grace."""
         fixed: set[tuple] = set()
         busy: set[tuple[str, int]] = set()  # interpreter-days with a fixed duty
         worked: Counter[str] = Counter(self.offset)  # minutes of each interpreter's fixed duties and elsewhere
@@ -303,6 +304,12 @@ class DutyMaster:
             if not fractional:
                 split = self._split_sources()
                 if not split:
+                    # Whole duties that leave a required channel to nobody (fixed without pricing, in the rush):
+                    # price once more for the people still free while the grace lasts.
+                    if time.perf_counter() < last and self._uncovered() and self.price(last, busy):
+                        if self.solve_lp() is None:
+                            return None
+                        continue
                     return self.teams(set(chosen))
                 # Whole duties, but a channel's team split between two sources: keep the larger one only.
                 for k, n in split:
@@ -365,6 +372,11 @@ class DutyMaster:
             planned[duty.who] += duty.minutes
             cover.update(duty.jobs)
         return batch
+
+    def _uncovered(self) -> bool:
+        """Whether the LP leaves a required channel (partly) unstaffed, paying MISSING for it."""
+        return any(j.required and sum(self.z[n].solution_value() for n in self.sources[k]) < 1 - EPSILON
+                   for k, j in enumerate(self.jobs))
 
     def _split_sources(self) -> list[tuple[int, int]]:
         """(channel, its option of largest share) for each required channel whose staffing the LP splits

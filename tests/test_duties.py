@@ -236,3 +236,14 @@ def test_large_events_are_restaffed_by_duties_a_day_at_a_time(monkeypatch):
     assert {sid for _, placement, _, _ in calls for sid in placement} == {s.id for s in event.sessions}
     assert calls[0][2] == solve_module._loads(event, start, set(calls[0][1]))  # the first day's master
     assert calls[0][3] == max(solve_module._loads(event, start).values())
+
+
+def test_diving_prices_again_for_a_required_channel_left_to_nobody():
+    """Diving that fixed duties without pricing (here: past its deadline from the start, with no duty at all)
+    prices once more within its grace when a required channel is left to nobody, rather than failing."""
+    ev, placement = _one_talk_two_people()
+    master = DutyMaster(ev, placement)
+    master.solve_lp()
+    assert master._uncovered()
+    teams = master.dive(deadline=0.0)
+    assert teams is not None and teams[("a", "fr")][1] in (["i1"], ["i2"])
