@@ -385,28 +385,45 @@ def _assignments(timetable) -> set[tuple[str, str, str]]:
     return {(p.session, c.into, who) for p in timetable.sessions for c in p.channels for who in c.interpreters}
 
 
+def _track_overlaps(event, placement) -> int:
+    """What same-track overlaps cost in `placement` (session -> (start minute, room))."""
+    from scheduler.solve import assemble
+
+    draft = assemble(event, placement, {}, "feasible", 0.0, 0, None)
+    return sum(c.cost for c in draft.costs if c.goal == "track_overlap")
+
+
+def _one_more_track_overlap(event, placement, valid):
+    """`placement` with one session moved onto the time of another of its track, in its own room: the first such
+    move that adds a same-track overlap and that `valid` (a predicate on placements) accepts, with the moved pair;
+    None if there is none."""
+    from itertools import combinations
+
+    for a, b in combinations(sorted(placement), 2):
+        sa, sb = event.session[a], event.session[b]
+        if sa.track and sa.track == sb.track and not sa.pin and placement[a][1] != placement[b][1]:
+            trial = {**placement, a: (placement[b][0], placement[a][1])}
+            if _track_overlaps(event, trial) > _track_overlaps(event, placement) and valid(trial):
+                return trial, {a, b}
+    return None
+
+
 def test_sweep_moves_sessions_out_of_a_same_track_overlap(monkeypatch):
     """Duties and the day models keep times, so only the sweep can undo a placement's same-track overlap: it
     re-times, within their day, the sessions that pay for their time."""
-    from itertools import combinations
-
     from scheduler.solve import _parts, assemble
 
     def overlaps(timetable):
         return sum(c.cost for c in timetable.costs if c.goal == "track_overlap")
 
+    def timetable(placement):
+        return assemble(event, placement, teams, "feasible", 0.0, 0, None)
+
     event, planted = _costed_planted(7, sessions=14, days=1, rooms=3, languages=2)
     placement, teams = _parts(event, planted)
-    overlapped = None
-    for a, b in combinations(sorted(placement), 2):  # move a onto b's time, in its own room, if that stays valid
-        sa, sb = event.session[a], event.session[b]
-        if sa.track and sa.track == sb.track and not sa.pin and placement[a][1] != placement[b][1]:
-            trial = {**placement, a: (placement[b][0], placement[a][1])}
-            candidate = assemble(event, trial, teams, "feasible", 0.0, 0, None)
-            if check(event, candidate) == [] and overlaps(candidate) > overlaps(planted):
-                overlapped, pair = candidate, {a, b}
-                break
-    assert overlapped is not None, "the generated event should allow one more same-track overlap"
+    found = _one_more_track_overlap(event, placement, lambda trial: check(event, timetable(trial)) == [])
+    assert found is not None, "the generated event should allow one more same-track overlap"
+    overlapped, pair = timetable(found[0]), found[1]
     calls = []
     original = solve_module._Run._round
 
@@ -432,35 +449,24 @@ PLACEMENT_RULES = {"session_scheduled_once", "session_timing", "inside_day", "no
 def test_retiming_by_day_keeps_days_and_rules_and_undoes_a_track_overlap():
     """When the timing model ends far from its bound, each day is re-timed by a model of its own: sessions keep
     their day, every placement rule holds, and a same-track overlap that a free slot can undo is undone."""
-    from itertools import combinations
-
     from scheduler.greedy import greedy_staffing
     from scheduler.solve import _parts, assemble
 
-    def overlaps(placement):
-        return sum(c.cost for c in costs(event, assemble(event, placement, {}, "feasible", 0.0, 0, None))
-                   if c.goal == "track_overlap")
+    def placement_breaches(placement):
+        draft = assemble(event, placement, greedy_staffing(event, placement), "feasible", 0.0, 0, None)
+        return [b for b in check(event, draft) if b.rule in PLACEMENT_RULES]
 
     event, planted = _costed_planted(7, sessions=14, days=1, rooms=3, languages=2)
     placement, _ = _parts(event, planted)
-    overlapped = None
-    for a, b in combinations(sorted(placement), 2):  # move a onto b's time, in its own room, if that stays valid
-        sa, sb = event.session[a], event.session[b]
-        if sa.track and sa.track == sb.track and not sa.pin and placement[a][1] != placement[b][1]:
-            trial = {**placement, a: (placement[b][0], placement[a][1])}
-            teams = greedy_staffing(event, trial)
-            breaches = check(event, assemble(event, trial, teams, "feasible", 0.0, 0, None))
-            if not [b for b in breaches if b.rule in PLACEMENT_RULES] and overlaps(trial) > overlaps(placement):
-                overlapped = trial
-                break
-    assert overlapped is not None, "the generated event should allow one more same-track overlap"
+    found = _one_more_track_overlap(event, placement, lambda trial: not placement_breaches(trial))
+    assert found is not None, "the generated event should allow one more same-track overlap"
+    overlapped = found[0]
     run = solve_module._Run(event, 30, 2, 0, None, None)
     retimed = run._retimed_by_day(overlapped)
     assert {sid: event.day_of(m) for sid, (m, _) in retimed.items()} == \
         {sid: event.day_of(m) for sid, (m, _) in overlapped.items()}
-    breaches = check(event, assemble(event, retimed, greedy_staffing(event, retimed), "feasible", 0.0, 0, None))
-    assert [b for b in breaches if b.rule in PLACEMENT_RULES] == []
-    assert overlaps(retimed) < overlaps(overlapped)
+    assert placement_breaches(retimed) == []
+    assert _track_overlaps(event, retimed) < _track_overlaps(event, overlapped)
 
 
 @pytest.mark.parametrize("gap, calls", [(-1.0, 1), (10**9, 0)])
