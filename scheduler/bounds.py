@@ -35,6 +35,27 @@ def away_all_day(event: Event, it: Interpreter, window: list[tuple[int, int]]) -
     return all(any(a <= lo and hi <= b for a, b in away) for lo, hi in window)
 
 
+def busiest_load(m: cp_model.CpModel, event: Event) -> cp_model.IntVar:
+    """The busiest interpreter's load as a variable of its own: at least the even share of the required work,
+    at most every session's minutes (one channel at a time)."""
+    share = event.even_share()
+    return m.new_int_var(share, max(share, sum(s.duration for s in event.sessions)), "busiest_load")
+
+
+def class_minutes(m: cp_model.CpModel, load: cp_model.IntVar, index: int, targets: frozenset[str], members: int,
+                  days: list[tuple[int, cp_model.LinearExprT]]) -> dict[str, cp_model.IntVar]:
+    """The minutes one class of `members` interpreters gives each language of `targets` over the event: in all at
+    most `members` times the busiest `load`, and at most the minutes each may give times the people working, over
+    its `days` terms (minutes each, people working)."""
+    most = members * sum(cap for cap, _ in days)
+    given = m.new_int_var(0, most, f"class_minutes[{index}]")
+    m.add(given <= members * load)
+    m.add(given <= sum(cap * n for cap, n in days))
+    split = {t: m.new_int_var(0, most, f"class_minutes[{index},{t}]") for t in sorted(targets)}
+    m.add(sum(split.values()) <= given)
+    return split
+
+
 def staffing_bound(event: Event, seconds: float = 2.0, workers: int = 1, seed: int = 0) -> int:
     """A proven lower bound on interpreter-days, the busiest load and unstaffed optional channels together
     (every other goal costs at least 0); 0 when none is proven in `seconds` or no staffing exists.
@@ -43,13 +64,11 @@ def staffing_bound(event: Event, seconds: float = 2.0, workers: int = 1, seed: i
     2 s (130 sessions: 1,741 against 4,397; 560 sessions: none)."""
     w = event.event.weights
     m = cp_model.CpModel()
-    share = event.even_share()
-    most = max(share, sum(s.duration for s in event.sessions))  # one channel at a time
-    load = m.new_int_var(share, most, "busiest_load")
+    load = busiest_load(m, event)
     into, people = defaultdict(list), defaultdict(list)  # language -> minutes given and needed; people-days
     days = []
     for index, ((targets, limit), members) in enumerate(interpreter_classes(event).items()):
-        minutes, ever = [], set()  # ever: the members present on some day, who share the class's minutes
+        worked, ever = [], set()  # ever: the members present on some day, who share the class's minutes
         for day in event.event.days:
             window = event.open_spans(day)
             here = [it.id for it in members if not away_all_day(event, it, window)]
@@ -57,15 +76,10 @@ def staffing_bound(event: Event, seconds: float = 2.0, workers: int = 1, seed: i
             if here:
                 n = m.new_int_var(0, len(here), f"people[{index},{day.date}]")
                 days.append(n)
-                minutes.append(min(limit, sum(b - a for a, b in window)) * n)
+                worked.append((min(limit, sum(b - a for a, b in window)), n))
                 for t in targets:
                     people[t].append(n)
-        given = m.new_int_var(0, len(members) * most, f"class_minutes[{index}]")
-        m.add(given <= len(ever) * load)
-        m.add(given <= sum(minutes))
-        split = [m.new_int_var(0, len(members) * most, f"class_minutes[{index},{t}]") for t in sorted(targets)]
-        m.add(sum(split) <= given)
-        for t, v in zip(sorted(targets), split):
+        for t, v in class_minutes(m, load, index, targets, len(ever), worked).items():
             into[t].append(v)
     # A team is that many people at once: the largest team of the required channels into each language, and
     # each optional channel's team if it is staffed, work into that language.

@@ -15,7 +15,7 @@ from itertools import combinations
 from ortools.sat.python import cp_model
 from ortools.util.python.sorted_interval_list import Domain
 
-from .bounds import away_all_day, interpreter_classes
+from .bounds import away_all_day, busiest_load, class_minutes, interpreter_classes
 from .constraints import able_by_target
 from .costs import GOAL_NAMES, asleep_cost
 from .model import ScheduleModel
@@ -140,9 +140,7 @@ def interpreter_load(sm: ScheduleModel) -> list[Penalty]:
 def _busiest_load_relaxed(sm: ScheduleModel) -> cp_model.IntVar:
     """Without interpreters in the model, the busiest load as a variable of its own, at least the even share
     of the required work; `_load_and_days` ties it to the days each class of interpreters works."""
-    most = sum(s.duration for s in sm.event.sessions)  # one channel at a time
-    share = sm.event.even_share()
-    sm.busiest_load = sm.model.new_int_var(share, max(share, most), "busiest_load")
+    sm.busiest_load = busiest_load(sm.model, sm.event)
     return sm.busiest_load
 
 
@@ -244,13 +242,7 @@ def _load_and_days(sm: ScheduleModel, supply: dict[tuple, tuple[int, list]]) -> 
     load = sm.busiest_load
     into: dict[str, list] = defaultdict(list)  # language -> minutes given into it by each class
     for index, ((targets, _), (members, days)) in enumerate(supply.items()):
-        most = members * sum(cap for cap, _ in days)
-        given = sm.model.new_int_var(0, most, f"class_minutes[{index}]")
-        sm.model.add(given <= members * load)
-        sm.model.add(given <= sum(cap * n for cap, n in days))
-        split = {t: sm.model.new_int_var(0, most, f"class_minutes[{index},{t}]") for t in sorted(targets)}
-        sm.model.add(sum(split.values()) <= given)
-        for t, minutes in split.items():
+        for t, minutes in class_minutes(sm.model, load, index, targets, members, days).items():
             into[t].append(minutes)
     for s in sm.event.sessions:
         minutes = sm.event.team_size(s) * s.duration
