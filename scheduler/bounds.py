@@ -1,16 +1,19 @@
 """A lower bound on the interpreters' goals that needs no placement.
 
-Interpreters who can work into the same languages with the same daily limit form a class. Each day, some of a
-class work (each an interpreter-day, giving at most their daily minutes); over the event a class gives at most
-its size times the busiest load; split among the languages it can work into, its minutes cover every required
-channel's team-minutes and those of the optional channels staffed. Without sessions' times this small model is
-solved at once on events of any size, where the relaxations that place sessions are too slow (560 sessions).
+Interpreters who can work into the same languages (the same of them as retours) with the same daily limit form a
+class. Each day, some of a class work (each an interpreter-day, giving at most their daily minutes); over the
+event a class gives at most its size times the busiest load; split among the languages it can work into, in
+whole channels of each session length, its minutes cover every required channel's team-minutes and those of the
+optional channels staffed, and each channel taken into a retour language pays the retour. Without sessions'
+times this small model is solved at once on events of any size, where the relaxations that place sessions are too
+slow (560 sessions).
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from typing import NamedTuple
 
 from ortools.sat.python import cp_model
 
@@ -18,14 +21,22 @@ from .constraints import able_by_target
 from .event import Event, Interpreter
 
 
-def interpreter_classes(event: Event) -> dict[tuple[frozenset[str], int], list[Interpreter]]:
-    """Interpreters able to work into some language, grouped by those languages and their daily limit."""
+class InterpreterClass(NamedTuple):
+    targets: frozenset[str]  # the languages they can work into
+    retours: frozenset[str]  # those of them that are retours (empty unless classes are split by retours)
+    limit: int  # minutes a day
+
+
+def interpreter_classes(event: Event, by_retour: bool = False) -> dict[InterpreterClass, list[Interpreter]]:
+    """Interpreters able to work into some language, grouped by those languages and their daily limit (and by
+    their retour languages if `by_retour`)."""
     able = able_by_target(event)
-    classes: dict[tuple[frozenset[str], int], list[Interpreter]] = defaultdict(list)
+    classes: dict[InterpreterClass, list[Interpreter]] = defaultdict(list)
     for it in event.interpreters:
         targets = frozenset(t for t, people in able.items() if it.id in people)
+        retours = frozenset(t for t in targets if by_retour and it.is_retour(t))
         if targets:
-            classes[(targets, it.max_minutes_per_day)].append(it)
+            classes[InterpreterClass(targets, retours, it.max_minutes_per_day)].append(it)
     return classes
 
 
@@ -57,17 +68,18 @@ def class_minutes(m: cp_model.CpModel, load: cp_model.IntVar, index: int, target
 
 
 def staffing_bound(event: Event, seconds: float = 2.0, workers: int = 1, seed: int = 0) -> int:
-    """A proven lower bound on interpreter-days, the busiest load and unstaffed optional channels together
-    (every other goal costs at least 0); 0 when none is proven in `seconds` or no staffing exists.
+    """A proven lower bound on interpreter-days, the busiest load, retours and unstaffed optional channels
+    together (every other goal costs at least 0); 0 when none is proven in `seconds` or no staffing exists.
 
     Sessions' days are left out too: with a variable per session and day the bound came slower and lower in
     2 s (130 sessions: 1,741 against 4,397; 560 sessions: none)."""
     w = event.event.weights
     m = cp_model.CpModel()
     load = busiest_load(m, event)
-    into, people = defaultdict(list), defaultdict(list)  # language -> minutes given and needed; people-days
-    days = []
-    for index, ((targets, limit), members) in enumerate(interpreter_classes(event).items()):
+    needed, most, unstaffed, teams = _channel_demand(m, event)
+    taken = defaultdict(list)  # (language, session length) -> shifts taken by each class
+    people, days, retours = defaultdict(list), [], []
+    for index, (kind, members) in enumerate(interpreter_classes(event, by_retour=True).items()):
         worked, ever = [], set()  # ever: the members present on some day, who share the class's minutes
         for day in event.event.days:
             window = event.open_spans(day)
@@ -76,32 +88,28 @@ def staffing_bound(event: Event, seconds: float = 2.0, workers: int = 1, seed: i
             if here:
                 n = m.new_int_var(0, len(here), f"people[{index},{day.date}]")
                 days.append(n)
-                worked.append((min(limit, sum(b - a for a, b in window)), n))
-                for t in targets:
+                worked.append((min(kind.limit, sum(b - a for a, b in window)), n))
+                for t in kind.targets:
                     people[t].append(n)
-        for t, v in class_minutes(m, load, index, targets, len(ever), worked).items():
-            into[t].append(v)
-    # A team is that many people at once: the largest team of the required channels into each language, and
-    # each optional channel's team if it is staffed, work into that language.
-    unstaffed, teams = [], []
-    largest: dict[str, int] = defaultdict(int)
-    for s in event.sessions:
-        team = event.team_size(s)
-        for t in event.channels(s):
-            if s.interpretation == "required":
-                into[t].append(-team * s.duration)
-                largest[t] = max(largest[t], team)
-                continue
-            staffed = m.new_bool_var(f"staffed[{s.id},{t}]")
-            unstaffed.append(w.optional_channel_unstaffed * max(1, s.attendance // 100) * (1 - staffed))
-            into[t].append(-team * s.duration * staffed)
-            teams.append((t, team * staffed))
-    teams += largest.items()
-    for t, terms in into.items():
-        m.add(sum(terms) >= 0)
+        for t, minutes in class_minutes(m, load, index, kind.targets, len(ever), worked).items():
+            # Channels into t taken by one of the class, by session length (a team of two takes two).
+            shifts = {length: m.new_int_var(0, up_to, f"shifts[{index},{t},{length}]")
+                      for (into, length), up_to in most.items() if into == t}
+            m.add(minutes >= sum(length * n for length, n in shifts.items()))
+            for length, n in shifts.items():
+                taken[(t, length)].append(n)
+                if t in kind.retours:
+                    retours.append(n)
+    for (t, length), need in needed.items():
+        m.add(sum(taken[(t, length)]) >= sum(need))
+    crews = {}  # language -> people working into it on some day, one variable where every team term can refer to
     for t, team in teams:
-        m.add(sum(people[t]) >= team)
-    m.minimize(w.interpreter_day * sum(days) + w.interpreter_load * load + sum(unstaffed))
+        if t not in crews:
+            crews[t] = m.new_int_var(0, len(event.interpreters) * len(event.event.days), f"crew[{t}]")
+            m.add(crews[t] == sum(people[t]))
+        m.add(crews[t] >= team)
+    m.minimize(w.interpreter_day * sum(days) + w.interpreter_load * load + w.retour * sum(retours)
+               + sum(unstaffed))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = workers
@@ -109,3 +117,28 @@ def staffing_bound(event: Event, seconds: float = 2.0, workers: int = 1, seed: i
     if solver.solve(m) not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN):
         return 0
     return max(0, math.ceil(solver.best_objective_bound - 1e-6))
+
+
+def _channel_demand(m: cp_model.CpModel, event: Event):
+    """What the channels ask of interpreters, by (language, session length): the people they need (each
+    required channel its team, each optional one its team if staffed, a new 0/1 variable) and at most; the costs
+    of optional channels left unstaffed; and the team each language needs at once (the largest of its required
+    channels, each optional channel's if staffed), as (language, people) terms."""
+    w = event.event.weights
+    need: dict[tuple[str, int], list] = defaultdict(list)
+    most: dict[tuple[str, int], int] = defaultdict(int)
+    unstaffed, teams = [], []
+    largest: dict[str, int] = defaultdict(int)
+    for s in event.sessions:
+        team = event.team_size(s)
+        for t in event.channels(s):
+            most[(t, s.duration)] += team
+            if s.interpretation == "required":
+                need[(t, s.duration)].append(team)
+                largest[t] = max(largest[t], team)
+                continue
+            staffed = m.new_bool_var(f"staffed[{s.id},{t}]")
+            unstaffed.append(w.optional_channel_unstaffed * max(1, s.attendance // 100) * (1 - staffed))
+            need[(t, s.duration)].append(team * staffed)
+            teams.append((t, team * staffed))
+    return need, most, unstaffed, teams + list(largest.items())

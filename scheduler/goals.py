@@ -15,7 +15,7 @@ from itertools import combinations
 from ortools.sat.python import cp_model
 from ortools.util.python.sorted_interval_list import Domain
 
-from .bounds import away_all_day, busiest_load, class_minutes, interpreter_classes
+from .bounds import InterpreterClass, away_all_day, busiest_load, class_minutes, interpreter_classes
 from .constraints import able_by_target
 from .costs import GOAL_NAMES, asleep_cost
 from .model import ScheduleModel
@@ -208,19 +208,20 @@ def _interpreter_days_needed(sm: ScheduleModel, w: int) -> list[Penalty]:
     slower search); otherwise one counter a day stands for everyone."""
     classes = interpreter_classes(sm.event)
     if not sm.people_classes:
-        classes = {(frozenset(), 0): [it for members in classes.values() for it in members]}
+        everyone = [it for members in classes.values() for it in members]
+        classes = {InterpreterClass(frozenset(), frozenset(), 0): everyone}
     longest = max((it.max_minutes_per_day for it in sm.event.interpreters), default=0)
     out = []
-    supply: dict[tuple, list] = defaultdict(list)  # class -> (minutes each may give that day, counter)
+    supply: dict[InterpreterClass, list] = defaultdict(list)  # (minutes each may give that day, counter) a day
     for day, minutes in sm.open_minutes.items():
         window = [span for z in sm.zones if z.day == day for span in z.spans]
         counters = []  # (targets, minutes each may give, how many of the class work)
-        for (targets, limit), members in classes.items():
+        for kind, members in classes.items():
             present = sum(1 for it in members if not away_all_day(sm.event, it, window))
             if present:
                 n = sm.model.new_int_var(0, present, f"people_needed[{day},{len(counters)}]")
-                counters.append((targets, min(limit if sm.people_classes else longest, minutes), n))
-                supply[(targets, limit)].append((counters[-1][1], n))
+                counters.append((kind.targets, min(kind.limit if sm.people_classes else longest, minutes), n))
+                supply[kind].append((counters[-1][1], n))
                 out.append(Penalty("interpreter_day", w, n))
         by_target = None
         if sm.people_classes:
@@ -232,7 +233,7 @@ def _interpreter_days_needed(sm: ScheduleModel, w: int) -> list[Penalty]:
     return out
 
 
-def _load_and_days(sm: ScheduleModel, supply: dict[tuple, tuple[int, list]]) -> None:
+def _load_and_days(sm: ScheduleModel, supply: dict[InterpreterClass, tuple[int, list]]) -> None:
     """Cuts tying the busiest load to interpreter-days. `supply` maps each class of interpreters (targets,
     daily limit) to its size and its (minutes each may give, people working) terms of each day. Over the event a
     class gives at most its size times the busiest load and at most its daily minutes times its days worked,
@@ -241,8 +242,8 @@ def _load_and_days(sm: ScheduleModel, supply: dict[tuple, tuple[int, list]]) -> 
     are both paid, where the separate bounds let each goal take its best case."""
     load = sm.busiest_load
     into: dict[str, list] = defaultdict(list)  # language -> minutes given into it by each class
-    for index, ((targets, _), (members, days)) in enumerate(supply.items()):
-        for t, minutes in class_minutes(sm.model, load, index, targets, members, days).items():
+    for index, (kind, (members, days)) in enumerate(supply.items()):
+        for t, minutes in class_minutes(sm.model, load, index, kind.targets, members, days).items():
             into[t].append(minutes)
     for s in sm.event.sessions:
         minutes = sm.event.team_size(s) * s.duration

@@ -1,7 +1,7 @@
 """The placement-free bound on the interpreters' goals (`scheduler/bounds.py`)."""
 
 import pytest
-from builders import en_fr, event_dict, room, session
+from builders import en_fr, event_dict, interpreter, room, session
 
 from scheduler.bounds import staffing_bound
 from scheduler.check import check
@@ -55,3 +55,14 @@ def test_bound_is_below_any_timetable(seed):
     event, planted = generate_event(GeneratorSettings(sessions=24, days=2, rooms=3, languages=3, seed=seed))
     assert check(event, planted) == []
     assert 0 < staffing_bound(event) <= sum(c.cost for c in costs(event, planted))
+
+
+def test_a_retour_is_paid_when_no_one_else_can_take_the_channel():
+    """An hour into French with a team of two: with one of the two working into French as their B language,
+    the bound pays one retour; with a third interpreter into their A language, it pays none."""
+    retour = interpreter("i2", A=["en"], B=["fr"])
+    ev = _event([session("a")], [en_fr("i1"), retour])
+    w = ev.event.weights
+    assert staffing_bound(ev) == 2 * w.interpreter_day + 60 * w.interpreter_load + w.retour
+    ev = _event([session("a")], [en_fr("i1"), retour, en_fr("i3")])
+    assert staffing_bound(ev) == 2 * w.interpreter_day + 60 * w.interpreter_load
