@@ -23,18 +23,18 @@ from .event import Event, Interpreter
 
 class InterpreterClass(NamedTuple):
     targets: frozenset[str]  # the languages they can work into
-    retours: frozenset[str]  # those of them that are retours (empty unless classes are split by retours)
+    retours: frozenset[str]  # those of them that are retours (B languages)
     limit: int  # minutes a day
 
 
-def interpreter_classes(event: Event, by_retour: bool = False) -> dict[InterpreterClass, list[Interpreter]]:
-    """Interpreters able to work into some language, grouped by those languages and their daily limit (and by
-    their retour languages if `by_retour`)."""
+def interpreter_classes(event: Event) -> dict[InterpreterClass, list[Interpreter]]:
+    """Interpreters able to work into some language, grouped by those languages, their retours among them and
+    their daily limit."""
     able = able_by_target(event)
     classes: dict[InterpreterClass, list[Interpreter]] = defaultdict(list)
     for it in event.interpreters:
         targets = frozenset(t for t, people in able.items() if it.id in people)
-        retours = frozenset(t for t in targets if by_retour and it.is_retour(t))
+        retours = frozenset(t for t in targets if it.is_retour(t))
         if targets:
             classes[InterpreterClass(targets, retours, it.max_minutes_per_day)].append(it)
     return classes
@@ -79,7 +79,7 @@ def staffing_bound(event: Event, seconds: float = 2.0, workers: int = 1, seed: i
     needed, most, unstaffed, teams = _channel_demand(m, event)
     taken = defaultdict(list)  # (language, session length) -> shifts taken by each class
     people, days, retours = defaultdict(list), [], []
-    for index, (kind, members) in enumerate(interpreter_classes(event, by_retour=True).items()):
+    for index, (kind, members) in enumerate(interpreter_classes(event).items()):
         worked, ever = [], set()  # ever: the members present on some day, who share the class's minutes
         for day in event.event.days:
             window = event.open_spans(day)

@@ -15,7 +15,7 @@ from itertools import combinations
 from ortools.sat.python import cp_model
 from ortools.util.python.sorted_interval_list import Domain
 
-from .bounds import InterpreterClass, away_all_day, busiest_load, class_minutes, interpreter_classes
+from .bounds import away_all_day
 from .constraints import able_by_target
 from .costs import GOAL_NAMES, asleep_cost
 from .model import ScheduleModel
@@ -111,8 +111,6 @@ def audience_asleep(sm: ScheduleModel) -> list[Penalty]:
 def interpreter_load(sm: ScheduleModel) -> list[Penalty]:
     """The busiest interpreter's minutes over the whole event cost the weight per minute."""
     w = sm.event.event.weights.interpreter_load
-    if w and not sm.staffing and sm.people_classes and sm.event.interpreters:
-        return [Penalty("interpreter_load", w, _busiest_load_relaxed(sm))]
     if not w or not sm.works:
         return []
     loads = defaultdict(list)
@@ -135,13 +133,6 @@ def interpreter_load(sm: ScheduleModel) -> list[Penalty]:
     for who, terms in loads.items():
         sm.model.add(peak >= sum(terms) + sm.load_offset.get(who, 0))
     return [Penalty("interpreter_load", w, peak)]
-
-
-def _busiest_load_relaxed(sm: ScheduleModel) -> cp_model.IntVar:
-    """Without interpreters in the model, the busiest load as a variable of its own, at least the even share
-    of the required work; `_load_and_days` ties it to the days each class of interpreters works."""
-    sm.busiest_load = busiest_load(sm.model, sm.event)
-    return sm.busiest_load
 
 
 def relay(sm: ScheduleModel) -> list[Penalty]:
@@ -201,59 +192,19 @@ def interpreter_day(sm: ScheduleModel) -> list[Penalty]:
 
 
 def _interpreter_days_needed(sm: ScheduleModel, w: int) -> list[Penalty]:
-    """Without interpreters in the model, a lower bound on interpreter-days from counters of the people
-    working each day, which must cover that day's demand (see `_people_cuts`). With `sm.people_classes`,
-    interpreters who can work into the same languages with the same daily limit form a class with its own
-    counter, so that demand into each language is met by people able to work into it (a tighter bound, a
-    slower search); otherwise one counter a day stands for everyone."""
-    classes = interpreter_classes(sm.event)
-    if not sm.people_classes:
-        everyone = [it for members in classes.values() for it in members]
-        classes = {InterpreterClass(frozenset(), frozenset(), 0): everyone}
+    """Without interpreters in the model, a lower bound on interpreter-days from a counter of the people
+    working each day, which must cover that day's demand (see `_people_cuts`). Who can work into which language
+    is left to the placement-free bound (`bounds.staffing_bound`), which proves more without placements."""
     longest = max((it.max_minutes_per_day for it in sm.event.interpreters), default=0)
     out = []
-    supply: dict[InterpreterClass, list] = defaultdict(list)  # (minutes each may give that day, counter) a day
     for day, minutes in sm.open_minutes.items():
         window = [span for z in sm.zones if z.day == day for span in z.spans]
-        counters = []  # (targets, minutes each may give, how many of the class work)
-        for kind, members in classes.items():
-            present = sum(1 for it in members if not away_all_day(sm.event, it, window))
-            if present:
-                n = sm.model.new_int_var(0, present, f"people_needed[{day},{len(counters)}]")
-                counters.append((kind.targets, min(kind.limit if sm.people_classes else longest, minutes), n))
-                supply[kind].append((counters[-1][1], n))
-                out.append(Penalty("interpreter_day", w, n))
-        by_target = None
-        if sm.people_classes:
-            by_target = {into: [(n, cap) for targets, cap, n in counters if into in targets]
-                         for into in sm.event.event.languages}
-        _people_cuts(sm, day, by_target, [(n, cap) for _, cap, n in counters])
-    if sm.people_classes and sm.busiest_load is not None:
-        _load_and_days(sm, {key: (len(classes[key]), terms) for key, terms in supply.items()})
+        present = sum(1 for it in sm.event.interpreters if not away_all_day(sm.event, it, window))
+        if present:
+            n = sm.model.new_int_var(0, present, f"people_needed[{day}]")
+            out.append(Penalty("interpreter_day", w, n))
+            _people_cuts(sm, day, None, [(n, min(longest, minutes))])
     return out
-
-
-def _load_and_days(sm: ScheduleModel, supply: dict[InterpreterClass, tuple[int, list]]) -> None:
-    """Cuts tying the busiest load to interpreter-days. `supply` maps each class of interpreters (targets,
-    daily limit) to its size and its (minutes each may give, people working) terms of each day. Over the event a
-    class gives at most its size times the busiest load and at most its daily minutes times its days worked,
-    and its minutes, split among the languages it can work into, cover each language's team-minutes. So a few
-    people working many full days (few days, a high load) and many working short days (a low load, many days)
-    are both paid, where the separate bounds let each goal take its best case."""
-    load = sm.busiest_load
-    into: dict[str, list] = defaultdict(list)  # language -> minutes given into it by each class
-    for index, (kind, (members, days)) in enumerate(supply.items()):
-        for t, minutes in class_minutes(sm.model, load, index, kind.targets, members, days).items():
-            into[t].append(minutes)
-    for s in sm.event.sessions:
-        minutes = sm.event.team_size(s) * s.duration
-        for t in sm.event.channels(s):
-            if s.interpretation == "required":
-                into[t].append(-minutes)
-            elif sm.optional_demand:
-                into[t].append(-minutes * sum(sm.staffed_on_day(s.id, t, d) for d in sm.open_minutes))
-    for t, terms in into.items():
-        sm.model.add(sum(terms) >= 0)
 
 
 def _people_cuts(sm: ScheduleModel, day, able: dict[str, list[tuple]] | None, everyone: list[tuple]) -> None:

@@ -93,7 +93,7 @@ class ScheduleModel:
     def __init__(self, event: Event, previous: Timetable | None = None, *, staffing: bool = True,
                  fixed_times: dict[str, tuple[int, str]] | None = None,
                  fixed_staff: dict[str, list[Channel]] | None = None, relay_pivots: set[str] | None = None,
-                 switchable: Collection[tuple] = (), people_classes: bool = False,
+                 switchable: Collection[tuple] = (),
                  load_offset: dict[str, int] | None = None, optional_demand: bool = True,
                  free_into: Collection[str] = ()):
         """Build the model. `staffing=False` leaves interpreters out (a relaxation: interpretation is then
@@ -103,8 +103,6 @@ class ScheduleModel:
         `relay_pivots` limits relay to those pivot languages (a restriction used by neighbourhood search).
         `load_offset` adds minutes each interpreter works outside this model (when it holds part of an event,
         see `Event.day_part`) to their load.
-        `people_classes` (with `staffing=False`) bounds interpreter-days per class of interpreters rather than
-        in total: a tighter bound, a slower search (see `goals._interpreter_days_needed`).
         `optional_demand` (with `staffing=False`): staffing an optional channel needs people that day, as in
         reality (a tighter bound); when false, channels are left out of the relaxation as if all were staffed
         for free (it then makes placements that the real staffing does better).
@@ -122,7 +120,6 @@ class ScheduleModel:
         self.fixed_staff = fixed_staff or {}
         self.free_into = frozenset(free_into)
         self.relay_pivots = relay_pivots
-        self.people_classes = people_classes
         self.optional_demand = optional_demand
         self.load_offset = load_offset or {}
         self.model = cp_model.CpModel()
@@ -155,8 +152,6 @@ class ScheduleModel:
         for rule in constraints.CONSTRAINT_RULES:
             rule(self)
         self.penalties: list[goals.Penalty] = []
-        # Without interpreters (and with `people_classes`), the busiest load is a variable of its own (goals.py).
-        self.busiest_load: cp_model.IntVar | None = None
         if self.switchable:
             return
         for cut in constraints.CUTS:

@@ -4,7 +4,7 @@ import pytest
 from builders import DAY, DAY2, day, en_fr, event_dict, interpreter, session
 from ortools.sat.python import cp_model
 
-from scheduler import goals
+from scheduler.bounds import staffing_bound
 from scheduler.check import check
 from scheduler.costs import costs
 from scheduler.event import Event
@@ -62,22 +62,23 @@ def _one_way_event():
     return parse(Event, data, "one-way.json")
 
 
-def test_people_classes_see_who_can_work_into_which_language():
+def test_classes_of_interpreters_see_who_can_work_into_which_language():
     """Never more than two people work at once, but the two English booths need other people than the
-    two French ones: counting interpreters per class of languages finds the four days the total misses."""
+    two French ones: the timing relaxation counts two days, the placement-free bound (classes of interpreters
+    by the languages they work into) the four of the optimum."""
     event = _one_way_event()
     day_cost = event.event.weights.interpreter_day
     assert _relaxation_bound(event) == 2 * day_cost
-    # The class relaxation also holds the busiest load: four people share 240 team-minutes, at least 60 each.
-    assert _relaxation_bound(event, people_classes=True) == 4 * day_cost + 60 * event.event.weights.interpreter_load
+    # The bound also holds the busiest load: four people share 240 team-minutes, at least 60 each.
+    assert staffing_bound(event) == 4 * day_cost + 60 * event.event.weights.interpreter_load
     outcome = solve(event, time_limit=10, workers=2, method="exact")
     assert outcome.status == "optimal"
     assert sum(c.cost for c in outcome.timetable.costs if c.goal == "interpreter_day") == 4 * day_cost
 
 
-def test_decomposition_bound_uses_the_class_relaxation_even_when_the_timing_model_is_optimal():
-    """The timing relaxation of the one-way event is solved to optimality at once (two days), but the class
-    relaxation proves four: with it the decomposition proves its timetable optimal."""
+def test_decomposition_bound_uses_the_placement_free_bound_even_when_the_timing_model_is_optimal():
+    """The timing relaxation of the one-way event is solved to optimality at once (two days), but the
+    placement-free bound proves four: with it the decomposition proves its timetable optimal."""
     event = _one_way_event()
     outcome = solve(event, time_limit=20, workers=2, method="decompose")
     assert outcome.timetable.bound >= 4 * event.event.weights.interpreter_day
@@ -91,39 +92,21 @@ def test_relaxation_weighs_optional_channels_against_the_people_they_need():
                                     interpreters=[en_fr("i1"), en_fr("i2")]), "optional.json")
     unstaffed = event.event.weights.optional_channel_unstaffed
     assert _relaxation_bound(event) == unstaffed
-    assert _relaxation_bound(event, people_classes=True) == unstaffed
     assert _relaxation_bound(event, optional_demand=False) == 0
     outcome = solve(event, time_limit=10, workers=2, method="exact")
     assert outcome.status == "optimal" and outcome.timetable.objective == unstaffed
 
 
 @pytest.mark.parametrize("seed", [5, 6, 7])
-def test_people_classes_bound_stays_below_a_valid_timetable(seed):
-    """The relaxations are still relaxations: the timing model's optimum never exceeds the timing goals and
-    interpreter-days that a valid timetable (the planted one) pays, nor the per-class one those plus its
-    busiest load."""
+def test_timing_relaxation_stays_below_a_valid_timetable(seed):
+    """The timing relaxation is still a relaxation: its optimum never exceeds the timing goals and
+    interpreter-days that a valid timetable (the planted one) pays."""
     event, planted = generate_event(GeneratorSettings(sessions=10, days=2, rooms=2, languages=3, seed=seed))
     timing_goals = {"track_overlap", "outside_preferred", "audience_asleep", "interpreter_day", "moved",
                     "optional_channel_unstaffed"}
     paid = costs(event, planted)
     timing_paid = sum(c.cost for c in paid if c.goal in timing_goals)
     assert _relaxation_bound(event) <= timing_paid
-    assert _relaxation_bound(event, people_classes=True) <= sum(c.cost for c in paid if c.goal != "retour"
-                                                                  and c.goal != "relay")
-
-
-def test_load_and_days_cuts_raise_the_class_bound(monkeypatch):
-    """Tying the busiest load to the days each class of interpreters works proves more than the two bounds
-    apart (each then takes its best case: few people on full days, and everyone sharing the work), and
-    still no more than the exact optimum."""
-    event, _ = generate_event(GeneratorSettings(sessions=10, days=2, rooms=2, languages=3, seed=5))
-    coupled = _relaxation_bound(event, people_classes=True)
-    monkeypatch.setattr(goals, "_load_and_days", lambda sm, supply: None)
-    apart = _relaxation_bound(event, people_classes=True)
-    monkeypatch.undo()
-    assert coupled > apart
-    outcome = solve(event, time_limit=30, workers=2, method="exact")
-    assert outcome.status == "optimal" and coupled <= outcome.timetable.objective
 
 
 def test_day_part_holds_one_day_counted_from_its_midnight():
