@@ -24,6 +24,7 @@ from scheduler.event import Event
 from scheduler.generate import GeneratorSettings, generate_event
 from scheduler.loading import load_event, load_timetable
 from scheduler.model import ScheduleModel
+from scheduler import solve as solve_module
 from scheduler.solve import solve
 from scheduler.timetable import Timetable
 from builders import DAY, DAY2, day, en_fr, event_dict, interpreter, room, session, speaker
@@ -148,6 +149,37 @@ def test_school_is_proven_optimal():
     outcome = solve(event, time_limit=60, workers=WORKERS, seed=0)
     tt = assert_sound(event, outcome)
     assert outcome.status == "optimal" and tt.objective == tt.bound == 634
+
+
+def test_exact_search_resumes_from_its_first_timetable(monkeypatch):
+    """Without a greedy timetable (the school has none), the exact search first runs for a share of the time; a
+    timetable found but unproven in it is the hint of a second search for the rest, which still proves the
+    optimum. Here the first search stops at its first timetable."""
+    made = []
+    exact_solver = solve_module._Run._exact_solver
+
+    def first_stops_at_once(run, seconds):
+        solver = exact_solver(run, seconds)
+        solver.parameters.stop_after_first_solution = not made
+        made.append(seconds)
+        return solver
+
+    monkeypatch.setattr(solve_module._Run, "_exact_solver", first_stops_at_once)
+    event = load_event(SCHOOL)
+    outcome = solve(event, time_limit=60, workers=WORKERS, seed=0)
+    tt = assert_sound(event, outcome)
+    assert len(made) == 2 and made[0] <= 60 * solve_module.EXACT_ALONE_SHARE
+    assert outcome.method == "exact" and outcome.status == "optimal" and tt.objective == 634
+
+
+def test_decomposition_takes_over_when_the_exact_search_finds_nothing():
+    """A generated 40-session event is small enough for the exact model, but neither the greedy nor CP-SAT
+    finds it a timetable in 3 s (none in 30 s either); the decomposition then gives one in the time left."""
+    event, planted = generate_event(GeneratorSettings(sessions=40, days=3, rooms=4, languages=3, seed=40))
+    assert check(event, planted) == []
+    outcome = solve(event, time_limit=12, workers=WORKERS, seed=0)
+    assert_sound(event, outcome)
+    assert outcome.method == "decompose"
 
 
 # --- 3. soft goals, one optimum known by hand each -----------------------------------------------------
