@@ -38,8 +38,6 @@ from .timetable import Channel, Placement, Timetable
 
 log = logging.getLogger(__name__)
 
-# Events up to this many (sessions x interpreters) get the exact model; larger ones the decomposition.
-EXACT_LIMIT = 3000
 # The exact model's search puts core-based search (lower bounds from unsatisfiable cores over the objective's
 # terms, as MaxSAT solvers do) first among its full workers. The objective is a weighted sum of many 0/1 terms
 # (interpreter-days, retours, asleep levels) whose LP relaxation is weak: on the school, CP-SAT's default portfolio
@@ -52,11 +50,17 @@ EXACT_SUBSOLVERS = ["core", "default_lp", "max_lp", "quick_restart", "reduced_co
 # order by depth, with 3 runs in 20 over 2 s against 1 in 30).
 CORE_SETTINGS = ("core_minimization_level: 1 max_sat_assumption_order: ORDER_ASSUMPTION_BY_DEPTH "
                  "max_sat_reverse_assumption_order: true cover_optimization: false")
-# Without a starting timetable (the greedy one breaks a rule), the exact model first gets this share of the
-# time; if it finds no timetable in it, the decomposition takes over, and if it finds one, the search goes on
-# from it. CP-SAT alone found none in 30 s on a generated 40-session event that the decomposition staffs in 2 s;
-# the school, which has no greedy timetable either, is proven optimal in about 1.5 s.
-EXACT_ALONE_SHARE = 0.25
+# Events up to EXACT_LIMIT (sessions x interpreters) get the exact model alone; up to MIXED_LIMIT, the exact
+# model for EXACT_SHARE of the time then, unless it settled the event, the decomposition for the rest, the better
+# timetable kept. On 22 generated events of 60-260, the exact model alone proved 12 of the 13 up to 150 optimal
+# in 10 s (the decomposition 1), but above 150 it stayed unproven and was often far worse: 715 against 580,
+# 528 against 447; on eight of 176-900 the decomposition won all eight in 20 s (1,315 against 715).
+EXACT_LIMIT = 150
+MIXED_LIMIT = 3000
+# The exact model's share when mixed, or when it has no starting timetable (the greedy one breaks a rule): CP-SAT
+# alone found none in 30 s on a generated 40-session event that the decomposition staffs in 2 s; the school, which
+# has no greedy timetable either, is proven optimal in about 1.5 s (then the search resumes from what it found).
+EXACT_SHARE = 0.25
 # The decomposition staffs (greedily) up to this many of the timing model's last placements and keeps the cheapest.
 PLACEMENT_CHOICES = 8
 # Events of at most DUTY_LIMIT sessions are then re-staffed by duties (see `_by_duties`), one master for the whole
@@ -160,12 +164,15 @@ def solve(event: Event, *, time_limit: float = 60.0, workers: int | None = None,
           method: str = "auto") -> Outcome:
     """Find the best timetable within `time_limit` seconds, or say why there is none.
 
-    `method` is "exact", "decompose" or "auto" (exact for small events)."""
-    if method == "auto":
-        size = len(event.sessions) * max(1, len(event.interpreters))
-        method = "exact" if size <= EXACT_LIMIT else "decompose"
+    `method` is "exact", "decompose" or "auto": by size (sessions x interpreters), the exact model alone, the
+    exact model then the decomposition, or the decomposition (see EXACT_LIMIT)."""
     run = _Run(event, time_limit, workers or os.cpu_count() or 1, seed, previous, on_progress)
-    return run.exact() if method == "exact" else run.decompose()
+    size = len(event.sessions) * max(1, len(event.interpreters))
+    if method == "exact" or (method == "auto" and size <= EXACT_LIMIT):
+        return run.exact()
+    if method == "auto" and size <= MIXED_LIMIT:
+        return run.exact(then_decompose=True)
+    return run.decompose()
 
 
 class _Run:
@@ -193,7 +200,11 @@ class _Run:
 
     # --- one exact model ---------------------------------------------------------------------------------
 
-    def exact(self) -> Outcome:
+    def exact(self, then_decompose: bool = False) -> Outcome:
+        """The exact model. It gets a share of the time (EXACT_SHARE) when it has no starting timetable or when
+        `then_decompose`; unless it settles the event in it (optimal or infeasible), the rest of the time goes to
+        the decomposition (with `then_decompose`, or when no timetable was found yet) and the better timetable
+        is kept, else to the same search resumed from its timetable."""
         sm = ScheduleModel(self.event, self.previous)
         start_from = self.previous or self._staffed(greedy_placement(sm), 0)
         if start_from is not None:
@@ -201,25 +212,29 @@ class _Run:
             complete_hint(sm.model, max(0.1, self.left() * 0.1))
         build = self.elapsed()
         alone = start_from is None  # CP-SAT must find a first timetable itself
-        solver = self._exact_solver(self.left() * (EXACT_ALONE_SHARE if alone else 1.0))
+        shared = alone or then_decompose
+        solver = self._exact_solver(self.left() * (EXACT_SHARE if shared else 1.0))
         watcher = _Watcher(self.on_progress, self.started)
         code = run_solver(solver, sm.model, watcher)
-        if alone and code == cp_model.UNKNOWN and self.left() >= 1.0:
-            log.info("exact model: no timetable at %.1f s; the decomposition takes over", self.elapsed())
-            return self.decompose()
+        found, objective = None, None
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             status = "optimal" if code == cp_model.OPTIMAL else "feasible"
-            bound = max(0, math.ceil(solver.best_objective_bound - 1e-6))
-            timetable = extract(sm, solver, status, self.elapsed(), bound)
+            found = extract(sm, solver, status, self.elapsed(), max(0, math.ceil(solver.best_objective_bound - 1e-6)))
             objective = solver.objective_value
-            if alone and status == "feasible" and self.left() >= 1.0:
-                timetable, objective = self._exact_resumed(sm, solver, watcher, timetable)
-            return Outcome(timetable.status, timetable, build, self.elapsed(), objective, watcher.first)
-        if code == cp_model.UNKNOWN and start_from is not None and start_from is not self.previous:
+        elif code == cp_model.UNKNOWN and start_from is not None and start_from is not self.previous:
             # The search found nothing better in time: the checked greedy timetable stands.
-            timetable = start_from.model_copy(update={"solve_seconds": round(self.elapsed(), 3)})
-            return Outcome("feasible", timetable, build, self.elapsed(), timetable.objective, build)
-        return self._failed(code, sm, build)
+            found, objective = start_from, start_from.objective
+        unsettled = code not in (cp_model.OPTIMAL, cp_model.INFEASIBLE, cp_model.MODEL_INVALID)
+        if shared and unsettled and self.left() >= 1.0:
+            if then_decompose or found is None:
+                log.info("exact model: %s at %.1f s; the decomposition takes the rest of the time",
+                         solver.status_name(code), self.elapsed())
+                return _better(found, objective, build, watcher.first, self.decompose())
+            found, objective = self._exact_resumed(sm, solver, watcher, found)
+        if found is None:
+            return self._failed(code, sm, build)
+        found = found.model_copy(update={"solve_seconds": round(self.elapsed(), 3)})
+        return Outcome(found.status, found, build, self.elapsed(), objective, watcher.first or build)
 
     def _exact_solver(self, seconds: float) -> cp_model.CpSolver:
         solver = self.solver(seconds)
@@ -620,6 +635,24 @@ class _Run:
     def _report(self, timetable: Timetable) -> None:
         if self.on_progress is not None:
             self.on_progress(Progress(self.elapsed(), timetable.objective, timetable.bound))
+
+
+def _better(found: Timetable | None, objective: float | None, build: float, first: float | None,
+            later: Outcome) -> Outcome:
+    """The better of the exact model's timetable `found` (None if it found none; `objective`: the model's value
+    for it; `first`: when its first came) and the decomposition's outcome `later`, with the better bound."""
+    if found is None:
+        return later
+    if later.timetable is None or found.objective <= later.timetable.objective:
+        best, method, objective = found, "exact", objective
+    else:
+        best, method, objective = later.timetable, later.method, later.solver_objective
+    bound = max(found.bound, later.timetable.bound if later.timetable else 0)
+    status = "optimal" if best.objective <= bound else "feasible"
+    best = best.model_copy(update={"status": status, "bound": min(bound, best.objective),
+                                   "solve_seconds": later.solve_seconds})
+    return Outcome(status, best, build, later.solve_seconds, objective, first or later.first_solution_seconds,
+                   method=method)
 
 
 def _misplaced(ev: Event, timetable: Timetable) -> dict[date, set[str]]:

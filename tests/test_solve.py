@@ -168,7 +168,7 @@ def test_exact_search_resumes_from_its_first_timetable(monkeypatch):
     event = load_event(SCHOOL)
     outcome = solve(event, time_limit=60, workers=WORKERS, seed=0)
     tt = assert_sound(event, outcome)
-    assert len(made) == 2 and made[0] <= 60 * solve_module.EXACT_ALONE_SHARE
+    assert len(made) == 2 and made[0] <= 60 * solve_module.EXACT_SHARE
     assert outcome.method == "exact" and outcome.status == "optimal" and tt.objective == 634
 
 
@@ -180,6 +180,42 @@ def test_decomposition_takes_over_when_the_exact_search_finds_nothing():
     outcome = solve(event, time_limit=12, workers=WORKERS, seed=0)
     assert_sound(event, outcome)
     assert outcome.method == "decompose"
+
+
+def _timetable(objective: int, bound: int) -> Timetable:
+    return Timetable(event="e", status="feasible", objective=objective, bound=bound, solve_seconds=1.0, sessions=[])
+
+
+@pytest.mark.parametrize("exact_cost, decomposed_cost, kept", [(500, 600, "exact"), (700, 600, "decompose")])
+def test_mixed_solve_keeps_the_cheaper_timetable_and_the_higher_bound(exact_cost, decomposed_cost, kept):
+    """After the exact model's share and the decomposition, the cheaper timetable is kept, with the higher of
+    the two proven bounds; it is optimal when that bound reaches it."""
+    later = solve_module.Outcome("feasible", _timetable(decomposed_cost, 450), 0.1, 9.0, decomposed_cost, 2.0,
+                                 method="decompose")
+    outcome = solve_module._better(_timetable(exact_cost, 400), exact_cost, 0.1, 0.5, later)
+    assert outcome.method == kept
+    assert outcome.timetable.objective == min(exact_cost, decomposed_cost) == outcome.solver_objective
+    assert outcome.timetable.bound == 450 and outcome.status == outcome.timetable.status == "feasible"
+    assert outcome.first_solution_seconds == 0.5
+    proven = solve_module._better(_timetable(450, 400), 450, 0.1, 0.5, later)
+    assert proven.status == proven.timetable.status == "optimal" and proven.timetable.bound == 450
+
+
+def test_auto_picks_the_method_by_size(monkeypatch):
+    """Sessions x interpreters up to EXACT_LIMIT: the exact model alone; up to MIXED_LIMIT: the exact model then
+    the decomposition; above: the decomposition."""
+    calls = []
+    monkeypatch.setattr(solve_module._Run, "exact", lambda run, then_decompose=False: calls.append(
+        "mixed" if then_decompose else "exact"))
+    monkeypatch.setattr(solve_module._Run, "decompose", lambda run: calls.append("decompose"))
+    events = [load_event(SCHOOL)] + [generate_event(s)[0] for s in (
+        GeneratorSettings(sessions=40, days=3, rooms=4, languages=3, seed=40),
+        GeneratorSettings(sessions=80, days=4, rooms=6, languages=5, seed=1))]
+    sizes = [len(e.sessions) * len(e.interpreters) for e in events]
+    assert sizes[0] <= solve_module.EXACT_LIMIT < sizes[1] <= solve_module.MIXED_LIMIT < sizes[2]
+    for event in events:
+        solve(event, time_limit=1)
+    assert calls == ["exact", "mixed", "decompose"]
 
 
 # --- 3. soft goals, one optimum known by hand each -----------------------------------------------------
