@@ -53,7 +53,7 @@ CORE_SETTINGS = ("core_minimization_level: 1 max_sat_assumption_order: ORDER_ASS
 # Events up to EXACT_LIMIT (sessions x interpreters) get the exact model alone; up to MIXED_LIMIT, the exact
 # model for EXACT_SHARE of the time then, unless it settled the event, the decomposition for the rest, the better
 # timetable kept. On 22 generated events of 60-260, the exact model alone proved 12 of the 13 up to 150 optimal
-# in 10 s (the decomposition 1), but above 150 it stayed unproven and was often far worse: 715 against 580,
+# in 10 s (the decomposition 1), but above 150 only 1 of 9, and it was often far worse: 715 against 580,
 # 528 against 447; on eight of 176-900 the decomposition won all eight in 20 s (1,315 against 715).
 EXACT_LIMIT = 150
 MIXED_LIMIT = 3000
