@@ -584,7 +584,8 @@ def interpreter_minutes(cx: _Context) -> Iterator[Conflict]:
                 yield Conflict(
                     rule="interpreter_minutes_per_day", ids=[*(s.id for s in mine), *able],
                     message=f"on {day_name(d.date)}, {_names([session_name(ev, s.id) for s in mine])} (bound to that "
-                            f"day) need {need} interpreter-minutes into {into}, but the interpreters who can work into "
+                            f"day) {'needs' if len(mine) == 1 else 'need'} {need} interpreter-minutes into {into}, but "
+                            f"the interpreters who can work into "
                             f"{into} give at most {sum(give.values())} that day: "
                             + _names([f"{interpreter_name(ev, w)} {give[w]}" for w in able], 10)
                             + " (max_minutes_per_day, unavailability): add an interpreter into "

@@ -80,6 +80,14 @@ def test_interpreter_shortage_on_a_day():
     assert_feasible(fixed(data, lambda d: by_id(d["sessions"], "b").pop("pin")))
 
 
+def test_interpreter_shortage_of_one_session_reads_in_the_singular():
+    data = event_dict([session("a", 120, pin={"day": DAY})], rooms=[room("r1")],
+                      interpreters=[en_fr("i1", max_minutes_per_day=100), en_fr("i2", max_minutes_per_day=100)],
+                      days=[day(DAY, "09:00", "17:00"), day(DAY2, "09:00", "17:00")])
+    messages = [c.message for c in explained(data).conflicts]
+    assert any("(bound to that day) needs 240 interpreter-minutes into fr" in m for m in messages), messages
+
+
 def test_speaker_pinned_twice_at_once():
     data = event_dict([session("a", interpretation="none", speakers=["ana"], pin={"start": "09:00"}),
                        session("b", interpretation="none", speakers=["ana"], pin={"start": "09:30"})],
