@@ -65,7 +65,8 @@ def check(event_path: Path, timetable_path: Path) -> None:
 @click.option("--seed", default=0, show_default=True, type=int, help="Random seed of the search.")
 @click.option("--previous", type=FILE, help="An earlier timetable: re-plan with as few moves as possible.")
 @click.option("--method", default="auto", show_default=True, type=click.Choice(["auto", "exact", "decompose"]),
-              help="One exact model (proofs), a decomposition (large events), or by size.")
+              help="One exact model (proofs), a decomposition (large events), or by size (both in turn for "
+                   "mid-size events).")
 def solve(event_path: Path, output: Path, time_limit: float, workers: int | None, seed: int,
           previous: Path | None, method: str) -> None:
     """Find a timetable that obeys every hard rule and costs as little as possible."""
