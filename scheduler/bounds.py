@@ -53,18 +53,15 @@ def busiest_load(m: cp_model.CpModel, event: Event) -> cp_model.IntVar:
     return m.new_int_var(share, max(share, sum(s.duration for s in event.sessions)), "busiest_load")
 
 
-def class_minutes(m: cp_model.CpModel, load: cp_model.IntVar, index: int, targets: frozenset[str], members: int,
-                  days: list[tuple[int, cp_model.LinearExprT]]) -> dict[str, cp_model.IntVar]:
-    """The minutes one class of `members` interpreters gives each language of `targets` over the event: in all at
-    most `members` times the busiest `load`, and at most the minutes each may give times the people working, over
-    its `days` terms (minutes each, people working)."""
-    most = members * sum(cap for cap, _ in days)
-    given = m.new_int_var(0, most, f"class_minutes[{index}]")
+def class_minutes(m: cp_model.CpModel, load: cp_model.IntVar, index: int, members: int,
+                  days: list[tuple[int, cp_model.LinearExprT]]) -> cp_model.IntVar:
+    """The minutes one class of `members` interpreters gives over the event: at most `members` times the busiest
+    `load`, and at most the minutes each may give times the people working, over its `days` terms (minutes
+    each, people working)."""
+    given = m.new_int_var(0, members * sum(cap for cap, _ in days), f"class_minutes[{index}]")
     m.add(given <= members * load)
     m.add(given <= sum(cap * n for cap, n in days))
-    split = {t: m.new_int_var(0, most, f"class_minutes[{index},{t}]") for t in sorted(targets)}
-    m.add(sum(split.values()) <= given)
-    return split
+    return given
 
 
 def staffing_bound(event: Event, seconds: float = 2.0, workers: int = 1, seed: int = 0) -> int:
@@ -91,15 +88,15 @@ def staffing_bound(event: Event, seconds: float = 2.0, workers: int = 1, seed: i
                 worked.append((min(kind.limit, sum(b - a for a, b in window)), n))
                 for t in kind.targets:
                     people[t].append(n)
-        for t, minutes in class_minutes(m, load, index, kind.targets, len(ever), worked).items():
-            # Channels into t taken by one of the class, by session length (a team of two takes two).
-            shifts = {length: m.new_int_var(0, up_to, f"shifts[{index},{t},{length}]")
-                      for (into, length), up_to in most.items() if into == t}
-            m.add(minutes >= sum(length * n for length, n in shifts.items()))
-            for length, n in shifts.items():
-                taken[(t, length)].append(n)
-                if t in kind.retours:
-                    retours.append(n)
+        # Channels taken by one of the class, by language and session length (a team of two takes two).
+        shifts = {(t, length): m.new_int_var(0, up_to, f"shifts[{index},{t},{length}]")
+                  for (t, length), up_to in most.items() if t in kind.targets}
+        given = class_minutes(m, load, index, len(ever), worked)
+        m.add(sum(length * n for (_, length), n in shifts.items()) <= given)
+        for (t, length), n in shifts.items():
+            taken[(t, length)].append(n)
+            if t in kind.retours:
+                retours.append(n)
     for (t, length), need in needed.items():
         m.add(sum(taken[(t, length)]) >= sum(need))
     crews = {}  # language -> people working into it on some day, one variable where every team term can refer to

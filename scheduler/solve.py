@@ -253,10 +253,7 @@ class _Run:
                        found: Timetable) -> tuple[Timetable, float]:
         """The exact search run again for the time left, from its timetable `found` (the solution of `solver`):
         the better timetable, with the better of both bounds, and the model's objective for it."""
-        sm.model.clear_hints()
-        for index in range(len(sm.model.proto.variables)):
-            var = sm.model.get_int_var_from_proto_index(index)
-            sm.model.add_hint(var, solver.value(var))
+        hint_solution(sm.model, solver)
         again = self._exact_solver(self.left())
         code = run_solver(again, sm.model, watcher)
         if code == cp_model.OPTIMAL:
@@ -643,9 +640,8 @@ def _better(found: Timetable | None, objective: float | None, build: float, firs
     for it; `first`: when its first came) and the decomposition's outcome `later`, with the better bound."""
     if found is None:
         return later
-    if later.timetable is None or found.objective <= later.timetable.objective:
-        best, method, objective = found, "exact", objective
-    else:
+    best, method = found, "exact"
+    if later.timetable is not None and later.timetable.objective < found.objective:
         best, method, objective = later.timetable, later.method, later.solver_objective
     bound = max(found.bound, later.timetable.bound if later.timetable else 0)
     status = "optimal" if best.objective <= bound else "feasible"
@@ -817,10 +813,19 @@ def complete_hint(model: cp_model.CpModel, seconds: float = 5.0) -> bool:
     solver.parameters.num_workers = 1
     if run_solver(solver, fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return False
-    model.clear_hints()
-    for index in range(len(proto.variables)):
-        model.add_hint(model.get_int_var_from_proto_index(index), solver.value(fixed.get_int_var_from_proto_index(index)))
+    hint_solution(model, solver, fixed)
     return True
+
+
+def hint_solution(model: cp_model.CpModel, solver: cp_model.CpSolver,
+                  solved: cp_model.CpModel | None = None) -> None:
+    """Hint every variable of `model` with its value in `solver`'s solution of `solved` (by default `model`
+    itself; a clone has the same variables)."""
+    solved = model if solved is None else solved
+    model.clear_hints()
+    for index in range(len(model.proto.variables)):
+        value = solver.value(solved.get_int_var_from_proto_index(index))
+        model.add_hint(model.get_int_var_from_proto_index(index), value)
 
 
 def hint_placement(sm: ScheduleModel, placed: dict[str, tuple[int, str]]) -> None:
