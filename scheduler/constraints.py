@@ -152,6 +152,13 @@ def able_interpreters(event) -> dict[tuple[str, str], list[str]]:
     return able
 
 
+def pivot_languages(event, count: int = 2) -> set[str]:
+    """The audience languages most interpreters work from: the usual relay pivots."""
+    known = {t: sum(1 for i in event.interpreters for src in event.event.languages if i.can_interpret(src, t)
+                    or i.can_interpret(t, src)) for t in event.event.languages}
+    return set(sorted(known, key=lambda t: (-known[t], t))[:count])
+
+
 DOMAIN_RULES: list[Callable[[ScheduleModel], None]] = [
     session_timing, inside_day, no_break_overlap, speaker_available, pin_obeyed, room_capacity,
     channels_listed, interpreter_competence,

@@ -784,7 +784,7 @@ def relaxed(data: dict, lifted: list[Fact]) -> Event:
 def feasible(ev: Event, seconds: float, workers: int = 1) -> bool | None:
     """Whether the hard rules can all hold (True/False), or None when not decided in `seconds`."""
     from .model import ScheduleModel
-    from .solve import run_solver
+    from .search import run_solver
 
     sm = ScheduleModel(ev)
     sm.model.clear_objective()
@@ -884,7 +884,7 @@ class _Switched:
     def solve(self, keys: list[tuple], seconds: float) -> tuple[bool | None, list[tuple]]:
         """Whether the event with only the facts `keys` kept is infeasible (None: not decided in `seconds`),
         and when it is, a subset of `keys` that is infeasible too (CP-SAT's core)."""
-        from .solve import run_solver
+        from .search import run_solver
 
         self.calls += 1
         self.model.clear_assumptions()

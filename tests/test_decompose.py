@@ -4,15 +4,19 @@ import pytest
 from builders import DAY, DAY2, day, en_fr, event_dict, interpreter, session
 from ortools.sat.python import cp_model
 
+from scheduler import decompose as decompose_module
+from scheduler import neighbourhood
 from scheduler.bounds import staffing_bound
 from scheduler.check import check
+from scheduler.constraints import pivot_languages
 from scheduler.costs import costs
 from scheduler.event import Event
 from scheduler.generate import GeneratorSettings, generate_event
 from scheduler.loading import parse
 from scheduler.model import ScheduleModel
-from scheduler import solve as solve_module
-from scheduler.solve import _merged, _sessions_on, solve
+from scheduler.search import Search
+from scheduler.solutions import assemble, merged, parts, recosted, sessions_on
+from scheduler.solve import solve
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -138,13 +142,13 @@ def test_load_offset_counts_work_done_outside_the_model():
 def test_merging_a_neighbourhood_never_accepts_a_broken_timetable():
     event, planted = generate_event(GeneratorSettings(sessions=10, days=2, rooms=2, languages=2, seed=5))
     first_day = event.day_of(event.minute(planted.sessions[0].start))
-    part = _sessions_on(event, planted, first_day)
-    assert _merged(event, planted, part, 0.0, 0, None) is not None
+    part = sessions_on(event, planted, first_day)
+    assert merged(event, planted, part, 0.0, 0, None) is not None
     staffed = next(p for p in part.sessions if event.session[p.session].interpretation == "required"
                    and any(c.interpreters for c in p.channels))
     broken = [p.model_copy(update={"channels": [c.model_copy(update={"interpreters": []}) for c in p.channels]})
               if p is staffed else p for p in part.sessions]
-    assert _merged(event, planted, part.model_copy(update={"sessions": broken}), 0.0, 0, None) is None
+    assert merged(event, planted, part.model_copy(update={"sessions": broken}), 0.0, 0, None) is None
 
 
 def test_decomposition_replans_from_a_previous_timetable(monkeypatch):
@@ -156,7 +160,7 @@ def test_decomposition_replans_from_a_previous_timetable(monkeypatch):
     def no_duties(*args, **kwargs):
         raise AssertionError("re-planning re-staffed the whole event")
 
-    monkeypatch.setattr(solve_module, "staff_by_duties", no_duties)
+    monkeypatch.setattr(decompose_module, "staff_by_duties", no_duties)
     outcome = solve(event, time_limit=8, workers=2, method="decompose", previous=planted)
     tt = outcome.timetable
     assert tt is not None and check(event, tt) == []
@@ -181,51 +185,45 @@ def test_decomposition_replans_after_a_session_is_cancelled():
 
 
 def _costed_planted(seed: int, **settings):
-    from scheduler.solve import _recosted
-
     event, planted = generate_event(GeneratorSettings(seed=seed, **settings))
-    return event, _recosted(event, planted, 0.0, 0, None)
+    return event, recosted(event, planted, 0.0, 0, None)
 
 
 def test_sweep_takes_the_costliest_days_first_whole_or_by_groups_of_languages(monkeypatch):
-    import scheduler.solve as solve_module
-
     event, planted = _costed_planted(4, sessions=20, days=3, rooms=3, languages=3)
-    run = solve_module._Run(event, 10, 2, 0, None, None)
-    pivots = solve_module.pivot_languages(event)
+    run = Search(event, 10, 2, 0, None, None)
+    pivots = pivot_languages(event)
     paid = {}
     for c in planted.costs:
         if c.goal == "interpreter_day":
             paid[c.day] = paid.get(c.day, 0) + c.cost
     day_of = {p.session: event.day_of(event.minute(p.start)) for p in planted.sessions}
     # Small enough: one part a day re-staffing all its sessions, the costliest day first.
-    parts = run._sweep_parts(planted, pivots)
-    assert sorted(d for d, _, _ in parts) == sorted(set(day_of.values()))
-    assert all(part == {s for s, d in day_of.items() if d == day} and not free for day, part, free in parts)
-    assert [paid.get(d, 0) for d, _, _ in parts] == sorted((paid.get(d, 0) for d, _, _ in parts), reverse=True)
+    pieces = neighbourhood.sweep_parts(run, planted, pivots)
+    assert sorted(d for d, _, _ in pieces) == sorted(set(day_of.values()))
+    assert all(part == {s for s, d in day_of.items() if d == day} and not free for day, part, free in pieces)
+    assert [paid.get(d, 0) for d, _, _ in pieces] == sorted((paid.get(d, 0) for d, _, _ in pieces), reverse=True)
     # Too large: the channels of each day cut by target language, each (day, language) in exactly one part.
     targets = {(day_of[s.id], t) for s in event.sessions for t in event.channels(s)}
-    monkeypatch.setattr(solve_module, "SWEEP_OPTIONS", 1)
-    monkeypatch.setattr(solve_module, "SWEEP_GROUP_OPTIONS", 1)
-    parts = run._sweep_parts(planted, pivots)
-    assert all(not part and len(free) == 1 for _, part, free in parts)
-    assert sorted((d, t) for d, _, free in parts for t in free) == sorted(targets)
+    monkeypatch.setattr(neighbourhood, "SWEEP_OPTIONS", 1)
+    monkeypatch.setattr(neighbourhood, "SWEEP_GROUP_OPTIONS", 1)
+    pieces = neighbourhood.sweep_parts(run, planted, pivots)
+    assert all(not part and len(free) == 1 for _, part, free in pieces)
+    assert sorted((d, t) for d, _, free in pieces for t in free) == sorted(targets)
     # Groups as large as a day: one part a day again, holding every language of that day.
-    monkeypatch.setattr(solve_module, "SWEEP_GROUP_OPTIONS", 10**9)
-    parts = run._sweep_parts(planted, pivots)
-    assert sorted((d, t) for d, _, free in parts for t in free) == sorted(targets)
-    assert len(parts) == len({d for d, _ in targets})
+    monkeypatch.setattr(neighbourhood, "SWEEP_GROUP_OPTIONS", 10**9)
+    pieces = neighbourhood.sweep_parts(run, planted, pivots)
+    assert sorted((d, t) for d, _, free in pieces for t in free) == sorted(targets)
+    assert len(pieces) == len({d for d, _ in targets})
 
 
 def test_restaffing_one_language_of_a_day_keeps_the_other_teams_and_is_never_worse():
-    import scheduler.solve as solve_module
-
     event, planted = _costed_planted(6, sessions=16, days=2, rooms=3, languages=3)
-    run = solve_module._Run(event, 10, 2, 0, None, None)
+    run = Search(event, 10, 2, 0, None, None)
     day = event.day_of(event.minute(planted.sessions[0].start))
-    into = next(t for p in _sessions_on(event, planted, day).sessions for t in event.channels(event.session[p.session]))
-    result, code, _ = run._round(planted, 0, 1, "sweep", day, set(), set(), 5.0,
-                                 solve_module.pivot_languages(event), frozenset({into}))
+    into = next(t for p in sessions_on(event, planted, day).sessions for t in event.channels(event.session[p.session]))
+    result, code, _ = neighbourhood.search_round(run, planted, 0, 1, "sweep", day, set(), set(), 5.0,
+                                                 pivot_languages(event), frozenset({into}))
     assert code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     assert check(event, result) == []
     assert result.objective <= planted.objective
@@ -246,14 +244,12 @@ def test_restaffing_one_language_of_a_day_keeps_the_other_teams_and_is_never_wor
 
 
 def test_restaffing_a_whole_day_keeps_the_timetable_valid_and_never_worse():
-    import scheduler.solve as solve_module
-
     event, planted = _costed_planted(6, sessions=16, days=2, rooms=3, languages=3)
-    run = solve_module._Run(event, 10, 2, 0, None, None)
+    run = Search(event, 10, 2, 0, None, None)
     day = event.day_of(event.minute(planted.sessions[0].start))
-    everyone = {p.session for p in _sessions_on(event, planted, day).sessions}
-    result, code, _ = run._round(planted, 0, 1, "sweep", day, everyone, set(), 5.0,
-                                 solve_module.pivot_languages(event))
+    everyone = {p.session for p in sessions_on(event, planted, day).sessions}
+    result, code, _ = neighbourhood.search_round(run, planted, 0, 1, "sweep", day, everyone, set(), 5.0,
+                                                 pivot_languages(event))
     assert code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     assert check(event, result) == []
     assert result.objective <= planted.objective
@@ -266,10 +262,8 @@ def test_restaffing_a_whole_day_keeps_the_timetable_valid_and_never_worse():
 def test_a_broken_greedy_staffing_is_repaired_day_by_day():
     """When the greedy staffing leaves a required channel unstaffed, only that day is re-staffed, and the
     result obeys every rule."""
-    import scheduler.solve as solve_module
-
     event, planted = _costed_planted(6, sessions=16, days=2, rooms=3, languages=3)
-    run = solve_module._Run(event, 10, 2, 0, None, None)
+    run = Search(event, 10, 2, 0, None, None)
     victim = next(p for p in planted.sessions if event.session[p.session].interpretation == "required"
                   and event.channels(event.session[p.session]))
     broken = planted.model_copy(update={"sessions": [
@@ -277,7 +271,7 @@ def test_a_broken_greedy_staffing_is_repaired_day_by_day():
         if p is victim else p for p in planted.sessions]})
     breaches = check(event, broken)
     assert breaches
-    repaired = run._repaired_by_day(broken, breaches, 0)
+    repaired = decompose_module.repaired_by_day(run, broken, breaches, 0)
     assert repaired is not None and check(event, repaired) == []
     assert costs(event, repaired) == repaired.costs
     # Sessions of the other day keep their teams.
@@ -289,8 +283,6 @@ def test_a_broken_greedy_staffing_is_repaired_day_by_day():
 def test_replanning_after_an_interpreter_falls_ill_keeps_every_session_and_other_days_teams():
     """The old timetable, cut to the interpreters still there, is re-staffed only on the days the ill
     interpreter worked: no session moves, and the other days keep their teams."""
-    import scheduler.solve as solve_module
-
     event, planted = generate_event(GeneratorSettings(sessions=16, days=2, rooms=3, languages=3, seed=6))
     day_of = {p.session: event.day_of(event.minute(p.start)) for p in planted.sessions}
     worked = {}
@@ -302,7 +294,7 @@ def test_replanning_after_an_interpreter_falls_ill_keeps_every_session_and_other
     data = event.model_dump(mode="json", by_alias=True, exclude_none=True)
     data["interpreters"] = [i for i in data["interpreters"] if i["id"] != ill]
     smaller = parse(Event, data, "ill.json")
-    kept = solve_module._Run(smaller, 10, 2, 0, planted, None)._previous_kept()
+    kept = decompose_module.previous_kept(Search(smaller, 10, 2, 0, planted, None))
     assert kept is not None and check(smaller, kept) == []
     assert all(ill not in c.interpreters for p in kept.sessions for c in p.channels)
     old = {p.session: p for p in planted.sessions}
@@ -318,22 +310,20 @@ def test_replanning_after_an_interpreter_falls_ill_keeps_every_session_and_other
 
 def test_the_cheapest_greedy_staffing_among_the_last_timing_placements_is_kept(monkeypatch):
     """The timing model's last placement is not always the one whose real staffing costs least."""
-    import scheduler.solve as solve_module
-
     event, planted = _costed_planted(4, sessions=20, days=3, rooms=3, languages=3)
-    run = solve_module._Run(event, 60, 2, 0, None, None)
+    run = Search(event, 60, 2, 0, None, None)
     base = {p.session: (event.minute(p.start), p.room) for p in planted.sessions}
-    monkeypatch.setattr(solve_module, "PLACEMENT_CHOICES", 3)
+    monkeypatch.setattr(decompose_module, "PLACEMENT_CHOICES", 3)
     found = [dict(base, _tag=(0, str(i))) for i in range(5)]  # placements told apart by a tag
     price = {"0": 100, "1": 90, "2": 120, "3": 80, "4": 110}
     tried = []
 
-    def staffed(placed, bound, repair=False):
+    def staffed(run, placed, bound, repair=False):
         tried.append(placed["_tag"][1])
         return planted.model_copy(update={"objective": price[placed["_tag"][1]]})
 
-    monkeypatch.setattr(run, "_staffed", staffed)
-    best = run._cheapest_staffed(found, 0)
+    monkeypatch.setattr(decompose_module, "staffed", staffed)
+    best = decompose_module.cheapest_staffed(run, found, 0)
     assert sorted(tried) == ["2", "3", "4"]  # only the last three, the last first
     assert best.objective == 80
 
@@ -342,21 +332,19 @@ def test_replanning_rounds_change_assignments_only_when_it_pays():
     """Re-planning's neighbourhoods (here a sweep round re-staffing a whole day) pay `reassigned` for each old
     assignment they drop: with a prohibitive weight the day keeps its teams; without it, the costly planted
     teams are rebuilt."""
-    from scheduler.solve import _recosted
-
     event, planted = generate_event(GeneratorSettings(sessions=20, days=3, rooms=3, languages=3, seed=4))
-    pivots = solve_module.pivot_languages(event)
+    pivots = pivot_languages(event)
     changed = {}
     for weight in (100_000, 0):
         data = event.model_dump(mode="json", by_alias=True, exclude_none=True)
         data["event"]["weights"] = {"reassigned": weight}
         ev = parse(Event, data, "replan.json")
-        best = _recosted(ev, planted, 0.0, 0, planted)
+        best = recosted(ev, planted, 0.0, 0, planted)
         assert best is not None and not [c for c in best.costs if c.goal == "reassigned"]
         day = ev.day_of(ev.minute(best.sessions[0].start))
         on_day = {p.session for p in best.sessions if ev.day_of(ev.minute(p.start)) == day}
-        run = solve_module._Run(ev, 30, 2, 0, planted, None)
-        after, _, _ = run._round(best, 0, 1, "sweep", day, on_day, set(), 5.0, pivots)
+        run = Search(ev, 30, 2, 0, planted, None)
+        after, _, _ = neighbourhood.search_round(run, best, 0, 1, "sweep", day, on_day, set(), 5.0, pivots)
         assert check(ev, after) == [] and costs(ev, after, planted) == after.costs
         changed[weight] = len(_assignments(best) - _assignments(after))
         assert sum(c.cost for c in after.costs if c.goal == "reassigned") == weight * changed[weight]
@@ -370,8 +358,6 @@ def _assignments(timetable) -> set[tuple[str, str, str]]:
 
 def _track_overlaps(event, placement) -> int:
     """What same-track overlaps cost in `placement` (session -> (start minute, room))."""
-    from scheduler.solve import assemble
-
     draft = assemble(event, placement, {}, "feasible", 0.0, 0, None)
     return sum(c.cost for c in draft.costs if c.goal == "track_overlap")
 
@@ -394,7 +380,6 @@ def _one_more_track_overlap(event, placement, valid):
 def test_sweep_moves_sessions_out_of_a_same_track_overlap(monkeypatch):
     """Duties and the day models keep times, so only the sweep can undo a placement's same-track overlap: it
     re-times, within their day, the sessions that pay for their time."""
-    from scheduler.solve import _parts, assemble
 
     def overlaps(timetable):
         return sum(c.cost for c in timetable.costs if c.goal == "track_overlap")
@@ -403,20 +388,20 @@ def test_sweep_moves_sessions_out_of_a_same_track_overlap(monkeypatch):
         return assemble(event, placement, teams, "feasible", 0.0, 0, None)
 
     event, planted = _costed_planted(7, sessions=14, days=1, rooms=3, languages=2)
-    placement, teams = _parts(event, planted)
+    placement, teams = parts(event, planted)
     found = _one_more_track_overlap(event, placement, lambda trial: check(event, timetable(trial)) == [])
     assert found is not None, "the generated event should allow one more same-track overlap"
     overlapped, pair = timetable(found[0]), found[1]
     calls = []
-    original = solve_module._Run._round
+    original = neighbourhood.search_round
 
-    def recording(self, best, bound, round_no, kind, day, restaff, retime, *args, **kwargs):
+    def recording(run, best, bound, round_no, kind, day, restaff, retime, *args, **kwargs):
         calls.append((kind, set(retime)))
-        return original(self, best, bound, round_no, kind, day, restaff, retime, *args, **kwargs)
+        return original(run, best, bound, round_no, kind, day, restaff, retime, *args, **kwargs)
 
-    monkeypatch.setattr(solve_module._Run, "_round", recording)
-    run = solve_module._Run(event, 8, 2, 0, None, None)
-    after = run._improve(overlapped, 0)
+    monkeypatch.setattr(neighbourhood, "search_round", recording)
+    run = Search(event, 8, 2, 0, None, None)
+    after = neighbourhood.improve(run, overlapped, 0)
     sweep = [retime for kind, retime in calls if kind == "sweep"]
     assert sweep and pair <= sweep[0]  # the one day's sweep round re-times both sessions
     assert check(event, after) == [] and costs(event, after) == after.costs
@@ -433,19 +418,18 @@ def test_retiming_by_day_keeps_days_and_rules_and_undoes_a_track_overlap():
     """When the timing model ends far from its bound, each day is re-timed by a model of its own: sessions keep
     their day, every placement rule holds, and a same-track overlap that a free slot can undo is undone."""
     from scheduler.greedy import greedy_staffing
-    from scheduler.solve import _parts, assemble
 
     def placement_breaches(placement):
         draft = assemble(event, placement, greedy_staffing(event, placement), "feasible", 0.0, 0, None)
         return [b for b in check(event, draft) if b.rule in PLACEMENT_RULES]
 
     event, planted = _costed_planted(7, sessions=14, days=1, rooms=3, languages=2)
-    placement, _ = _parts(event, planted)
+    placement, _ = parts(event, planted)
     found = _one_more_track_overlap(event, placement, lambda trial: not placement_breaches(trial))
     assert found is not None, "the generated event should allow one more same-track overlap"
     overlapped = found[0]
-    run = solve_module._Run(event, 30, 2, 0, None, None)
-    retimed = run._retimed_by_day(overlapped)
+    run = Search(event, 30, 2, 0, None, None)
+    retimed = decompose_module.retimed_by_day(run, overlapped)
     assert {sid: event.day_of(m) for sid, (m, _) in retimed.items()} == \
         {sid: event.day_of(m) for sid, (m, _) in overlapped.items()}
     assert placement_breaches(retimed) == []
@@ -455,14 +439,14 @@ def test_retiming_by_day_keeps_days_and_rules_and_undoes_a_track_overlap():
 @pytest.mark.parametrize("gap, calls", [(-1.0, 1), (10**9, 0)])
 def test_decomposition_retimes_by_day_only_when_the_timing_model_ends_far_from_its_bound(monkeypatch, gap, calls):
     recorded = []
-    original = solve_module._Run._retimed_by_day
+    original = decompose_module.retimed_by_day
 
-    def recording(self, placed):
+    def recording(run, placed):
         recorded.append(placed)
-        return original(self, placed)
+        return original(run, placed)
 
-    monkeypatch.setattr(solve_module._Run, "_retimed_by_day", recording)
-    monkeypatch.setattr(solve_module, "RETIME_GAP", gap)
+    monkeypatch.setattr(decompose_module, "retimed_by_day", recording)
+    monkeypatch.setattr(decompose_module, "RETIME_GAP", gap)
     event, _ = generate_event(GeneratorSettings(sessions=16, days=2, rooms=3, languages=3, seed=5))
     outcome = solve(event, time_limit=6, workers=2, method="decompose")
     assert len(recorded) == calls

@@ -9,13 +9,14 @@ from builders import day, en_fr, event_dict, interpreter, room, session
 
 from scheduler import duties
 from scheduler.check import check, work_stretches
+from scheduler.constraints import pivot_languages
 from scheduler.costs import costs
 from scheduler.duties import EPSILON as EPS
 from scheduler.duties import DutyMaster, staff_by_duties
 from scheduler.event import Event
 from scheduler.generate import GeneratorSettings, generate_event
 from scheduler.loading import parse
-from scheduler.solve import assemble, pivot_languages
+from scheduler.solutions import assemble
 
 
 def _one_interpreter_day(starts: list[tuple[str, int]], limit: int = 360):
@@ -146,7 +147,8 @@ def test_diving_out_of_time_still_finishes():
 
 def test_decomposition_restaffs_by_duties(monkeypatch):
     """The decomposition hands its first timetable to the duty staffing, and keeps a valid timetable."""
-    from scheduler import solve as solve_module
+    from scheduler import decompose as decompose_module
+    from scheduler.solve import solve
 
     calls = []
 
@@ -154,9 +156,9 @@ def test_decomposition_restaffs_by_duties(monkeypatch):
         calls.append(args[1])
         return staff_by_duties(*args, **kwargs)
 
-    monkeypatch.setattr(solve_module, "staff_by_duties", recorded)
+    monkeypatch.setattr(decompose_module, "staff_by_duties", recorded)
     event, _ = generate_event(GeneratorSettings(sessions=24, days=2, rooms=3, languages=3, seed=1))
-    outcome = solve_module.solve(event, time_limit=12, workers=2, method="decompose")
+    outcome = solve(event, time_limit=12, workers=2, method="decompose")
     assert len(calls) == 1 and set(calls[0]) == {s.id for s in event.sessions}
     assert outcome.timetable is not None and check(event, outcome.timetable) == []
 
@@ -212,8 +214,10 @@ def test_large_events_are_restaffed_by_duties_a_day_at_a_time(monkeypatch):
     """Above DUTY_LIMIT sessions, the decomposition re-staffs by duties one day at a time, each day's master
     getting the other days' minutes as load offsets and the busiest load as its cap; the result is valid and
     costs no more than the greedy staffing it starts from."""
-    from scheduler import solve as solve_module
+    from scheduler import decompose as decompose_module
     from scheduler.greedy import greedy_staffing
+    from scheduler.search import Search
+    from scheduler.solutions import loads
 
     calls = []
 
@@ -221,21 +225,20 @@ def test_large_events_are_restaffed_by_duties_a_day_at_a_time(monkeypatch):
         calls.append((ev, placement, load_offset, load_cap))
         return staff_by_duties(ev, placement, start_from, seconds, pivots, load_offset, load_cap)
 
-    monkeypatch.setattr(solve_module, "staff_by_duties", recorded)
-    monkeypatch.setattr(solve_module, "DUTY_LIMIT", 10)
+    monkeypatch.setattr(decompose_module, "staff_by_duties", recorded)
+    monkeypatch.setattr(decompose_module, "DUTY_LIMIT", 10)
     event, planted = generate_event(GeneratorSettings(sessions=24, days=2, rooms=3, languages=3, seed=1))
     placement = {p.session: (event.minute(p.start), p.room) for p in planted.sessions}
     start = assemble(event, placement, greedy_staffing(event, placement), "feasible", 0, 0, None)
     assert check(event, start) == []
-    run = solve_module._Run(event, 60.0, 2, 0, None, None)
-    result = run._by_duties(start, 0)
+    result = decompose_module.by_duties(Search(event, 60.0, 2, 0, None, None), start, 0)
     assert check(event, result) == [] and result.objective <= start.objective
     assert len(calls) == 2  # one master per day
     days = [{sub.day_of(m) for m, _ in placement.values()} for sub, placement, _, _ in calls]
     assert all(len(d) == 1 for d in days) and days[0] != days[1]
     assert {sid for _, placement, _, _ in calls for sid in placement} == {s.id for s in event.sessions}
-    assert calls[0][2] == solve_module._loads(event, start, set(calls[0][1]))  # the first day's master
-    assert calls[0][3] == max(solve_module._loads(event, start).values())
+    assert calls[0][2] == loads(event, start, set(calls[0][1]))  # the first day's master
+    assert calls[0][3] == max(loads(event, start).values())
 
 
 def test_diving_prices_again_for_a_required_channel_left_to_nobody():

@@ -156,7 +156,7 @@ def test_exact_search_resumes_from_its_first_timetable(monkeypatch):
     timetable found but unproven in it is the hint of a second search for the rest, which still proves the
     optimum. Here the first search stops at its first timetable."""
     made = []
-    exact_solver = solve_module._Run._exact_solver
+    exact_solver = solve_module.exact_solver
 
     def first_stops_at_once(run, seconds):
         solver = exact_solver(run, seconds)
@@ -164,7 +164,7 @@ def test_exact_search_resumes_from_its_first_timetable(monkeypatch):
         made.append(seconds)
         return solver
 
-    monkeypatch.setattr(solve_module._Run, "_exact_solver", first_stops_at_once)
+    monkeypatch.setattr(solve_module, "exact_solver", first_stops_at_once)
     event = load_event(SCHOOL)
     outcome = solve(event, time_limit=60, workers=WORKERS, seed=0)
     tt = assert_sound(event, outcome)
@@ -205,9 +205,9 @@ def test_auto_picks_the_method_by_size(monkeypatch):
     """Sessions x interpreters up to EXACT_LIMIT: the exact model alone; up to MIXED_LIMIT: the exact model then
     the decomposition; above: the decomposition."""
     calls = []
-    monkeypatch.setattr(solve_module._Run, "exact", lambda run, then_decompose=False: calls.append(
+    monkeypatch.setattr(solve_module, "exact", lambda run, then_decompose=False: calls.append(
         "mixed" if then_decompose else "exact"))
-    monkeypatch.setattr(solve_module._Run, "decompose", lambda run: calls.append("decompose"))
+    monkeypatch.setattr(solve_module, "decompose", lambda run: calls.append("decompose"))
     events = [load_event(SCHOOL)] + [generate_event(s)[0] for s in (
         GeneratorSettings(sessions=40, days=3, rooms=4, languages=3, seed=40),
         GeneratorSettings(sessions=80, days=4, rooms=6, languages=5, seed=1))]

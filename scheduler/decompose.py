@@ -1,0 +1,299 @@
+"""The decomposition, for events too large for one exact model to solve in time, in steps that each stay small:
+
+1. *timing*: rooms and times, with interpreters replaced by counters of people working and capacity cuts (a
+   relaxation: if it is infeasible, so is the event, and its bound is a valid bound on the timing goals and
+   interpreter-days); the interpreters' goals get their own bound without placements (`bounds.py`);
+2. *staffing*: interpreters assigned with every time fixed (the rest rule then has a cheap exact form),
+   greedily, then by column generation over interpreter-day duties (`duties.py`);
+3. *neighbourhood search* (`neighbourhood.py`) for the time left.
+
+Re-planning (`--previous`) starts from the old timetable instead of a greedy one, and keeps its teams.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from datetime import date
+
+from ortools.sat.python import cp_model
+
+from .bounds import staffing_bound
+from .check import check
+from .constraints import pivot_languages
+from .duties import staff_by_duties
+from .greedy import greedy_placement, greedy_staffing
+from .model import ScheduleModel
+from .neighbourhood import day_model, improve
+from .search import Outcome, Search, run_solver
+from .solutions import (assemble, assembled, complete_hint, costliest_days, extract, hint_placement, hint_previous,
+                        hint_staffing, load_outside, loads, merged, parts, placement_of, recosted, replaced,
+                        sessions_on, teams_cut)
+from .timetable import Timetable
+
+log = logging.getLogger(__name__)
+
+# The decomposition staffs (greedily) up to this many of the timing model's last placements and keeps the cheapest.
+PLACEMENT_CHOICES = 8
+# Events of at most DUTY_LIMIT sessions are then re-staffed by duties (see `by_duties`), one master for the whole
+# event, with this share of the time left. On 560 sessions (4,000 interpreter-days) a pricing round of that master
+# takes 5-20 s and diving does not finish in 90 s.
+DUTY_LIMIT = 200
+DUTY_SHARE = 0.5
+# When the timing model ends more than RETIME_GAP above its bound (560 sessions: 51,472 against 21,260, where the
+# 130-session event ends within 2 %), each day's sessions are re-timed by the timing model of that day alone, with
+# RETIME_SHARE of the time left and each day at most RETIME_SECONDS. On the 560-session event, 3 s a day took the
+# greedy staffing of the placement from 68,039 to 55,698 (same-track overlaps 13,150 -> 6,700).
+RETIME_GAP = 0.1
+RETIME_SHARE = 0.25
+RETIME_SECONDS = 4.0
+# Larger events are re-staffed by duties one day at a time (`by_day_duties`), the costliest days first, with this
+# share of the time left and each day at least DAY_DUTY_SECONDS. On the 560-session event (about 500
+# interpreter-days a day) 12 s a day took each day 200-1,900 lower, 69,733 -> 63,193 in 80 s, where the sweep's
+# CP-SAT models took 500-1,000 off a day in 25-35 s; so they get nearly all the time left (with 80 %, six days
+# of eight were done in a 120 s run, 53,553; with 95 %, all eight, 51,658).
+DAY_DUTY_SHARE = 0.95
+DAY_DUTY_SECONDS = 8.0
+
+
+class _Placements(cp_model.CpSolverSolutionCallback):
+    """Every placement (session -> start minute, room) a timing model's search finds, in order."""
+
+    def __init__(self, sm: ScheduleModel):
+        super().__init__()
+        self.sm = sm
+        self.found: list[dict[str, tuple[int, str]]] = []
+
+    def on_solution_callback(self) -> None:
+        self.found.append(placement_of(self.sm, self))
+
+
+def decompose(run: Search) -> Outcome:
+    """Timing, staffing, then neighbourhood search (see above): the cheapest timetable found in the time limit,
+    with the higher of the timing model's bound and the interpreters' bound."""
+    # Optional channels cost no people here: placements made to staff them in the relaxation crowd some
+    # days, which the real staffing then does worse (medium: 6,270 against 5,845). The bound models count them.
+    timing = ScheduleModel(run.event, run.previous, staffing=False, optional_demand=False)
+    build = run.elapsed()
+    best: Timetable | None = None
+    first: float | None = None
+    if run.previous is not None:
+        hint_previous(timing, run.previous)
+        kept = previous_kept(run)
+        if kept is not None:
+            best, first = kept, run.elapsed()
+            run.report(best)
+    else:
+        placed = greedy_placement(timing)
+        log.info("greedy placed %d of %d sessions at %.1f s", len(placed), len(timing.sessions), run.elapsed())
+        hint_placement(timing, placed)
+        best = staffed(run, placed, load_bound(run))
+        if best is not None:
+            first = run.elapsed()
+            run.report(best)
+    complete_hint(timing.model, max(1.0, run.left() * 0.05))
+    solver = run.solver(min(run.left() * 0.25, max(5.0, run.left() * 0.1)))
+    # Probing in presolve costs minutes on large timing models and gains little here.
+    solver.parameters.cp_model_probing_level = 0 if len(run.event.sessions) > 200 else 2
+    placements = _Placements(timing)
+    code = run_solver(solver, timing.model, placements)
+    log.info("timing: %s, objective %s, bound %s, %d placements, at %.1f s", solver.status_name(code),
+             solver.objective_value, solver.best_objective_bound, len(placements.found), run.elapsed())
+    if code == cp_model.INFEASIBLE:
+        return run.failed(code, timing, build, "decompose")
+    # Without placements, a bound on the interpreters' goals alone is proven in a second or two on any event.
+    # It is the tightest we have: a relaxation with placements and classes of interpreters (dropped) stayed
+    # below it on all five generated events of 40-150 sessions measured, for 4 s a run (benchmarks/README.md).
+    free = staffing_bound(run.event, min(2.0, max(1.0, run.left() * 0.02)), run.workers, run.seed)
+    bound = max(load_bound(run), free)
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if not placements.found:  # a solution the callback missed: take it from the solver
+            placements.found.append(placement_of(timing, solver))
+        placed = placements.found[-1]
+        if solver.objective_value > (1 + RETIME_GAP) * solver.best_objective_bound:
+            placements.found.append(retimed_by_day(run, placed))
+        timed = load_bound(run) + max(0, math.ceil(solver.best_objective_bound - 1e-6))
+        bound = max(timed, free)
+        candidate = cheapest_staffed(run, placements.found, bound)
+        if candidate is not None and (best is None or candidate.objective < best.objective):
+            best = candidate
+            first = first or run.elapsed()
+            run.report(best)
+    if best is None:
+        return Outcome("unknown", None, build, run.elapsed(), method="decompose",
+                       note="no staffing of interpreters was found for the rooms and times tried")
+    best = best.model_copy(update={"bound": min(bound, best.objective)})
+    best = by_duties(run, best, best.bound)
+    best = improve(run, best, best.bound)
+    status = "optimal" if best.objective <= best.bound else "feasible"
+    best = best.model_copy(update={"status": status, "solve_seconds": round(run.elapsed(), 3)})
+    return Outcome(status, best, build, run.elapsed(), best.objective, first, method="decompose")
+
+
+def retimed_by_day(run: Search, placed: dict[str, tuple[int, str]]) -> dict[str, tuple[int, str]]:
+    """`placed` with each day's sessions re-timed (and their rooms chosen again) by the timing model of that
+    day alone, the days kept: a model of a few dozen sessions converges where the whole event's does not."""
+    placed = dict(placed)
+    days = sorted({run.event.day_of(start) for start, _ in placed.values()})
+    end = run.elapsed() + run.left() * RETIME_SHARE
+    for done, day in enumerate(days):
+        seconds = min(RETIME_SECONDS, (end - run.elapsed()) / (len(days) - done))
+        if seconds < 0.5:
+            break
+        ids = {sid for sid, (start, _) in placed.items() if run.event.day_of(start) == day}
+        sub = run.event.day_part(day, ids)
+        timing = ScheduleModel(sub, staffing=False, optional_demand=False)
+        hint_placement(timing, {sid: (sub.minute(run.event.aware(placed[sid][0])), placed[sid][1]) for sid in ids})
+        solver = run.solver(seconds, 4)
+        solver.parameters.cp_model_probing_level = 0
+        code = run_solver(solver, timing.model)
+        log.info("re-timing day %s: %s, objective %s, bound %s, at %.1f s", day, solver.status_name(code),
+                 solver.objective_value, solver.best_objective_bound, run.elapsed())
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            for sid, (start, room) in placement_of(timing, solver).items():
+                placed[sid] = (run.event.minute(sub.aware(start)), room)
+    return placed
+
+
+def cheapest_staffed(run: Search, found: list[dict[str, tuple[int, str]]], bound: int) -> Timetable | None:
+    """The cheapest greedy staffing of the timing model's last PLACEMENT_CHOICES placements. Its objective
+    counts interpreters per day as if they could fill their days, so its best placement is often not the
+    one whose real staffing costs least; each greedy staffing takes a fraction of a second (1.5 s on 560
+    sessions, so fewer are tried when time is short). Falls back to repairing or a staffing model."""
+    best: Timetable | None = None
+    for placed in reversed(found[-PLACEMENT_CHOICES:]):
+        if best is not None and run.left() < 0.8 * run.time_limit:
+            break
+        candidate = staffed(run, placed, bound)
+        if candidate is not None and (best is None or candidate.objective < best.objective):
+            best = candidate
+    return best or staffed(run, found[-1], bound, repair=True) or staffing_model(run, found[-1], bound)
+
+
+def by_duties(run: Search, best: Timetable, bound: int) -> Timetable:
+    """`best` re-staffed whole by column generation over interpreter-day duties (`duties.py`), times fixed,
+    if that is cheaper: its LP sees whole working days, which the day models of the neighbourhood search
+    do not (medium event: from about 7,500 to 5,550-6,050 in 20 s). Events with more than DUTY_LIMIT
+    sessions are re-staffed a day at a time (`by_day_duties`); re-planning skips it, since it starts from
+    the old teams and should change few of them."""
+    if run.left() < 3.0 or run.previous is not None:
+        return best
+    if len(run.event.sessions) > DUTY_LIMIT:
+        return by_day_duties(run, best, bound)
+    placement, current = parts(run.event, best)
+    teams = staff_by_duties(run.event, placement, current, run.left() * DUTY_SHARE, pivot_languages(run.event))
+    if teams is None:
+        return best
+    candidate = assemble(run.event, placement, teams, "feasible", run.elapsed(), bound, run.previous)
+    breaches = check(run.event, candidate)
+    log.info("staffing by duties: objective %d, %d breaches, at %.1f s", candidate.objective, len(breaches),
+             run.elapsed())
+    if breaches or candidate.objective >= best.objective:
+        return best
+    run.report(candidate)
+    return candidate
+
+
+def by_day_duties(run: Search, best: Timetable, bound: int) -> Timetable:
+    """`best` re-staffed by duties one day at a time while DAY_DUTY_SHARE of the time lasts, the days that pay
+    the most interpreter-days first, each kept if cheaper. Times stay; the other days' work enters each
+    person's load, and nobody's load may pass the busiest one of `best` (a day alone cannot see whether
+    raising it pays)."""
+    pivots = pivot_languages(run.event)
+    days = costliest_days(run.event, best)
+    end = run.elapsed() + run.left() * DAY_DUTY_SHARE
+    for done, day in enumerate(days):
+        left = end - run.elapsed()
+        if left < DAY_DUTY_SECONDS:
+            break
+        seconds = max(DAY_DUTY_SECONDS, left / (len(days) - done))
+        part = sessions_on(run.event, best, day)
+        sub = run.event.day_part(day, {p.session for p in part.sessions})
+        placement, current = parts(sub, part)
+        cap = max(loads(run.event, best).values(), default=0)
+        teams = staff_by_duties(sub, placement, current, seconds, pivots, load_outside(run.event, best, part),
+                                cap if run.event.event.weights.interpreter_load else None)
+        candidate = None if teams is None else merged(
+            run.event, best, assemble(sub, placement, teams, "feasible", run.elapsed(), bound, run.previous),
+            run.elapsed(), bound, run.previous)
+        log.info("staffing day %s by duties: objective %s -> %s at %.1f s", day, best.objective,
+                 candidate.objective if candidate else "-", run.elapsed())
+        if candidate is not None and candidate.objective < best.objective:
+            best = candidate
+            run.report(best)
+    return best
+
+
+def previous_kept(run: Search) -> Timetable | None:
+    """The old timetable as the first candidate of re-planning, when it still places every session of the
+    event in a known room on one of its days: as it is if it obeys every rule, else with its teams cut to
+    the interpreters the event still has and each day where a rule breaks re-staffed alone, times fixed
+    (an interpreter who falls ill costs new teams on their own days only). None otherwise."""
+    ev, old = run.event, run.previous
+    days = {d.date for d in ev.event.days}
+    placed = {p.session: p for p in old.sessions if p.session in ev.session}
+    if old.event != ev.event.id or len(placed) < len(ev.sessions) or any(
+            p.room not in ev.room or ev.day_of(ev.minute(p.start)) not in days for p in placed.values()):
+        return None
+    people = set(ev.interpreter)
+    cut = old.model_copy(update={"sessions": [teams_cut(p, people) for p in placed.values()]})
+    draft = assembled(ev, cut, run.elapsed(), 0, old)
+    breaches = check(ev, draft)
+    log.info("previous timetable: %d breaches at %.1f s", len(breaches), run.elapsed())
+    return draft if not breaches else repaired_by_day(run, draft, breaches, 0)
+
+
+def staffed(run: Search, placed: dict[str, tuple[int, str]], bound: int, repair: bool = False) -> Timetable | None:
+    """The greedy staffing of a complete placement, if it staffs every required channel validly; with
+    `repair`, the days where it breaks a rule are re-staffed by CP-SAT (see `repaired_by_day`)."""
+    if len(placed) < len(run.event.sessions):
+        return None
+    teams = greedy_staffing(run.event, placed)
+    timetable = assemble(run.event, placed, teams, "feasible", run.elapsed(), bound, run.previous)
+    breaches = check(run.event, timetable)
+    log.info("greedy staffing: %d channels, %d breaches, objective %d at %.1f s", len(teams), len(breaches),
+             timetable.objective, run.elapsed())
+    if not breaches:
+        return timetable
+    return repaired_by_day(run, timetable, breaches, bound) if repair else None
+
+
+def repaired_by_day(run: Search, draft: Timetable, breaches: list, bound: int) -> Timetable | None:
+    """`draft` (a greedy staffing) with each day where it breaks a rule re-staffed by CP-SAT, every time
+    fixed and that day alone: far smaller models than the whole event's staffing."""
+    day_of = {p.session: run.event.day_of(run.event.minute(p.start)) for p in draft.sessions}
+    broken: set[date] = set()
+    for breach in breaches:
+        named = {day_of[i] for i in breach.ids if i in day_of}
+        broken |= named or set(day_of.values())  # a breach naming no session: any day may be at fault
+    for day in sorted(broken):
+        if run.left() < 2.0:
+            return None
+        sm = day_model(run, draft, day)
+        hint_previous(sm, draft)
+        solver = run.solver(min(run.left() * 0.1, 10.0), 3)
+        code = run_solver(solver, sm.model)
+        log.info("re-staffing day %s after the greedy staffing: %s at %.1f s", day, solver.status_name(code),
+                 run.elapsed())
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        draft = replaced(draft, extract(sm, solver, "feasible", run.elapsed(), bound))
+    return recosted(run.event, draft, run.elapsed(), bound, run.previous)
+
+
+def staffing_model(run: Search, placed: dict[str, tuple[int, str]], bound: int) -> Timetable | None:
+    """Staff interpreters with CP-SAT, every time fixed (when the greedy staffing fails)."""
+    staffing = ScheduleModel(run.event, run.previous, fixed_times=placed)
+    hint_staffing(staffing, greedy_staffing(run.event, placed))
+    solver = run.solver(max(min(run.left() * 0.4, 30.0), 1.0), 1)
+    code = run_solver(solver, staffing.model)
+    log.info("staffing model (%d variables): %s at %.1f s", len(staffing.model.proto.variables),
+             solver.status_name(code), run.elapsed())
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return extract(staffing, solver, "feasible", run.elapsed(), bound)
+    return None
+
+
+def load_bound(run: Search) -> int:
+    """A lower bound on interpreter_load: required team minutes shared evenly by everyone."""
+    return run.event.event.weights.interpreter_load * run.event.even_share()

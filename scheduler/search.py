@@ -1,0 +1,96 @@
+"""What every step of one solve shares: the event, the clock, CP-SAT solvers made to measure, progress, outcomes."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from .event import Event
+from .model import ScheduleModel
+from .timetable import Timetable
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Progress:
+    elapsed: float
+    objective: float
+    bound: float
+
+    @property
+    def gap(self) -> float:
+        return 0.0 if self.objective <= 0 else max(0.0, (self.objective - self.bound) / self.objective)
+
+
+@dataclass
+class Outcome:
+    """What a solve produced: a timetable, or the status that explains why not."""
+
+    status: str  # "optimal" | "feasible" | "infeasible" | "unknown"
+    timetable: Timetable | None
+    build_seconds: float
+    solve_seconds: float
+    solver_objective: float | None = None
+    first_solution_seconds: float | None = None
+    method: str = "exact"
+    note: str = ""
+
+
+class Search:
+    """One solve: the event (and the timetable it re-plans), the time limit and the clock, the workers and seed
+    of its CP-SAT solvers, and where progress goes."""
+
+    def __init__(self, event: Event, time_limit: float, workers: int, seed: int, previous: Timetable | None,
+                 on_progress: Callable[[Progress], None] | None):
+        self.event = event
+        self.time_limit = time_limit
+        self.workers = workers
+        self.seed = seed
+        self.previous = previous
+        self.on_progress = on_progress
+        self.started = time.perf_counter()
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    def left(self) -> float:
+        return self.time_limit - self.elapsed()
+
+    def solver(self, seconds: float, seed_offset: int = 0) -> cp_model.CpSolver:
+        """A CP-SAT solver for `seconds`, with this solve's workers and its seed plus `seed_offset` (so that
+        successive models of a search do not all start the same way)."""
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.05, seconds)
+        solver.parameters.num_workers = self.workers
+        solver.parameters.random_seed = self.seed + seed_offset
+        return solver
+
+    def report(self, timetable: Timetable) -> None:
+        """Tell the caller of a better timetable."""
+        if self.on_progress is not None:
+            self.on_progress(Progress(self.elapsed(), timetable.objective, timetable.bound))
+
+    def failed(self, code: int, sm: ScheduleModel, build: float, method: str = "exact") -> Outcome:
+        """The outcome of a model that ended with status `code` and no timetable."""
+        if code == cp_model.INFEASIBLE:
+            return Outcome("infeasible", None, build, self.elapsed(), method=method)
+        if code == cp_model.MODEL_INVALID:
+            raise RuntimeError(f"internal error: invalid CP-SAT model: {sm.model.validate()}")
+        return Outcome("unknown", None, build, self.elapsed(), method=method)
+
+
+def run_solver(solver: cp_model.CpSolver, model: cp_model.CpModel,
+               callback: cp_model.CpSolverSolutionCallback | None = None) -> int:
+    """`solver.solve`, retried without symmetry detection if CP-SAT itself crashes: OR-Tools 9.15 raises
+    IndexError from its symmetry code on some infeasible models (tests/test_regressions.py)."""
+    try:
+        return solver.solve(model, callback)
+    except (IndexError, RuntimeError):
+        log.warning("CP-SAT crashed; solving again without symmetry detection")
+        solver.parameters.symmetry_level = 0
+        return solver.solve(model, callback)
