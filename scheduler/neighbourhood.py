@@ -64,7 +64,7 @@ def improve(run: Search, best: Timetable, bound: int) -> Timetable:
     while run.left() > 2.0 + 2 * last_build and best.objective > bound:
         kind = kinds[round_no % len(kinds)]
         round_no += 1
-        day, restaff = neighbourhood(run, best, kind, size[kind], rng)
+        day, restaff = pick_neighbourhood(run, best, kind, size[kind], rng)
         retime = set(rng.sample(sorted(restaff), min(len(restaff), max(2, size[kind] // 4)))) \
             if kind == "retime" else set()
         best, code, last_build = search_round(run, best, bound, round_no, kind, day, restaff, retime,
@@ -132,7 +132,7 @@ def sweep_parts(run: Search, best: Timetable, pivots: set[str]) -> list[tuple[da
     return parts
 
 
-def neighbourhood(run: Search, best: Timetable, kind: str, size: int, rng: random.Random) -> tuple[date, set[str]]:
+def pick_neighbourhood(run: Search, best: Timetable, kind: str, size: int, rng: random.Random) -> tuple[date, set[str]]:
     """A day and up to `size` sessions of it to re-staff: at random, or (kind "light") first the sessions
     of one of the interpreters who work least that day."""
     by_day: dict[date, list[Placement]] = {}
