@@ -116,6 +116,24 @@ def staffing_bound(event: Event, seconds: float = 2.0, workers: int = 1, seed: i
     return max(0, math.ceil(solver.best_objective_bound - 1e-6))
 
 
+def track_overlap_bound(event: Event) -> int:
+    """A lower bound on same-track overlaps: a track whose sessions last longer in all than the open time of the
+    event (its days' break-free spans, less the plenaries of other tracks, beside which nothing runs) runs two of
+    them at once for at least that excess, and one pair overlaps for at most the track's longest session."""
+    open_time = sum(b - a for day in event.event.days for a, b in event.open_spans(day))
+    tracks: dict[str, list[int]] = defaultdict(list)
+    for s in event.sessions:
+        if s.track is not None:
+            tracks[s.track].append(s.duration)
+    pairs = 0
+    for track, durations in tracks.items():
+        alone = sum(s.duration for s in event.sessions if s.kind == "plenary" and s.track != track)
+        excess = sum(durations) - (open_time - alone)
+        if excess > 0:
+            pairs += -(-excess // max(durations))
+    return event.event.weights.track_overlap * pairs
+
+
 def _channel_demand(m: cp_model.CpModel, event: Event):
     """What the channels ask of interpreters, by (language, session length): the people they need (each
     required channel its team, each optional one its team if staffed, a new 0/1 variable) and at most; the costs

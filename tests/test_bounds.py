@@ -1,14 +1,15 @@
-"""The placement-free bound on the interpreters' goals (`scheduler/bounds.py`)."""
+"""The placement-free bounds (`scheduler/bounds.py`): on the interpreters' goals, and on same-track overlaps."""
 
 import pytest
-from builders import en_fr, event_dict, interpreter, room, session
+from builders import day, en_fr, event_dict, interpreter, room, session
 
-from scheduler.bounds import staffing_bound
+from scheduler.bounds import staffing_bound, track_overlap_bound
 from scheduler.check import check
 from scheduler.costs import costs
 from scheduler.event import Event
 from scheduler.generate import GeneratorSettings, generate_event
 from scheduler.loading import load_event, parse
+from scheduler.solve import solve
 from test_solve import SCHOOL
 
 
@@ -66,3 +67,38 @@ def test_a_retour_is_paid_when_no_one_else_can_take_the_channel():
     assert staffing_bound(ev) == 2 * w.interpreter_day + 60 * w.interpreter_load + w.retour
     ev = _event([session("a")], [en_fr("i1"), retour, en_fr("i3")])
     assert staffing_bound(ev) == 2 * w.interpreter_day + 60 * w.interpreter_load
+
+
+def _one_track(plenary: bool = False) -> Event:
+    """Three hours of one track (three 60-minute sessions) in a two-hour morning, three rooms, no interpretation;
+    with `plenary`, an hour of plenary (no track) too."""
+    talks = [session(sid, track="t", interpretation="none") for sid in "abc"]
+    extra = [session("p", kind="plenary", interpretation="none")] if plenary else []
+    return parse(Event, event_dict(talks + extra, rooms=[room(r) for r in ("r0", "r1", "r2")],
+                                   days=[day(end="11:00")]), "track.json")
+
+
+@pytest.mark.parametrize("plenary, pairs, optimum", [(False, 1, 1), (True, 2, 3)])
+def test_a_track_longer_than_the_open_time_must_overlap(plenary, pairs, optimum):
+    """Three hours of a track in two hours: at least one hour runs two sessions at once, so one pair overlaps
+    (the optimum). Beside an hour of plenary, the track has one hour for three: the bound counts two pairs,
+    and all three overlap."""
+    ev = _one_track(plenary)
+    w = ev.event.weights.track_overlap
+    assert track_overlap_bound(ev) == pairs * w
+    outcome = solve(ev, time_limit=20, workers=2, method="exact")
+    assert outcome.status == "optimal" and outcome.timetable.objective == optimum * w
+
+
+def test_a_track_that_fits_its_open_time_is_not_bounded():
+    ev = _event([session(sid, track="t", interpretation="none") for sid in "ab"], [])  # two hours in three
+    assert track_overlap_bound(ev) == 0
+
+
+@pytest.mark.parametrize("seed", [1, 2, 5])
+def test_track_overlap_bound_is_below_any_timetable(seed):
+    """On dense generated events (40 sessions in one day) the bound is positive and never above the planted
+    timetable's same-track overlaps."""
+    event, planted = generate_event(GeneratorSettings(sessions=40, days=1, rooms=6, languages=2, seed=seed))
+    paid = sum(c.cost for c in costs(event, planted) if c.goal == "track_overlap")
+    assert 0 < track_overlap_bound(event) <= paid
