@@ -122,12 +122,15 @@ def track_overlap_bound(event: Event) -> int:
     them at once for at least that excess, and one pair overlaps for at most the track's longest session."""
     open_time = sum(b - a for day in event.event.days for a, b in event.open_spans(day))
     tracks: dict[str, list[int]] = defaultdict(list)
+    plenaries: dict[str | None, int] = defaultdict(int)  # plenary minutes by track
     for s in event.sessions:
         if s.track is not None:
             tracks[s.track].append(s.duration)
+        if s.kind == "plenary":
+            plenaries[s.track] += s.duration
     pairs = 0
     for track, durations in tracks.items():
-        alone = sum(s.duration for s in event.sessions if s.kind == "plenary" and s.track != track)
+        alone = sum(plenaries.values()) - plenaries[track]  # other tracks' plenaries
         excess = sum(durations) - (open_time - alone)
         if excess > 0:
             pairs += -(-excess // max(durations))
