@@ -1,7 +1,7 @@
 """The greedy placement that gives the decomposition its first timetable: it keeps a track's sessions apart and
 leaves a plenary the time it needs."""
 
-from builders import day, event_dict, room, session
+from builders import DAY, DAY2, day, event_dict, room, session
 
 from scheduler.event import Event
 from scheduler.greedy import greedy_placement
@@ -44,3 +44,12 @@ def test_greedy_placement_places_a_plenary_that_follows_a_session():
     start, _ = placed["p"]
     assert start >= placed["a"][0] + 60
     assert not any(_overlap(event, placed, "p", other) for other in ("b1", "b2", "b3", "a"))
+
+
+def test_greedy_placement_spreads_plenaries_over_days():
+    """Two plenaries and two days: one a day, so that neither day loses twice its time for parallel sessions
+    (by earliest start alone, both went to the first day)."""
+    sessions = [_session("p1", kind="plenary"), _session("p2", kind="plenary"), _session("x")]
+    event, placed = _placed(event_dict(sessions, days=[day(DAY), day(DAY2)]))
+    assert set(placed) == {"p1", "p2", "x"}
+    assert event.day_of(placed["p1"][0]) != event.day_of(placed["p2"][0])
