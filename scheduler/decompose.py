@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections import defaultdict
 from datetime import date
 
 from ortools.sat.python import cp_model
@@ -25,6 +26,7 @@ from .duties import staff_by_duties
 from .greedy import greedy_placement, greedy_staffing
 from .model import ScheduleModel
 from .neighbourhood import day_model, improve
+from .rules import STAFFING_RULES
 from .search import Outcome, Search, run_solver
 from .solutions import (assemble, assembled, complete_hint, costliest_days, extract, hint_placement, hint_previous,
                         hint_staffing, load_outside, loads, merged, parts, placement_of, recosted, replaced,
@@ -78,19 +80,19 @@ def decompose(run: Search) -> Outcome:
     best: Timetable | None = None
     first: float | None = None
     if run.previous is not None:
-        hint_previous(timing, run.previous)
-        kept = previous_kept(run)
-        if kept is not None:
-            best, first = kept, run.elapsed()
-            run.report(best)
-    else:
+        best = previous_kept(run)
+    if best is None:
+        # Re-planning where the old timetable cannot stand as it is: the greedy keeps old places and teams
+        # where it can (a session whose speaker cancelled a day moves, the rest stay).
         placed = greedy_placement(timing)
         log.info("greedy placed %d of %d sessions at %.1f s", len(placed), len(timing.sessions), run.elapsed())
         hint_placement(timing, placed)
         best = staffed(run, placed, load_bound(run))
-        if best is not None:
-            first = run.elapsed()
-            run.report(best)
+    elif run.previous is not None:
+        hint_previous(timing, run.previous)
+    if best is not None:
+        first = run.elapsed()
+        run.report(best)
     complete_hint(timing.model, max(1.0, run.left() * 0.05))
     solver = run.solver(min(run.left() * 0.25, max(5.0, run.left() * 0.1)))
     # Probing in presolve costs minutes on large timing models and gains little here.
@@ -250,7 +252,7 @@ def staffed(run: Search, placed: dict[str, tuple[int, str]], bound: int, repair:
     `repair`, the days where it breaks a rule are re-staffed by CP-SAT (see `repaired_by_day`)."""
     if len(placed) < len(run.event.sessions):
         return None
-    teams = greedy_staffing(run.event, placed)
+    teams = greedy_staffing(run.event, placed, run.previous)
     timetable = assemble(run.event, placed, teams, "feasible", run.elapsed(), bound, run.previous)
     breaches = check(run.event, timetable)
     log.info("greedy staffing: %d channels, %d breaches, objective %d at %.1f s", len(teams), len(breaches),
@@ -261,32 +263,45 @@ def staffed(run: Search, placed: dict[str, tuple[int, str]], bound: int, repair:
 
 
 def repaired_by_day(run: Search, draft: Timetable, breaches: list, bound: int) -> Timetable | None:
-    """`draft` (a greedy staffing) with each day where it breaks a rule re-staffed by CP-SAT, every time
-    fixed and that day alone: far smaller models than the whole event's staffing."""
+    """`draft` (a greedy staffing, or an old timetable in re-planning) with each day where it breaks a rule
+    mended by CP-SAT, that day alone: first only the sessions the breaches name are re-staffed (and re-timed
+    within the day where a breach is not about staffing), the rest kept; if that fails and re-staffing can
+    mend every breach of the day, the whole day is re-staffed, every time fixed. Far smaller models than the
+    whole event's staffing."""
     day_of = {p.session: run.event.day_of(run.event.minute(p.start)) for p in draft.sessions}
-    broken: set[date] = set()
+    named: dict[date, set[str]] = defaultdict(set)  # day -> the sessions its breaches name
+    moved: set[str] = set()  # sessions named by a breach that re-staffing cannot mend
+    fixable: dict[date, bool] = defaultdict(lambda: True)
     for breach in breaches:
-        named = {day_of[i] for i in breach.ids if i in day_of}
-        broken |= named or set(day_of.values())  # a breach naming no session: any day may be at fault
-    for day in sorted(broken):
-        if run.left() < 2.0:
+        ids = {i for i in breach.ids if i in day_of}
+        for day in {day_of[i] for i in ids} or set(day_of.values()):  # naming no session: any day
+            named[day].update(i for i in ids if day_of[i] == day)
+            fixable[day] &= breach.rule in STAFFING_RULES
+        if breach.rule not in STAFFING_RULES:
+            moved |= ids
+    for day in sorted(named):
+        tries = ([named[day]] if named[day] else []) + ([None] if fixable[day] else [])
+        for freed in tries:
+            if run.left() < 2.0:
+                return None
+            sm = day_model(run, draft, day, restaff=freed, retime=(freed or set()) & moved)
+            hint_previous(sm, draft)
+            solver = run.solver(min(run.left() * (0.05 if freed else 0.1), 10.0), 3)
+            code = run_solver(solver, sm.model)
+            log.info("re-staffing day %s (%s): %s at %.1f s", day, f"{len(freed)} sessions" if freed else "all",
+                     solver.status_name(code), run.elapsed())
+            if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                draft = replaced(draft, extract(sm, solver, "feasible", run.elapsed(), bound))
+                break
+        else:
             return None
-        sm = day_model(run, draft, day)
-        hint_previous(sm, draft)
-        solver = run.solver(min(run.left() * 0.1, 10.0), 3)
-        code = run_solver(solver, sm.model)
-        log.info("re-staffing day %s after the greedy staffing: %s at %.1f s", day, solver.status_name(code),
-                 run.elapsed())
-        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None
-        draft = replaced(draft, extract(sm, solver, "feasible", run.elapsed(), bound))
     return recosted(run.event, draft, run.elapsed(), bound, run.previous)
 
 
 def staffing_model(run: Search, placed: dict[str, tuple[int, str]], bound: int) -> Timetable | None:
     """Staff interpreters with CP-SAT, every time fixed (when the greedy staffing fails)."""
     staffing = ScheduleModel(run.event, run.previous, fixed_times=placed)
-    hint_staffing(staffing, greedy_staffing(run.event, placed))
+    hint_staffing(staffing, greedy_staffing(run.event, placed, run.previous))
     solver = run.solver(max(min(run.left() * 0.4, 30.0), 1.0), 1)
     code = run_solver(solver, staffing.model)
     log.info("staffing model (%d variables): %s at %.1f s", len(staffing.model.proto.variables),

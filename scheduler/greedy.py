@@ -27,6 +27,7 @@ from .constraints import able_by_target, able_interpreters
 from .costs import asleep_cost
 from .event import Event
 from .model import ScheduleModel
+from .timetable import Timetable
 
 
 def greedy_placement(sm: ScheduleModel) -> dict[str, tuple[int, str]]:
@@ -53,13 +54,17 @@ def greedy_placement(sm: ScheduleModel) -> dict[str, tuple[int, str]]:
     cap = {t: len(able_into[t]) for t in ev.event.languages}
     ends: dict[str, int] = {}
     placed: dict[str, tuple[int, str]] = {}
+    # Re-planning: each session's old (start, room), which costs nothing to keep.
+    before = previous_places(sm)
 
     def values(sid: str) -> list[int]:
         bounds = sm.start_domain[sid].flattened_intervals()
         return [v for lo, hi in zip(bounds[::2], bounds[1::2]) for v in range(lo, hi + 1) if v % slot == 0]
 
-    def soft(s, start: int) -> int:
+    def soft(s, start: int, room: str) -> int:
         cost = asleep_cost(ev, ev.aware(start), s.duration) if ev.event.audience else 0
+        if s.id in before and before[s.id] != (start, room):
+            cost += ev.event.weights.moved
         if s.preferred and not any(a <= start and start + s.duration <= b for a, b in ev.periods(s.preferred)):
             cost += ev.event.weights.outside_preferred
         if s.track is not None:
@@ -74,28 +79,35 @@ def greedy_placement(sm: ScheduleModel) -> dict[str, tuple[int, str]]:
         for a in ev.session[sid].after:
             latest[a] = min(latest[a], latest[sid] - ev.session[a].duration)
     has_followers = {a for s in ev.sessions for a in s.after}
-    # Sessions pinned to one start and one room keep their slot: nobody else may take it first.
-    reserved: dict[str, str] = {}
+    # Sessions pinned to one start and one room keep their slot, and in re-planning sessions keep their old
+    # one where they still may: nobody else may take it first.
+    reserved: dict[str, tuple[int, str]] = {}
     for sid in order:
+        s = ev.session[sid]
         if sm.start_domain[sid].size() == 1 and len(sm.room_options[sid]) == 1:
-            s, start, room = ev.session[sid], sm.start_domain[sid].min(), sm.room_options[sid][0]
-            a, b = start // slot, (start + s.duration) // slot
-            if not room_busy[room][a:b].any():
-                room_busy[room][a:b] = True
-                if s.kind == "plenary":
-                    plenary_busy[a:b] = True
-                reserved[sid] = room
+            start, room = sm.start_domain[sid].min(), sm.room_options[sid][0]
+        elif sid in before and sm.start_domain[sid].contains(before[sid][0]) and before[sid][1] in sm.room_options[sid]:
+            start, room = before[sid]
+        else:
+            continue
+        a, b = start // slot, (start + s.duration) // slot
+        if not room_busy[room][a:b].any() and not (s.kind == "plenary" and plenary_busy[a:b].any()):
+            room_busy[room][a:b] = True
+            if s.kind == "plenary":
+                plenary_busy[a:b] = True
+            reserved[sid] = (start, room)
     for sid in order:
         s = ev.session[sid]
         if sid in reserved:  # free the reservation so the session can take its own slot
-            start = sm.start_domain[sid].min()
-            room_busy[reserved[sid]][start // slot:(start + s.duration) // slot] = False
+            start, room = reserved[sid]
+            room_busy[room][start // slot:(start + s.duration) // slot] = False
             if s.kind == "plenary":
                 plenary_busy[start // slot:(start + s.duration) // slot] = False
         earliest = max((ends[a] for a in s.after if a in ends), default=0)
         need = [t for t in ev.channels(s) if s.interpretation == "required"]
         team = ev.team_size(s)
         best = None
+        old_room = before.get(sid, (0, None))[1]
         for start in values(sid):
             if start < earliest or start > latest[sid]:
                 continue
@@ -113,13 +125,16 @@ def greedy_placement(sm: ScheduleModel) -> dict[str, tuple[int, str]]:
             load = max((int(demand[t][a:b].max()) + team - cap[t] for t in need), default=-1)
             if load > 0:
                 continue
-            room = next((r.id for r in rooms if r.id in sm.room_options[sid] and not room_busy[r.id][a:b].any()), None)
+            room = next((r for r in [old_room, *(r.id for r in rooms)]
+                         if r in sm.room_options[sid] and not room_busy[r][a:b].any()), None)
             if room is None:
                 continue
-            # Sessions that others must follow go early, so their followers still find room; plenaries go to the
-            # days with the fewest plenary minutes, which leaves each day time for parallel sessions.
-            key = (start // 1440 if sid in has_followers else 0, soft(s, start),
-                   plenary_minutes[day] if s.kind == "plenary" else 0, load, int(any_busy[a:b].max()), start)
+            # Sessions that others must follow go early, so their followers still find room (unless they had a
+            # place before); plenaries go to the days with the fewest plenary minutes, which leaves each day time
+            # for parallel sessions.
+            key = (start // 1440 if sid in has_followers and sid not in before else 0, soft(s, start, room),
+                   before.get(sid, (start, room)) != (start, room), plenary_minutes[day] if s.kind == "plenary" else 0,
+                   load, int(any_busy[a:b].max()), start)
             if best is None or key < best[0]:
                 best = (key, start, room)
         if best is None:
@@ -142,6 +157,16 @@ def greedy_placement(sm: ScheduleModel) -> dict[str, tuple[int, str]]:
         ends[sid] = start + s.duration
         placed[sid] = (start, room)
     return placed
+
+
+def previous_places(sm: ScheduleModel) -> dict[str, tuple[int, str]]:
+    """Re-planning: session id -> (start minute, room) in the old timetable, for the sessions of the event
+    that it placed in a room the event still has."""
+    if sm.previous is None:
+        return {}
+    ev = sm.event
+    return {p.session: (ev.minute(p.start), p.room) for p in sm.previous.sessions
+            if p.session in ev.session and p.room in ev.room}
 
 
 def _order(sm: ScheduleModel, freedom: dict[str, int]) -> list[str]:
@@ -175,10 +200,12 @@ def _order(sm: ScheduleModel, freedom: dict[str, int]) -> list[str]:
     return out
 
 
-def greedy_staffing(ev: Event, placement: dict[str, tuple[int, str]]) -> dict[tuple[str, str], tuple[str, list[str]]]:
+def greedy_staffing(ev: Event, placement: dict[str, tuple[int, str]],
+                    previous: Timetable | None = None) -> dict[tuple[str, str], tuple[str, list[str]]]:
     """(session, channel) -> (source, team) for the channels a greedy pass could staff, with every session
-    at its (start, room) of `placement`. Prefers direct over relay, A over B languages, and people already
-    working that day; respects one place at a time, unavailability, minutes per day and the rest rule."""
+    at its (start, room) of `placement`. Prefers the channel's people in `previous` (re-planning), then direct
+    over relay, A over B languages, and people already working that day; respects one place at a time,
+    unavailability, minutes per day and the rest rule."""
     from .check import work_stretches
 
     rest = ev.event.interpreter_rest
@@ -190,6 +217,9 @@ def greedy_staffing(ev: Event, placement: dict[str, tuple[int, str]]) -> dict[tu
     unavailable = {i.id: ev.periods(i.unavailable) for i in ev.interpreters}
     room_cap = {r.id: r.max_interpreters for r in ev.rooms}
     out: dict[tuple[str, str], tuple[str, list[str]]] = {}
+    # Re-planning: (session, channel) -> (source, team) in the old timetable.
+    before = {(p.session, c.into): (c.from_, list(c.interpreters)) for p in previous.sessions for c in p.channels
+              if c.interpreters} if previous is not None else {}
 
     def fits(who: str, sid: str, start: int, end: int) -> bool:
         if any(a < end and start < b for a, b, _ in spans[who]):
@@ -203,32 +233,54 @@ def greedy_staffing(ev: Event, placement: dict[str, tuple[int, str]]) -> dict[tu
         return all(max(e for _, e, _ in st) - st[0][0] <= rest.max_continuous
                    for st in work_stretches(mine, rest.min_break))
 
-    def score(who: str, into: str, start: int) -> tuple:
-        return (ev.interpreter[who].is_retour(into), minutes[(who, start // 1440)] == 0, load[who], who)
+    def score(who: str, sid: str, into: str, start: int) -> tuple:
+        return (who not in before.get((sid, into), ("", ()))[1], ev.interpreter[who].is_retour(into),
+                minutes[(who, start // 1440)] == 0, load[who], who)
 
-    for sid in sorted(placement, key=lambda x: (start_of[x], x)):
+    used: dict[str, set[str]] = defaultdict(set)  # session -> the people in its channels
+
+    def room_left(sid: str, team: int) -> bool:
+        room = placement[sid][1]
+        return sum(1 for (x, _) in out if x == sid) < ev.room[room].channels and (
+            room_cap.get(room) is None or len(used[sid]) + team <= room_cap[room])
+
+    def take(sid: str, into: str, source: str, chosen: list[str]) -> None:
+        out[(sid, into)] = (source, chosen)
+        start, end = start_of[sid], start_of[sid] + ev.session[sid].duration
+        for w in chosen:
+            used[sid].add(w)
+            spans[w].append((start, end, sid))
+            minutes[(w, start // 1440)] += end - start
+            load[w] += end - start
+
+    order = sorted(placement, key=lambda x: (start_of[x], x))
+    # Re-planning: first the old teams, each kept whole wherever all its people still may work it.
+    for sid in order if previous is not None else ():
+        s = ev.session[sid]
+        kept = sorted(((into, src, team) for (x, into), (src, team) in before.items() if x == sid),
+                      key=lambda c: c[1] != s.language)  # direct channels first: relay needs its pivot
+        for into, source, team in kept:
+            if into in ev.channels(s) and len(team) == ev.team_size(s) and room_left(sid, len(team)) \
+                    and (source == s.language or out.get((sid, source), ("",))[0] == s.language) \
+                    and all(w in able.get((source, into), ()) and w not in used[sid]
+                            and fits(w, sid, start_of[sid], start_of[sid] + s.duration) for w in team):
+                take(sid, into, source, team)
+    for sid in order:
         s = ev.session[sid]
         start, end = start_of[sid], start_of[sid] + s.duration
         team = ev.team_size(s)
-        room = placement[sid][1]
-        cap = room_cap.get(room)
-        booths = ev.room[room].channels
-        used: set[str] = set()
         channels = sorted(ev.channels(s), key=lambda t: s.interpretation != "required")
         for into in channels:
-            if sum(1 for (x, _) in out if x == sid) >= booths:
-                break
+            if (sid, into) in out:
+                continue
+            # Re-planning: an optional channel gets no one who would work that day only for it.
+            idle_ok = previous is None or s.interpretation == "required"
             direct_ok = {t for (x, t), (src, _) in out.items() if x == sid and src == s.language}
             for source in [s.language, *sorted(direct_ok)]:
-                people = sorted((w for w in able.get((source, into), []) if w not in used and fits(w, sid, start, end)),
-                                key=lambda w: score(w, into, start))
-                if len(people) >= team and (cap is None or len(used) + team <= cap):
-                    chosen = people[:team]
-                    out[(sid, into)] = (source, chosen)
-                    for w in chosen:
-                        used.add(w)
-                        spans[w].append((start, end, sid))
-                        minutes[(w, start // 1440)] += s.duration
-                        load[w] += s.duration
+                people = sorted((w for w in able.get((source, into), []) if w not in used[sid]
+                                 and (idle_ok or minutes[(w, start // 1440)]) and fits(w, sid, start, end)),
+                                key=lambda w: score(w, sid, into, start))
+                if len(people) >= team and room_left(sid, team):
+                    take(sid, into, source, people[:team])
                     break
     return out

@@ -33,3 +33,10 @@ HARD_RULES: dict[str, str] = {
     "interpreter_rest": "An interpreter works at most max_continuous minutes in a row without a break of "
     "min_break minutes.",
 }
+
+# The rules that re-staffing alone can mend (teams change, every session keeps its time and room).
+STAFFING_RULES: frozenset[str] = frozenset({
+    "required_channel_staffed", "room_channels", "room_max_interpreters", "team_size", "channel_source",
+    "interpreter_competence", "interpreter_one_place", "interpreter_available", "interpreter_minutes_per_day",
+    "interpreter_rest",
+})

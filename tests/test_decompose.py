@@ -451,3 +451,42 @@ def test_decomposition_retimes_by_day_only_when_the_timing_model_ends_far_from_i
     outcome = solve(event, time_limit=6, workers=2, method="decompose")
     assert len(recorded) == calls
     assert outcome.timetable is not None and check(event, outcome.timetable) == []
+
+
+def test_replanning_when_the_old_timetable_cannot_stand_and_cp_sat_finds_nothing(monkeypatch):
+    """A speaker cancels the day of their session and an interpreter falls ill; the decomposition's CP-SAT
+    models find nothing in time (as on a 560-session event, where this used to end without a timetable). The
+    greedy then keeps every other session in its old place and most old teams: a valid timetable all the
+    same, which moves the cancelled session."""
+    event, planted = generate_event(GeneratorSettings(sessions=16, days=2, rooms=3, languages=3, seed=6))
+
+    def nothing_found(solver, model, callback=None):
+        solver.parameters.max_time_in_seconds = 0.0
+        solver.solve(model)
+        return cp_model.UNKNOWN
+
+    monkeypatch.setattr(decompose_module, "run_solver", nothing_found)
+    day_of = {p.session: event.day_of(event.minute(p.start)) for p in planted.sessions}
+    gone = next(p for p in planted.sessions if event.session[p.session].speakers)
+    who = event.session[gone.session].speakers[0]
+    ill = next(w for p in planted.sessions for c in p.channels for w in c.interpreters)
+    day = day_of[gone.session].isoformat()
+    data = event.model_dump(mode="json", by_alias=True, exclude_none=True)
+    whole_day = [{"start": f"{day}T00:00", "end": f"{day}T23:59"}]
+    for sp in data["speakers"]:
+        if sp["id"] == who:
+            sp["unavailable"] = whole_day
+    for it in data["interpreters"]:
+        if it["id"] == ill:
+            it["unavailable"] = whole_day
+    changed = parse(Event, data, "changed.json")
+    outcome = solve(changed, time_limit=6, workers=2, method="decompose", previous=planted)
+    tt = outcome.timetable
+    assert tt is not None and check(changed, tt) == []
+    assert costs(changed, tt, planted) == tt.costs and sum(c.cost for c in tt.costs) == tt.objective
+    now = {p.session: p for p in tt.sessions}
+    assert day_of[gone.session] != changed.day_of(changed.minute(now[gone.session].start))
+    moved = [c for c in tt.costs if c.goal == "moved"]
+    assert len(moved) <= 3, moved
+    kept = {(p.session, c.into, w) for p in planted.sessions for c in p.channels for w in c.interpreters}
+    assert len([c for c in tt.costs if c.goal == "reassigned"]) < len(kept) // 2

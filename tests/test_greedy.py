@@ -1,21 +1,22 @@
-"""The greedy placement that gives the decomposition its first timetable: it keeps a track's sessions apart and
-leaves a plenary the time it needs."""
+"""The greedy placement and staffing that give the decomposition its first timetable: a track's sessions kept
+apart, a plenary given the time it needs, and in re-planning old places and teams kept where they still may."""
 
-from builders import DAY, DAY2, day, event_dict, room, session
+from builders import DAY, DAY2, day, en_fr, event_dict, room, session, speaker
 
 from scheduler.event import Event
-from scheduler.greedy import greedy_placement
+from scheduler.greedy import greedy_placement, greedy_staffing
 from scheduler.loading import parse
 from scheduler.model import ScheduleModel
+from scheduler.solutions import assemble
 
 
 def _session(sid: str, **extra) -> dict:
     return session(sid, interpretation="none", **extra)
 
 
-def _placed(data: dict) -> tuple[Event, dict[str, tuple[int, str]]]:
+def _placed(data: dict, previous=None) -> tuple[Event, dict[str, tuple[int, str]]]:
     event = parse(Event, data, "event.json")
-    return event, greedy_placement(ScheduleModel(event, staffing=False, optional_demand=False))
+    return event, greedy_placement(ScheduleModel(event, previous, staffing=False, optional_demand=False))
 
 
 def _overlap(event: Event, placed: dict, a: str, b: str) -> bool:
@@ -53,3 +54,39 @@ def test_greedy_placement_spreads_plenaries_over_days():
     event, placed = _placed(event_dict(sessions, days=[day(DAY), day(DAY2)]))
     assert set(placed) == {"p1", "p2", "x"}
     assert event.day_of(placed["p1"][0]) != event.day_of(placed["p2"][0])
+
+
+def test_greedy_placement_keeps_old_places_and_moves_only_what_must_move():
+    """Re-planning: three sessions placed late in the old timetable (where the greedy alone puts none of them);
+    the speaker of one is now away at its old time: it moves, the two others keep their places."""
+    sessions = [_session(sid, speakers=[f"sp{sid}"]) for sid in "abc"]
+    rooms = [room("r1"), room("r2")]
+    old_event = parse(Event, event_dict(sessions, rooms=rooms, speakers=[speaker(f"sp{x}") for x in "abc"]), "old")
+    nine = old_event.open_spans(old_event.event.days[0])[0][0]
+    old_place = {"a": (nine + 120, "r1"), "b": (nine + 120, "r2"), "c": (nine + 60, "r2")}
+    previous = assemble(old_event, old_place, {}, "feasible", 0, 0, None)
+    away = {"start": f"{DAY}T11:00", "end": f"{DAY}T12:00"}
+    speakers = [speaker("spa", unavailable=[away]), speaker("spb"), speaker("spc")]
+    event, placed = _placed(event_dict(sessions, rooms=rooms, speakers=speakers), previous)
+    assert placed["b"] == old_place["b"] and placed["c"] == old_place["c"]
+    assert placed["a"][0] + 60 <= nine + 120
+
+
+def test_greedy_staffing_keeps_old_teams_and_replaces_only_who_is_away():
+    """Re-planning: the old timetable gave two short sessions to i3 and i2 (the greedy alone gives both to i1,
+    who is then already working); i3 is now away: only their session gets someone else."""
+    sessions = [session("s1", 30), session("s2", 30)]
+    rooms = [room("r1")]
+    people = [en_fr("i1"), en_fr("i2"), en_fr("i3")]
+    old_event = parse(Event, event_dict(sessions, rooms=rooms, interpreters=people), "old")
+    nine = old_event.open_spans(old_event.event.days[0])[0][0]
+    placement = {"s1": (nine, "r1"), "s2": (nine + 60, "r1")}
+    old_teams = {("s1", "fr"): ("en", ["i3"]), ("s2", "fr"): ("en", ["i2"])}
+    previous = assemble(old_event, placement, old_teams, "feasible", 0, 0, None)
+    assert greedy_staffing(old_event, placement, previous) == old_teams
+    assert greedy_staffing(old_event, placement) == {("s1", "fr"): ("en", ["i1"]), ("s2", "fr"): ("en", ["i1"])}
+    ill = [en_fr("i1"), en_fr("i2"), en_fr("i3", unavailable=[{"start": f"{DAY}T08:00", "end": f"{DAY}T18:00"}])]
+    event = parse(Event, event_dict(sessions, rooms=rooms, interpreters=ill), "ill")
+    teams = greedy_staffing(event, placement, previous)
+    assert teams[("s2", "fr")] == ("en", ["i2"])
+    assert teams[("s1", "fr")][1] != ["i3"]
