@@ -21,7 +21,7 @@ import pytest
 from scheduler import check as check_module
 from scheduler.check import Breach, check, work_stretches
 from scheduler.event import Event
-from scheduler.rules import HARD_RULES
+from scheduler.rules import HARD_RULES, STAFFING_RULES
 from scheduler.timetable import Timetable
 
 ZONE = ZoneInfo("America/Toronto")
@@ -153,6 +153,13 @@ def assert_valid(ev: dict, tt: dict) -> None:
 
 def test_one_check_per_rule_in_order():
     assert [f.__name__ for f in check_module.CHECKS] == list(HARD_RULES)
+
+
+def test_staffing_rules_are_rules_about_interpreters():
+    """The rules a re-staffing can mend (re-planning repairs): hard rules, every interpreter rule among them."""
+    assert STAFFING_RULES < set(HARD_RULES)
+    assert {r for r in HARD_RULES if r.startswith("interpreter_")} <= STAFFING_RULES
+    assert not STAFFING_RULES & {"speaker_available", "room_available", "pin_obeyed", "plenary_alone"}
 
 
 def test_every_check_has_the_rule_docstring():
