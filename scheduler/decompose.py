@@ -82,8 +82,8 @@ def decompose(run: Search) -> Outcome:
     if run.previous is not None:
         best = previous_kept(run)
     if best is None:
-        # Re-planning where the old timetable cannot stand as it is: the greedy keeps old places and teams
-        # where it can (a session whose speaker cancelled a day moves, the rest stay).
+        # No old timetable, or one that cannot stand as it is: the greedy, which in re-planning keeps old places
+        # and teams where it can (a session whose speaker cancelled its day moves, the rest stay).
         placed = greedy_placement(timing)
         log.info("greedy placed %d of %d sessions at %.1f s", len(placed), len(timing.sessions), run.elapsed())
         hint_placement(timing, placed)

@@ -10,10 +10,13 @@ first, plenaries and the sessions they follow before the rest), at the start tha
 plenary minutes, in the smallest room that fits. On the 560-session benchmark event, counting same-track
 overlaps took them from 416 pairs to 65 in this placement and the final timetables from 51,271-55,249 to
 49,344-51,345 (three seeds each); spreading its five plenaries over five days (they were on three), to
-48,429-48,974. It respects the options of the
-model (which already encode days, breaks, pins, capacities and speakers' unavailability) and checks the rest
-itself. Sessions it cannot place are left to the solver.
+48,429-48,974. It respects the options of the model (which already encode days, breaks, pins, capacities and
+speakers' unavailability) and checks the rest itself. Sessions it cannot place are left to the solver.
 `greedy_staffing` then gives each channel, in time order, the best available team.
+
+In re-planning both keep what they can of the old timetable: each session's old place is reserved for it
+while it may still take it (elsewhere it pays `moved`), and old teams are kept whole wherever all their people
+still may work them, before anything else is staffed.
 """
 
 from __future__ import annotations
@@ -239,13 +242,16 @@ def greedy_staffing(ev: Event, placement: dict[str, tuple[int, str]],
 
     used: dict[str, set[str]] = defaultdict(set)  # session -> the people in its channels
 
+    sources: dict[str, dict[str, str]] = defaultdict(dict)  # session -> its staffed channels' sources
+
     def room_left(sid: str, team: int) -> bool:
         room = placement[sid][1]
-        return sum(1 for (x, _) in out if x == sid) < ev.room[room].channels and (
+        return len(sources[sid]) < ev.room[room].channels and (
             room_cap.get(room) is None or len(used[sid]) + team <= room_cap[room])
 
     def take(sid: str, into: str, source: str, chosen: list[str]) -> None:
         out[(sid, into)] = (source, chosen)
+        sources[sid][into] = source
         start, end = start_of[sid], start_of[sid] + ev.session[sid].duration
         for w in chosen:
             used[sid].add(w)
@@ -261,7 +267,7 @@ def greedy_staffing(ev: Event, placement: dict[str, tuple[int, str]],
                       key=lambda c: c[1] != s.language)  # direct channels first: relay needs its pivot
         for into, source, team in kept:
             if into in ev.channels(s) and len(team) == ev.team_size(s) and room_left(sid, len(team)) \
-                    and (source == s.language or out.get((sid, source), ("",))[0] == s.language) \
+                    and (source == s.language or sources[sid].get(source) == s.language) \
                     and all(w in able.get((source, into), ()) and w not in used[sid]
                             and fits(w, sid, start_of[sid], start_of[sid] + s.duration) for w in team):
                 take(sid, into, source, team)
@@ -275,7 +281,7 @@ def greedy_staffing(ev: Event, placement: dict[str, tuple[int, str]],
                 continue
             # Re-planning: an optional channel gets no one who would work that day only for it.
             idle_ok = previous is None or s.interpretation == "required"
-            direct_ok = {t for (x, t), (src, _) in out.items() if x == sid and src == s.language}
+            direct_ok = {t for t, src in sources[sid].items() if src == s.language}
             for source in [s.language, *sorted(direct_ok)]:
                 people = sorted((w for w in able.get((source, into), []) if w not in used[sid]
                                  and (idle_ok or minutes[(w, start // 1440)]) and fits(w, sid, start, end)),
