@@ -480,7 +480,7 @@ def test_replanning_when_the_old_timetable_cannot_stand_and_cp_sat_finds_nothing
         if it["id"] == ill:
             it["unavailable"] = whole_day
     changed = parse(Event, data, "changed.json")
-    outcome = solve(changed, time_limit=6, workers=2, method="decompose", previous=planted)
+    outcome = solve(changed, time_limit=4, workers=2, method="decompose", previous=planted)
     tt = outcome.timetable
     assert tt is not None and check(changed, tt) == []
     assert costs(changed, tt, planted) == tt.costs and sum(c.cost for c in tt.costs) == tt.objective
