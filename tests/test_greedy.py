@@ -14,9 +14,9 @@ def _session(sid: str, **extra) -> dict:
     return session(sid, interpretation="none", **extra)
 
 
-def _placed(data: dict, previous=None) -> tuple[Event, dict[str, tuple[int, str]]]:
+def _placed(data: dict, previous=None, present=False) -> tuple[Event, dict[str, tuple[int, str]]]:
     event = parse(Event, data, "event.json")
-    return event, greedy_placement(ScheduleModel(event, previous, staffing=False, optional_demand=False))
+    return event, greedy_placement(ScheduleModel(event, previous, staffing=False, optional_demand=False), present)
 
 
 def _overlap(event: Event, placed: dict, a: str, b: str) -> bool:
@@ -90,3 +90,21 @@ def test_greedy_staffing_keeps_old_teams_and_replaces_only_who_is_away():
     teams = greedy_staffing(event, placement, previous)
     assert teams[("s2", "fr")] == ("en", ["i2"])
     assert teams[("s1", "fr")][1] != ["i3"]
+
+
+def test_greedy_placement_can_wait_for_able_interpreters_to_be_there():
+    """Two English sessions need a French team of two; both French interpreters are away until 10:00. Asked to
+    count only people present, the greedy places neither before, nor both at once, and the greedy staffing then
+    staffs both; by default it counts everyone able, and the first goes at 09:00, where nobody can staff it."""
+    away = [{"start": f"{DAY}T09:00", "end": f"{DAY}T10:00"}]
+    sessions = [session("s1"), session("s2")]
+    data = event_dict(sessions, rooms=[room("r1"), room("r2")],
+                      interpreters=[en_fr("i1", unavailable=away), en_fr("i2", unavailable=away)])
+    event, placed = _placed(data, present=True)
+    ten = event.open_spans(event.event.days[0])[0][0] + 60
+    assert set(placed) == {"s1", "s2"} and all(start >= ten for start, _ in placed.values())
+    assert not _overlap(event, placed, "s1", "s2")
+    teams = greedy_staffing(event, placed)
+    assert {k for k in teams} == {("s1", "fr"), ("s2", "fr")}
+    _, first_try = _placed(data)
+    assert min(start for start, _ in first_try.values()) < ten

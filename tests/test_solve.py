@@ -152,9 +152,10 @@ def test_school_is_proven_optimal():
 
 
 def test_exact_search_resumes_from_its_first_timetable(monkeypatch):
-    """Without a greedy timetable (the school has none), the exact search first runs for a share of the time; a
-    timetable found but unproven in it is the hint of a second search for the rest, which still proves the
-    optimum. Here the first search stops at its first timetable."""
+    """Without a greedy timetable (here none is given, as when the greedy staffing breaks a rule), the exact
+    search first runs for a share of the time; a timetable found but unproven in it is the hint of a second
+    search for the rest, which still proves the optimum. Here the first search stops at its first timetable."""
+    monkeypatch.setattr(solve_module, "staffed", lambda *args, **kwargs: None)
     made = []
     exact_solver = solve_module.exact_solver
 
@@ -765,3 +766,22 @@ def test_cli_previous_keeps_the_timetable(tmp_path: Path):
     assert not [c for c in new.costs if c.goal == "moved"]
     assert {(p.session, p.start, p.room) for p in old.sessions} == {(p.session, p.start, p.room) for p in new.sessions}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["event.json", "first.json", "second.json"]
+
+
+def test_exact_search_starts_from_the_second_greedy_timetable(monkeypatch):
+    """The school's first greedy placement cannot be staffed; the second, where sessions wait for able
+    interpreters to be present, can: the exact search starts from it with the whole time (not a first share)
+    and proves the optimum."""
+    made = []
+    exact_solver = solve_module.exact_solver
+
+    def recorded(run, seconds):
+        made.append(seconds)
+        return exact_solver(run, seconds)
+
+    monkeypatch.setattr(solve_module, "exact_solver", recorded)
+    event = load_event(SCHOOL)
+    outcome = solve(event, time_limit=60, workers=WORKERS, seed=0)
+    tt = assert_sound(event, outcome)
+    assert len(made) == 1 and made[0] > 60 * solve_module.EXACT_SHARE
+    assert outcome.status == "optimal" and tt.objective == 634
