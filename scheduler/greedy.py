@@ -227,9 +227,12 @@ def greedy_staffing(ev: Event, placement: dict[str, tuple[int, str]],
     unavailable = {i.id: ev.periods(i.unavailable) for i in ev.interpreters}
     room_cap = {r.id: r.max_interpreters for r in ev.rooms}
     out: dict[tuple[str, str], tuple[str, list[str]]] = {}
-    # Re-planning: (session, channel) -> (source, team) in the old timetable.
-    before = {(p.session, c.into): (c.from_, list(c.interpreters)) for p in previous.sessions for c in p.channels
-              if c.interpreters} if previous is not None else {}
+    # Re-planning: session -> channel -> (source, team) in the old timetable.
+    before: dict[str, dict[str, tuple[str, list[str]]]] = defaultdict(dict)
+    for p in previous.sessions if previous is not None else ():
+        for c in p.channels:
+            if c.interpreters:
+                before[p.session][c.into] = (c.from_, list(c.interpreters))
 
     def fits(who: str, sid: str, start: int, end: int) -> bool:
         if any(a < end and start < b for a, b, _ in spans[who]):
@@ -244,21 +247,22 @@ def greedy_staffing(ev: Event, placement: dict[str, tuple[int, str]],
                    for st in work_stretches(mine, rest.min_break))
 
     def score(who: str, sid: str, into: str, start: int) -> tuple:
-        return (who not in before.get((sid, into), ("", ()))[1], ev.interpreter[who].is_retour(into),
+        return (who not in before[sid].get(into, ("", ()))[1], ev.interpreter[who].is_retour(into),
                 minutes[(who, start // 1440)] == 0, load[who], who)
 
     used: dict[str, set[str]] = defaultdict(set)  # session -> the people in its channels
 
-    sources: dict[str, dict[str, str]] = defaultdict(dict)  # session -> its staffed channels' sources
+    def source_of(sid: str, into: str) -> str | None:
+        return out.get((sid, into), (None,))[0]
 
     def room_left(sid: str, team: int) -> bool:
         room = placement[sid][1]
-        return len(sources[sid]) < ev.room[room].channels and (
+        staffed = sum(1 for t in ev.channels(ev.session[sid]) if (sid, t) in out)
+        return staffed < ev.room[room].channels and (
             room_cap.get(room) is None or len(used[sid]) + team <= room_cap[room])
 
     def take(sid: str, into: str, source: str, chosen: list[str]) -> None:
         out[(sid, into)] = (source, chosen)
-        sources[sid][into] = source
         start, end = start_of[sid], start_of[sid] + ev.session[sid].duration
         for w in chosen:
             used[sid].add(w)
@@ -270,11 +274,11 @@ def greedy_staffing(ev: Event, placement: dict[str, tuple[int, str]],
     # Re-planning: first the old teams, each kept whole wherever all its people still may work it.
     for sid in order if previous is not None else ():
         s = ev.session[sid]
-        kept = sorted(((into, src, team) for (x, into), (src, team) in before.items() if x == sid),
+        kept = sorted(((into, src, team) for into, (src, team) in before[sid].items()),
                       key=lambda c: c[1] != s.language)  # direct channels first: relay needs its pivot
         for into, source, team in kept:
             if into in ev.channels(s) and len(team) == ev.team_size(s) and room_left(sid, len(team)) \
-                    and (source == s.language or sources[sid].get(source) == s.language) \
+                    and (source == s.language or source_of(sid, source) == s.language) \
                     and all(w in able.get((source, into), ()) and w not in used[sid]
                             and fits(w, sid, start_of[sid], start_of[sid] + s.duration) for w in team):
                 take(sid, into, source, team)
@@ -283,12 +287,12 @@ def greedy_staffing(ev: Event, placement: dict[str, tuple[int, str]],
         start, end = start_of[sid], start_of[sid] + s.duration
         team = ev.team_size(s)
         channels = sorted(ev.channels(s), key=lambda t: s.interpretation != "required")
+        # Re-planning: an optional channel gets no one who would work that day only for it.
+        idle_ok = previous is None or s.interpretation == "required"
         for into in channels:
             if (sid, into) in out:
                 continue
-            # Re-planning: an optional channel gets no one who would work that day only for it.
-            idle_ok = previous is None or s.interpretation == "required"
-            direct_ok = {t for t, src in sources[sid].items() if src == s.language}
+            direct_ok = {t for t in channels if source_of(sid, t) == s.language}
             for source in [s.language, *sorted(direct_ok)]:
                 people = sorted((w for w in able.get((source, into), []) if w not in used[sid]
                                  and (idle_ok or minutes[(w, start // 1440)]) and fits(w, sid, start, end)),
