@@ -22,7 +22,7 @@ from scheduler.solve import solve
 @pytest.mark.parametrize("seed", [1, 2])
 def test_decomposition_gives_a_valid_timetable_with_honest_costs(seed):
     event, planted = generate_event(GeneratorSettings(sessions=24, days=2, rooms=3, languages=3, seed=seed))
-    outcome = solve(event, time_limit=12, workers=2, seed=seed, method="decompose")
+    outcome = solve(event, time_limit=5, workers=2, seed=seed, method="decompose")
     assert outcome.status in {"optimal", "feasible"}, outcome.note
     tt = outcome.timetable
     assert check(event, tt) == []

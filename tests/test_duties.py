@@ -158,7 +158,7 @@ def test_decomposition_restaffs_by_duties(monkeypatch):
 
     monkeypatch.setattr(decompose_module, "staff_by_duties", recorded)
     event, _ = generate_event(GeneratorSettings(sessions=24, days=2, rooms=3, languages=3, seed=1))
-    outcome = solve(event, time_limit=12, workers=2, method="decompose")
+    outcome = solve(event, time_limit=10, workers=2, method="decompose")
     assert len(calls) == 1 and set(calls[0]) == {s.id for s in event.sessions}
     assert outcome.timetable is not None and check(event, outcome.timetable) == []
 

@@ -200,13 +200,24 @@ def test_sessions_that_cannot_be_packed_found_by_search():
     assert_feasible(fixed(data, lambda d: d["sessions"].pop()))
 
 
-def test_explanation_time_is_a_few_times_the_solve_time():
+def test_a_staffing_conflict_is_explained_by_one_core_without_relaxed_copies(monkeypatch):
+    # Two 90-minute talks and a 60-minute one in four hours, two interpreters: teams and rest cannot all hold.
+    # The core with assumptions decides at once; no event copy is relaxed and solved again (what made
+    # explanations cost many solves; their speed is measured by benchmarks, not here).
+    from scheduler import explain as explain_module
+
+    def no_relaxation(*args, **kwargs):
+        raise AssertionError("the relaxation search ran: the core with assumptions should have decided")
+
+    monkeypatch.setattr(explain_module._Oracle, "infeasible", no_relaxation)
     data = event_dict([session("a", 90), session("b", 90), session("c", 60)],
                       rooms=[room("r1"), room("r2")], interpreters=[en_fr("i1"), en_fr("i2")],
                       days=[day(start="09:00", end="13:00")])
-    outcome = solve(load(data), time_limit=10, workers=WORKERS)
-    why = explain(load(data), time_limit=20, workers=WORKERS)
-    assert why.seconds < max(2.0, 10 * outcome.solve_seconds)
+    assert necessary_checks(load(data)) == []
+    why = explain(load(data), time_limit=20, workers=WORKERS, known_infeasible=True)
+    assert why.status == "infeasible" and why.minimal
+    assert {c.found_by for c in why.conflicts} == {"search"}
+    assert {"required_channel_staffed", "interpreter_rest"} <= {c.rule for c in why.conflicts}
 
 
 # --- feasible events and the command line --------------------------------------------------------------
@@ -296,7 +307,6 @@ def test_shortage_found_by_assumption_core_quickly(monkeypatch):
     why = explain(load(data), time_limit=60, workers=WORKERS, known_infeasible=True)
     assert why.status == "infeasible" and why.minimal
     assert {c.found_by for c in why.conflicts} == {"search"}
-    assert why.seconds < 6.0, why.seconds  # the relaxation search took 7.7 s here, the core 1.5 s
     limits = next(c for c in why.conflicts if c.rule == "interpreter_minutes_per_day")
     assert "i-mtremblay" in limits.ids and "120 min" in limits.message
     assert "required_channel_staffed" in {c.rule for c in why.conflicts}
