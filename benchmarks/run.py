@@ -64,11 +64,14 @@ class Instance:
     settings: dict = field(default_factory=dict)  # for "generated": GeneratorSettings keyword arguments
     targets: list[Target] = field(default_factory=list)
     optional: bool = False  # run only when named with --only
+    runs: int = 1  # runs of the same seed; the table shows the median one (see `median_run`)
 
 
 INSTANCES = [
+    # Two CP-SAT workers are not deterministic: the school's proof took 1.0-3.8 s over runs of one code on one
+    # machine, so a single run decides little.
     Instance("school", "file", 10, path=str(REPO / "fixtures" / "school.json"),
-             targets=[Target("proven optimal in < 2 s", "optimal_within", 2)]),
+             targets=[Target("proven optimal in < 2 s", "optimal_within", 2)], runs=7),
     Instance("medium", "generated", 60,
              settings=dict(sessions=130, days=5, rooms=10, languages=6, interpreters=None, seed=1),
              targets=[Target("valid timetable in < 10 s", "first_within", 10),
@@ -268,8 +271,25 @@ def run_instance(inst: Instance, time_limit: float, workers: int, seed: int, cap
 # --- judging and writing ------------------------------------------------------------------------------------
 
 
+def median_run(runs: list[dict]) -> dict:
+    """The median of an instance's runs, ordered by when they were proven optimal (never last), then objective
+    and solve time; it carries the list of all runs (`rec["runs"]`) for the notes and the judge."""
+    def key(r: dict) -> tuple:
+        never = float("inf")
+        return (r.get("optimal_at") if r.get("optimal_at") is not None else never,
+                r.get("objective") if r.get("objective") is not None else never,
+                r.get("solve_seconds") if r.get("solve_seconds") is not None else never)
+    ordered = sorted(runs, key=key)
+    median = dict(ordered[(len(ordered) - 1) // 2])
+    if len(runs) > 1:
+        median["runs"] = [{k: r.get(k) for k in ("optimal_at", "objective", "first_solution_seconds", "outcome")}
+                          for r in runs]
+    return median
+
+
 def judge(target: Target, rec: dict) -> tuple[str, bool]:
-    """What was measured for `target`, and whether it passes."""
+    """What was measured for `target`, and whether it passes (for an instance run several times, in its
+    median run)."""
     valid = rec.get("breaches") == 0
     if target.judge == "memory_under":
         if rec.get("peak_mb") is None:
@@ -282,7 +302,12 @@ def judge(target: Target, rec: dict) -> tuple[str, bool]:
         t = rec.get("optimal_at")
         if t is None:
             return f"not proven optimal in {rec['time_limit']:g} s (gap {rec['gap']:.1%})", False
-        return f"optimal in {t:.2f} s" + ("" if valid else " but check() rejects it"), valid and t < target.value
+        measured = f"optimal in {t:.2f} s" + ("" if valid else " but check() rejects it")
+        if rec.get("runs"):
+            times = [r["optimal_at"] for r in rec["runs"]]
+            over = sum(1 for x in times if x is None or x >= target.value)
+            measured += f" (median of {len(times)} runs; {over} of them not within {target.value:g} s)"
+        return measured, valid and t < target.value
     if target.judge == "first_within":
         t = rec.get("first_solution_seconds")
         if t is None:
@@ -393,6 +418,14 @@ def write_results(records: list[dict], args, out: Path, started: dt.datetime) ->
         if r.get("extra"):
             notes.append(f"- {r['name']}: other Outcome fields: "
                          + ", ".join(f"{k} = {v!r}" for k, v in r["extra"].items() if v not in ("", None)))
+        if r.get("runs"):
+            times = sorted((x["optimal_at"] for x in r["runs"] if x["optimal_at"] is not None))
+            unproven = len(r["runs"]) - len(times)
+            notes.append(f"- {r['name']}: {len(r['runs'])} runs (seed {args.seed} each), the table shows the median "
+                         "one; proven optimal at " + ", ".join(f"{x:.2f}" for x in times) + " s"
+                         + (f"; {unproven} not proven optimal" if unproven else "")
+                         + "; objectives " + ", ".join(sorted({f"{x['objective']:,}" for x in r["runs"]
+                                                               if x["objective"] is not None})))
         if r.get("load_seconds") is not None:
             notes.append(f"- {r['name']}: load_event {r['load_seconds']:.2f} s"
                          + (f", check() {r['check_seconds']:.2f} s" if r.get("check_seconds") is not None else ""))
@@ -416,6 +449,8 @@ def main() -> int:
                                                      "large 120, timefold-* 30/60/120)")
     ap.add_argument("--workers", type=int, default=2, help="CP-SAT workers (default 2: the targets are on 2 cores)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--runs", type=int, help="runs of each instance, the median one reported "
+                                             "(default: school 7, others 1)")
     ap.add_argument("--memory-cap-gb", type=float, default=8.0, help="address-space cap of each child (default 8)")
     ap.add_argument("--grace", type=float, default=GRACE,
                     help=f"seconds past its limit before a child is killed (default {GRACE:g})")
@@ -441,9 +476,12 @@ def main() -> int:
     try:
         for inst in chosen:
             limit = args.time_limit if args.time_limit is not None else inst.time_limit
-            print(f"[{inst.name}] solving (limit {limit:g} s, {args.workers} workers) ...", flush=True)
-            rec = run_instance(inst, limit, args.workers, args.seed, int(args.memory_cap_gb * GB), root,
-                               args.grace)
+            runs = args.runs or inst.runs
+            print(f"[{inst.name}] solving (limit {limit:g} s, {args.workers} workers"
+                  + (f", {runs} runs" if runs > 1 else "") + ") ...", flush=True)
+            rec = median_run([run_instance(inst, limit, args.workers, args.seed, int(args.memory_cap_gb * GB),
+                                           root / f"run-{k}" if runs > 1 else root, args.grace)
+                              for k in range(runs)])
             records.append(rec)
             print(f"[{inst.name}] {rec.get('outcome')}: objective {rec.get('objective')}, bound {rec.get('bound')}, "
                   f"first {_f(rec.get('first_solution_seconds'))} s, build {_f(rec.get('build_seconds'))} s, "
