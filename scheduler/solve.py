@@ -26,9 +26,6 @@ __all__ = ["Outcome", "Progress", "solve"]
 
 log = logging.getLogger(__name__)
 
-
-log = logging.getLogger(__name__)
-
 # The exact model's search puts core-based search (lower bounds from unsatisfiable cores over the objective's
 # terms, as MaxSAT solvers do) first among its full workers. The objective is a weighted sum of many 0/1 terms
 # (interpreter-days, retours, asleep levels) whose LP relaxation is weak: on the school, CP-SAT's default portfolio
