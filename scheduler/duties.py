@@ -244,41 +244,54 @@ class DutyMaster:
         return sum(self.add(who, chosen) for who, chosen in found)
 
     def _best_duty(self, who: str, value: dict[int, float]) -> tuple[float, list[int]]:
-        """The most valuable set of `value`'s jobs one interpreter can do in a day (heuristic, see module)."""
+        """The most valuable set of `value`'s jobs one interpreter can do in a day (heuristic, see module).
+
+        Jobs are taken by start time; each keeps LABELS labels (value, minutes, start of its stretch, end,
+        jobs) of the best chains ending with it. A job extends the labels of earlier jobs that end by its start:
+        those that ended at least a break before form one front over (value, minutes) (their stretch starts
+        anew), the others, still in their stretch, a front over (value, minutes, stretch) made once for all the
+        jobs that start at the same time (on the 560-session event, dozens of channels do)."""
         rest = self.ev.event.interpreter_rest
         cap = self.ev.interpreter[who].max_minutes_per_day
         if self.load_cap is not None:
             cap = min(cap, self.load_cap - self.offset.get(who, 0))
         job = {n: self.jobs[self.options[n].job] for n in value}
         order = sorted(value, key=lambda n: (job[n].start, job[n].end, n))
-        labels: list[list[tuple[float, int, int, int, tuple[int, ...]]]] = []  # (value, minutes, stretch, end, jobs)
+        rested: list[tuple[float, int, tuple[int, ...]]] = []  # front: value up, minutes up (both strictly)
+        waiting: list[tuple[float, int, int, int, tuple[int, ...]]] = []  # labels not yet a break behind
         best: tuple[float, list[int]] = (0.0, [])
-        for k in order:
-            j = job[k]
-            if j.minutes > min(cap, rest.max_continuous):
-                labels.append([])
-                continue
-            found = [(value[k], j.minutes, j.start, j.end, (k,))]
-            for earlier in labels:
-                for v, minutes, stretch, end, chain in earlier:
-                    if end > j.start or minutes + j.minutes > cap:
-                        continue
-                    if j.start - end < rest.min_break:  # same stretch
-                        if j.end - stretch > rest.max_continuous:
-                            continue
-                        found.append((v + value[k], minutes + j.minutes, stretch, j.end, chain + (k,)))
-                    else:
-                        found.append((v + value[k], minutes + j.minutes, j.start, j.end, chain + (k,)))
-            found.sort(key=lambda lab: (-lab[0], lab[1], -lab[2]))
-            kept: list = []
-            for lab in found:
-                if not any(o[0] >= lab[0] and o[1] <= lab[1] and o[2] >= lab[2] for o in kept):
-                    kept.append(lab)
-                    if len(kept) == LABELS:
-                        break
-            labels.append(kept)
-            if kept[0][0] > best[0]:
-                best = (kept[0][0], list(kept[0][4]))
+        i = 0
+        while i < len(order):
+            start = job[order[i]].start
+            group = []
+            while i < len(order) and job[order[i]].start == start:
+                group.append(order[i])
+                i += 1
+            still = []
+            for lab in waiting:
+                if start - lab[3] >= rest.min_break:
+                    rested = _with_label(rested, lab[0], lab[1], lab[4])
+                else:
+                    still.append(lab)
+            waiting = still
+            # Labels in their stretch that end by this start, the dominated ones left out.
+            open_ = _front([lab for lab in waiting if lab[3] <= start])
+            made = []
+            for k in group:
+                j = job[k]
+                if j.minutes > min(cap, rest.max_continuous):
+                    continue
+                found = [(value[k], j.minutes, j.start, j.end, (k,))]
+                found += [(v + value[k], minutes + j.minutes, j.start, j.end, chain + (k,))
+                          for v, minutes, chain in rested if minutes + j.minutes <= cap]
+                found += [(v + value[k], minutes + j.minutes, stretch, j.end, chain + (k,))
+                          for v, minutes, stretch, _, chain in open_
+                          if minutes + j.minutes <= cap and j.end - stretch <= rest.max_continuous]
+                kept = _front(found, LABELS)
+                made.extend(kept)
+                if kept[0][0] > best[0]:
+                    best = (kept[0][0], list(kept[0][4]))
+            waiting.extend(made)
         return best
 
     # --- integral solution -------------------------------------------------------------------------
@@ -432,6 +445,27 @@ class DutyMaster:
             log.info("duties: a required channel is left unstaffed")
             return None
         return out
+
+
+def _front(labels: list[tuple], most: int | None = None) -> list[tuple]:
+    """The labels (value, minutes, stretch start, ...) that no other beats on all three (more value, fewer
+    minutes, a later stretch start), best value first; at most `most` of them."""
+    kept: list[tuple] = []
+    for lab in sorted(labels, key=lambda lab: (-lab[0], lab[1], -lab[2])):
+        if not any(o[0] >= lab[0] and o[1] <= lab[1] and o[2] >= lab[2] for o in kept):
+            kept.append(lab)
+            if len(kept) == most:
+                break
+    return kept
+
+
+def _with_label(front: list[tuple[float, int, tuple[int, ...]]], value: float, minutes: int,
+                chain: tuple[int, ...]) -> list[tuple[float, int, tuple[int, ...]]]:
+    """`front` (chains whose stretch is over, by minutes; more minutes only with more value) with one more."""
+    if any(v >= value and m <= minutes for v, m, _ in front):
+        return front
+    return sorted([lab for lab in front if not (value >= lab[0] and minutes <= lab[1])] + [(value, minutes, chain)],
+                  key=lambda lab: (lab[1], lab[0]))
 
 
 def staff_by_duties(ev: Event, placement: dict[str, tuple[int, str]],
