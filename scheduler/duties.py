@@ -249,8 +249,9 @@ class DutyMaster:
         Jobs are taken by start time; each keeps LABELS labels (value, minutes, start of its stretch, end,
         jobs) of the best chains ending with it. A job extends the labels of earlier jobs that end by its start:
         those that ended at least a break before form one front over (value, minutes) (their stretch starts
-        anew), the others, still in their stretch, a front over (value, minutes, stretch) made once for all the
-        jobs that start at the same time (on the 560-session event, dozens of channels do)."""
+        anew), the others are still in their stretch. Both are sorted once for all the jobs that start at the
+        same time (on the 560-session event, dozens of channels do): each job's labels are then the first
+        LABELS it may extend that no other beats, with no sort of its own."""
         rest = self.ev.event.interpreter_rest
         cap = self.ev.interpreter[who].max_minutes_per_day
         if self.load_cap is not None:
@@ -274,20 +275,27 @@ class DutyMaster:
                 else:
                     still.append(lab)
             waiting = still
-            # Labels in their stretch that end by this start, the dominated ones left out.
-            open_ = _front([lab for lab in waiting if lab[3] <= start])
+            # The chains a job here may extend, best first: adding the job's value and minutes to each keeps
+            # that order and who beats whom, so it is sorted once for the group.
+            ahead = sorted([(v, minutes, start, chain) for v, minutes, chain in rested]
+                           + [(v, minutes, stretch, chain) for v, minutes, stretch, end, chain in waiting if end <= start],
+                           key=lambda lab: (-lab[0], lab[1], -lab[2]))
             made = []
             for k in group:
                 j = job[k]
                 if j.minutes > min(cap, rest.max_continuous):
                     continue
-                found = [(value[k], j.minutes, j.start, j.end, (k,))]
-                found += [(v + value[k], minutes + j.minutes, j.start, j.end, chain + (k,))
-                          for v, minutes, chain in rested if minutes + j.minutes <= cap]
-                found += [(v + value[k], minutes + j.minutes, stretch, j.end, chain + (k,))
-                          for v, minutes, stretch, _, chain in open_
-                          if minutes + j.minutes <= cap and j.end - stretch <= rest.max_continuous]
-                kept = _front(found, LABELS)
+                kept: list[tuple[float, int, int, int, tuple[int, ...]]] = []
+                for v, minutes, stretch, chain in ahead:
+                    if minutes + j.minutes > cap or j.end - stretch > rest.max_continuous:
+                        continue
+                    v, minutes = v + value[k], minutes + j.minutes
+                    if not any(o[0] >= v and o[1] <= minutes and o[2] >= stretch for o in kept):
+                        kept.append((v, minutes, stretch, j.end, chain + (k,)))
+                        if len(kept) == LABELS:
+                            break
+                if len(kept) < LABELS:  # the job alone: least value, fewest minutes, so never beaten
+                    kept.append((value[k], j.minutes, j.start, j.end, (k,)))
                 made.extend(kept)
                 if kept[0][0] > best[0]:
                     best = (kept[0][0], list(kept[0][4]))
@@ -445,18 +453,6 @@ class DutyMaster:
             log.info("duties: a required channel is left unstaffed")
             return None
         return out
-
-
-def _front(labels: list[tuple], most: int | None = None) -> list[tuple]:
-    """The labels (value, minutes, stretch start, ...) that no other beats on all three (more value, fewer
-    minutes, a later stretch start), best value first; at most `most` of them."""
-    kept: list[tuple] = []
-    for lab in sorted(labels, key=lambda lab: (-lab[0], lab[1], -lab[2])):
-        if not any(o[0] >= lab[0] and o[1] <= lab[1] and o[2] >= lab[2] for o in kept):
-            kept.append(lab)
-            if len(kept) == most:
-                break
-    return kept
 
 
 def _with_label(front: list[tuple[float, int, tuple[int, ...]]], value: float, minutes: int,
