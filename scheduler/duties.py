@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
 
+from .check import work_stretches
 from .constraints import able_interpreters
 from .event import Event
 
@@ -253,9 +254,7 @@ class DutyMaster:
         same time (on the 560-session event, dozens of channels do): each job's labels are then the first
         LABELS it may extend that no other beats, with no sort of its own."""
         rest = self.ev.event.interpreter_rest
-        cap = self.ev.interpreter[who].max_minutes_per_day
-        if self.load_cap is not None:
-            cap = min(cap, self.load_cap - self.offset.get(who, 0))
+        cap = self._day_cap(who)
         job = {n: self.jobs[self.options[n].job] for n in value}
         order = sorted(value, key=lambda n: (job[n].start, job[n].end, n))
         rested: list[tuple[float, int, tuple[int, ...]]] = []  # front: value up, minutes up (both strictly)
@@ -421,8 +420,9 @@ class DutyMaster:
     def teams(self, chosen: set[tuple]) -> dict[tuple[str, str], tuple[str, list[str]]] | None:
         """Teams ((session, channel) -> (source, people)) from chosen duties (and the LP's last solution). A
         channel is staffed from a source whose team is complete while the room has booths, a relay only when
-        its pivot channel is staffed direct. People beyond a team leave that channel. None if a required
-        channel is left unstaffed."""
+        its pivot channel is staffed direct. People beyond a team leave that channel. A required channel the
+        duties leave without its team is given people who can still take it (see `_complete`); None if one
+        is left unstaffed even so."""
         people: dict[int, list[str]] = {}
         for key in sorted(chosen):
             for n in self.duties[key].jobs:
@@ -449,10 +449,58 @@ class DutyMaster:
             out[(j.session, j.into)] = (o.source, sorted(people[n])[:j.team])
             booths[j.session] = booths.get(j.session, 0) + 1
             crowd[j.session] = crowd.get(j.session, 0) + j.team
+        missing = [k for k, j in enumerate(self.jobs) if j.required and (j.session, j.into) not in out]
+        if missing:
+            self._complete(missing, chosen, out, booths, crowd)
         if any(j.required and (j.session, j.into) not in out for j in self.jobs):
             log.info("duties: a required channel is left unstaffed")
             return None
         return out
+
+    def _complete(self, missing: list[int], chosen: set[tuple], out: dict, booths: dict[str, int],
+                  crowd: dict[str, int]) -> None:
+        """Staff the required channels `missing` (jobs) in `out`, direct, with people able then whose day (the
+        channels of their chosen duty, and those given here) keeps its daily minutes, the load cap and the rest
+        rule with it, those who already work that day first (diving rounded in a hurry can leave channels
+        without their team: on the 560-session event three days of eight were lost so)."""
+        rest = self.ev.event.interpreter_rest
+        given: dict[tuple[str, int], list[tuple[int, int, str]]] = {}  # (who, day) -> their channels' spans
+        for key in chosen:
+            duty = self.duties[key]
+            given[(duty.who, duty.day)] = [(self.jobs[self.options[n].job].start, self.jobs[self.options[n].job].end,
+                                           str(n)) for n in duty.jobs]
+
+        def fits(who: str, j: Job) -> bool:
+            spans = sorted(given.get((who, j.day), []) + [(j.start, j.end, j.session)])
+            return (all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+                    and sum(b - a for a, b, _ in spans) <= self._day_cap(who)
+                    and all(max(e for _, e, _ in st) - st[0][0] <= rest.max_continuous
+                            for st in work_stretches(spans, rest.min_break)))
+
+        for k in missing:
+            j = self.jobs[k]
+            room = self.ev.room[self.placement[j.session][1]]
+            floor = self.ev.session[j.session].language
+            n = self.option_index.get((k, floor))
+            if n is None or booths.get(j.session, 0) >= room.channels:
+                continue
+            if room.max_interpreters is not None and crowd.get(j.session, 0) + j.team > room.max_interpreters:
+                continue
+            free = sorted((who for (who, day), options in self.able.items() if day == j.day and n in options),
+                          key=lambda who: ((who, j.day) not in given, who))
+            team = [who for who in free if fits(who, j)][:j.team]
+            if len(team) < j.team:
+                continue
+            out[(j.session, j.into)] = (floor, team)
+            for who in team:
+                given.setdefault((who, j.day), []).append((j.start, j.end, j.session))
+            booths[j.session] = booths.get(j.session, 0) + 1
+            crowd[j.session] = crowd.get(j.session, 0) + j.team
+
+    def _day_cap(self, who: str) -> int:
+        """Minutes `who` may work in a day here: their daily limit, and what the load cap leaves them."""
+        cap = self.ev.interpreter[who].max_minutes_per_day
+        return cap if self.load_cap is None else min(cap, self.load_cap - self.offset.get(who, 0))
 
 
 def _with_label(front: list[tuple[float, int, tuple[int, ...]]], value: float, minutes: int,

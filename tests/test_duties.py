@@ -185,6 +185,36 @@ def test_load_offset_counts_in_the_busiest_load():
     assert teams == {("a", "fr"): ("en", ["i2"])}
 
 
+def _two_talks(b_start: str, people: list[str]):
+    """Two 30-minute talks, a at 09:00 in r0 and b at `b_start` in r1, and en -> fr interpreters `people`."""
+    data = event_dict([session("a", 30, pin={"start": "09:00", "room": "r0"}),
+                       session("b", 30, pin={"start": b_start, "room": "r1"})], rooms=[room("r0"), room("r1")],
+                      interpreters=[en_fr(who) for who in people])
+    return parse(Event, data, "two.json"), {"a": (540, "r0"), "b": ({"09:00": 540, "10:00": 600}[b_start], "r1")}
+
+
+@pytest.mark.parametrize("b_start, people, a_gets", [
+    ("09:00", ["i1", "i2"], ["i2"]),  # i1 works b then: someone free takes a
+    ("09:00", ["i1"], None),  # nobody else: a stays without a team, so no staffing
+    ("10:00", ["i1"], ["i1"]),  # b comes later: i1 also works a, in the day they work anyway
+])
+def test_a_required_channel_the_chosen_duties_miss_is_completed(b_start, people, a_gets):
+    """Diving rounded in a hurry may choose duties that leave a required channel without its team; the teams
+    then give it people whose day still keeps every rule with it."""
+    ev, placement = _two_talks(b_start, people)
+    master = DutyMaster(ev, placement)
+    b = master.option_index[(master.index[("b", "fr")], "en")]
+    master.add("i1", [b])
+    master.solve_lp()
+    teams = master.teams({("i1", (b,))})
+    if a_gets is None:
+        assert teams is None
+    else:
+        assert teams == {("b", "fr"): ("en", ["i1"]), ("a", "fr"): ("en", a_gets)}
+        tt = assemble(ev, placement, teams, "feasible", 0.0, 0, None)
+        assert check(ev, tt) == []
+
+
 def test_load_cap_keeps_duties_under_it():
     """With a cap on the load, pricing makes no duty that would take someone past it with their offset."""
     ev, placement = _one_talk_two_people()
