@@ -398,6 +398,12 @@ def interpreter_rest(ctx: Context) -> Iterator[Breach]:
                               f"break; at most {rest.max_continuous}")
 
 
+def keeps_rest(spans: list[tuple[int, int, str]], rest) -> bool:
+    """Whether (start, end, id) spans sorted by start work no stretch longer than the `rest` rule allows."""
+    return all(max(end for _, end, _ in stretch) - stretch[0][0] <= rest.max_continuous
+               for stretch in work_stretches(spans, rest.min_break))
+
+
 def work_stretches(spans: list[tuple[int, int, str]], min_break: int) -> list[list[tuple[int, int, str]]]:
     """Group (start, end, id) spans sorted by start: spans less than `min_break` apart share a stretch."""
     stretches: list[list[tuple[int, int, str]]] = []

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
 
-from .check import work_stretches
+from .check import keeps_rest
 from .constraints import able_interpreters
 from .event import Event
 
@@ -66,6 +66,11 @@ class Job:
     @property
     def minutes(self) -> int:
         return self.end - self.start
+
+    @property
+    def span(self) -> tuple[int, int, str]:
+        """(start, end, session), as the checker's rest rule reads work."""
+        return self.start, self.end, self.session
 
 
 @dataclass(frozen=True)
@@ -467,15 +472,12 @@ class DutyMaster:
         given: dict[tuple[str, int], list[tuple[int, int, str]]] = {}  # (who, day) -> their channels' spans
         for key in chosen:
             duty = self.duties[key]
-            given[(duty.who, duty.day)] = [(self.jobs[self.options[n].job].start, self.jobs[self.options[n].job].end,
-                                           str(n)) for n in duty.jobs]
+            given[(duty.who, duty.day)] = [self.jobs[self.options[n].job].span for n in duty.jobs]
 
         def fits(who: str, j: Job) -> bool:
-            spans = sorted(given.get((who, j.day), []) + [(j.start, j.end, j.session)])
+            spans = sorted(given.get((who, j.day), []) + [j.span])
             return (all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
-                    and sum(b - a for a, b, _ in spans) <= self._day_cap(who)
-                    and all(max(e for _, e, _ in st) - st[0][0] <= rest.max_continuous
-                            for st in work_stretches(spans, rest.min_break)))
+                    and sum(b - a for a, b, _ in spans) <= self._day_cap(who) and keeps_rest(spans, rest))
 
         for k in missing:
             j = self.jobs[k]
@@ -493,7 +495,7 @@ class DutyMaster:
                 continue
             out[(j.session, j.into)] = (floor, team)
             for who in team:
-                given.setdefault((who, j.day), []).append((j.start, j.end, j.session))
+                given.setdefault((who, j.day), []).append(j.span)
             booths[j.session] = booths.get(j.session, 0) + 1
             crowd[j.session] = crowd.get(j.session, 0) + j.team
 

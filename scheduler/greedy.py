@@ -216,7 +216,7 @@ def greedy_staffing(ev: Event, placement: dict[str, tuple[int, str]],
     at its (start, room) of `placement`. Prefers the channel's people in `previous` (re-planning), then direct
     over relay, A over B languages, and people already working that day; respects one place at a time,
     unavailability, minutes per day and the rest rule."""
-    from .check import work_stretches
+    from .check import keeps_rest
 
     rest = ev.event.interpreter_rest
     start_of = {sid: start for sid, (start, _) in placement.items()}
@@ -242,9 +242,7 @@ def greedy_staffing(ev: Event, placement: dict[str, tuple[int, str]],
         day = start // 1440
         if minutes[(who, day)] + end - start > ev.interpreter[who].max_minutes_per_day:
             return False
-        mine = sorted([s for s in spans[who] if s[0] // 1440 == day] + [(start, end, sid)])
-        return all(max(e for _, e, _ in st) - st[0][0] <= rest.max_continuous
-                   for st in work_stretches(mine, rest.min_break))
+        return keeps_rest(sorted([s for s in spans[who] if s[0] // 1440 == day] + [(start, end, sid)]), rest)
 
     def score(who: str, sid: str, into: str, start: int) -> tuple:
         return (who not in before[sid].get(into, ("", ()))[1], ev.interpreter[who].is_retour(into),
