@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import logging
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 
 from ortools.sat.python import cp_model
@@ -26,6 +28,7 @@ from .duties import staff_by_duties
 from .greedy import greedy_placement, greedy_staffing
 from .model import ScheduleModel
 from .neighbourhood import day_model, improve
+from .parallel import side_processes
 from .rules import STAFFING_RULES
 from .search import Outcome, Search, run_solver
 from .solutions import (assemble, assembled, complete_hint, costliest_days, extract, hint_placement, hint_previous,
@@ -53,7 +56,10 @@ RETIME_SECONDS = 4.0
 # share of the time left and each day at least DAY_DUTY_SECONDS. On the 560-session event (about 500
 # interpreter-days a day) 12 s a day took each day 200-1,900 lower, 69,733 -> 63,193 in 80 s, where the sweep's
 # CP-SAT models took 500-1,000 off a day in 25-35 s; so they get nearly all the time left (with 80 %, six days
-# of eight were done in a 120 s run, 53,553; with 95 %, all eight, 51,658).
+# of eight were done in a 120 s run, 53,553; with 95 %, all eight, 51,658). With several workers, that many
+# days are staffed at once in side processes, each with its share of all their time: on 2 cores, from the
+# 560-session event's staffing before this step (54,879), 70 s gave 44,749-44,949 against 46,269-46,879 one
+# day at a time (each day then dives to the end more often).
 DAY_DUTY_SHARE = 0.95
 DAY_DUTY_SECONDS = 8.0
 
@@ -202,30 +208,69 @@ def by_day_duties(run: Search, best: Timetable, bound: int) -> Timetable:
     """`best` re-staffed by duties one day at a time while DAY_DUTY_SHARE of the time lasts, the days that pay
     the most interpreter-days first, each kept if cheaper. Times stay; the other days' work enters each
     person's load, and nobody's load may pass the busiest one of `best` (a day alone cannot see whether
-    raising it pays)."""
+    raising it pays). With several workers, as many days are staffed at once in side processes (`parallel.py`),
+    each from the timetable as it is when it starts; its teams are merged into the timetable as it is when
+    they come (and checked there)."""
     pivots = pivot_languages(run.event)
-    days = costliest_days(run.event, best)
+    todo = costliest_days(run.event, best)
     end = run.elapsed() + run.left() * DAY_DUTY_SHARE
-    for done, day in enumerate(days):
-        left = end - run.elapsed()
-        if left < DAY_DUTY_SECONDS:
-            break
-        seconds = max(DAY_DUTY_SECONDS, left / (len(days) - done))
-        part = sessions_on(run.event, best, day)
-        sub = run.event.day_part(day, {p.session for p in part.sessions})
-        placement, current = parts(sub, part)
-        cap = max(loads(run.event, best).values(), default=0)
-        teams = staff_by_duties(sub, placement, current, seconds, pivots, load_outside(run.event, best, part),
-                                cap if run.event.event.weights.interpreter_load else None)
-        candidate = None if teams is None else merged(
-            run.event, best, assemble(sub, placement, teams, "feasible", run.elapsed(), bound, run.previous),
-            run.elapsed(), bound, run.previous)
-        log.info("staffing day %s by duties: objective %s -> %s at %.1f s", day, best.objective,
-                 candidate.objective if candidate else "-", run.elapsed())
-        if candidate is not None and candidate.objective < best.objective:
-            best = candidate
-            run.report(best)
+    reserved: Counter[str] = Counter()  # minutes each person may still gain on the days being staffed
+    with side_processes(min(run.workers, len(todo))) as (pool, slots):
+        running: dict[Future, tuple] = {}
+        while todo or running:
+            while todo and len(running) < slots:
+                left = end - run.elapsed()
+                if left < DAY_DUTY_SECONDS:
+                    todo = []
+                    break
+                # The time left, shared by the days not done, `slots` at a time (each day its share of the time
+                # of all slots: with half of it, the dives ran out of time more often, and on the 560-session event
+                # the timetables ended no better than one day at a time).
+                seconds = min(left, max(DAY_DUTY_SECONDS, left * slots / (len(todo) + len(running))))
+                day = todo.pop(0)
+                part = sessions_on(run.event, best, day)
+                sub = run.event.day_part(day, {p.session for p in part.sessions})
+                placement, current = parts(sub, part)
+                terms, room = _day_load_terms(run, best, part, reserved, slots - len(running))
+                reserved.update(room)
+                future = pool.submit(staff_by_duties, sub, placement, current, seconds, pivots, **terms)
+                running[future] = (day, sub, placement, room)
+            if not running:
+                break
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                day, sub, placement, room = running.pop(future)
+                reserved.subtract(room)
+                try:
+                    teams = future.result()
+                except BrokenProcessPool:  # a side process died (killed, out of memory): keep what we have
+                    log.warning("staffing day %s by duties: its process died; the other days stop", day)
+                    teams, todo = None, []
+                candidate = None if teams is None else merged(
+                    run.event, best, assemble(sub, placement, teams, "feasible", run.elapsed(), bound, run.previous),
+                    run.elapsed(), bound, run.previous)
+                log.info("staffing day %s by duties: objective %s -> %s at %.1f s", day, best.objective,
+                         candidate.objective if candidate else "-", run.elapsed())
+                if candidate is not None and candidate.objective < best.objective:
+                    best = candidate
+                    run.report(best)
     return best
+
+
+def _day_load_terms(run: Search, best: Timetable, part: Timetable, reserved: Counter[str],
+                    free: int) -> tuple[dict, dict[str, int]]:
+    """The load arguments of `staff_by_duties` for the day of `part` (the other days' minutes, the busiest load
+    of `best` as cap, each person's limit that day), and each person's room that day (what they may gain on
+    it): their share, among `free` slots, of what the cap leaves them beside the `reserved` room of the days
+    being staffed. Unshared, two days staffed at once raised the same people: on the 560-session event the
+    busiest load went from 1,485 to 2,430 minutes. With one slot the cap alone says as much."""
+    load, outside = loads(run.event, best), load_outside(run.event, best, part)
+    if not run.event.event.weights.interpreter_load:
+        return {"load_offset": outside}, {}
+    cap = max(load.values(), default=0)
+    room = {it.id: max(0, cap - load.get(it.id, 0) - reserved[it.id]) // free for it in run.event.interpreters}
+    limits = {who: load.get(who, 0) - outside.get(who, 0) + gain for who, gain in room.items()}
+    return {"load_offset": outside, "load_cap": cap, "limits": limits}, room
 
 
 def previous_kept(run: Search) -> Timetable | None:

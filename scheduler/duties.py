@@ -24,7 +24,7 @@ from ortools.linear_solver import pywraplp
 
 from .check import keeps_rest
 from .constraints import able_interpreters
-from .event import Event
+from .event import BIG, Event
 
 log = logging.getLogger(__name__)
 
@@ -95,14 +95,17 @@ class DutyMaster:
     """The master problem of one placement (session -> (start minute, room)), solved by GLOP."""
 
     def __init__(self, ev: Event, placement: dict[str, tuple[int, str]], pivots: set[str] = frozenset(),
-                 load_offset: dict[str, int] | None = None, load_cap: int | None = None):
+                 load_offset: dict[str, int] | None = None, load_cap: int | None = None,
+                 limits: dict[str, int] | None = None):
         """`pivots`: the languages relay may go through; `load_offset`: minutes each interpreter works outside
         this placement (when it holds part of an event), which count in their load; `load_cap`: a load nobody
-        may pass (with offsets, duties that would pass it are never made)."""
+        may pass (with offsets, duties that would pass it are never made); `limits`: the most minutes some
+        interpreters may work in a placement of one day (days staffed side by side share what the cap leaves)."""
         self.ev = ev
         self.placement = placement
         self.offset = load_offset or {}
         self.load_cap = load_cap
+        self.limits = limits or {}
         weights = ev.event.weights
         self.jobs: list[Job] = []
         for sid, (start, _) in sorted(placement.items(), key=lambda kv: (kv[1][0], kv[0])):
@@ -500,8 +503,8 @@ class DutyMaster:
             crowd[j.session] = crowd.get(j.session, 0) + j.team
 
     def _day_cap(self, who: str) -> int:
-        """Minutes `who` may work in a day here: their daily limit, and what the load cap leaves them."""
-        cap = self.ev.interpreter[who].max_minutes_per_day
+        """Minutes `who` may work in a day here: their daily limit, what the load cap leaves them, their limit."""
+        cap = min(self.ev.interpreter[who].max_minutes_per_day, self.limits.get(who, BIG))
         return cap if self.load_cap is None else min(cap, self.load_cap - self.offset.get(who, 0))
 
 
@@ -517,14 +520,15 @@ def _with_label(front: list[tuple[float, int, tuple[int, ...]]], value: float, m
 def staff_by_duties(ev: Event, placement: dict[str, tuple[int, str]],
                     start_from: dict[tuple[str, str], tuple[str, list[str]]], seconds: float,
                     pivots: set[str] = frozenset(), load_offset: dict[str, int] | None = None,
-                    load_cap: int | None = None) -> dict[tuple[str, str], tuple[str, list[str]]] | None:
+                    load_cap: int | None = None, limits: dict[str, int] | None = None
+                    ) -> dict[tuple[str, str], tuple[str, list[str]]] | None:
     """Teams ((session, channel) -> (source, people)) for `placement` by column generation and diving,
     relay going through `pivots`, starting from the duties of `start_from` (the teams of a valid staffing of
-    the same placement, in the same form); None when it fails in time. `load_offset`, `load_cap`: see
-    `DutyMaster`."""
+    the same placement, in the same form); None when it fails in time. `load_offset`, `load_cap`, `limits`:
+    see `DutyMaster`."""
     began = time.perf_counter()
     deadline = began + seconds
-    master = DutyMaster(ev, placement, pivots, load_offset, load_cap)
+    master = DutyMaster(ev, placement, pivots, load_offset, load_cap, limits)
     days: dict[tuple[str, int], list[int]] = {}
     for (sid, into), (source, team) in start_from.items():
         n = master.option_index.get((master.index.get((sid, into)), source))

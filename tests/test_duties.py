@@ -185,6 +185,17 @@ def test_load_offset_counts_in_the_busiest_load():
     assert teams == {("a", "fr"): ("en", ["i2"])}
 
 
+@pytest.mark.parametrize("limits, who", [(None, "i1"), ({"i1": 45}, "i2")])
+def test_a_limit_keeps_its_interpreter_within_it(limits, who):
+    """An interpreter's limit (minutes they may work in a one-day placement, when days are staffed side by
+    side) keeps them off a 60-minute talk the load would give them: i1 worked less elsewhere and takes it,
+    unless their limit is 45 minutes."""
+    ev, placement = _one_talk_two_people()
+    teams = staff_by_duties(ev, placement, {}, 5.0, load_offset={"i1": 100, "i2": 300}, load_cap=1000,
+                            limits=limits)
+    assert teams == {("a", "fr"): ("en", [who])}
+
+
 def _two_talks(b_start: str, people: list[str]):
     """Two 30-minute talks, a at 09:00 in r0 and b at `b_start` in r1, and en -> fr interpreters `people`."""
     data = event_dict([session("a", 30, pin={"start": "09:00", "room": "r0"}),
@@ -252,9 +263,10 @@ def test_large_events_are_restaffed_by_duties_a_day_at_a_time(monkeypatch):
 
     calls = []
 
-    def recorded(ev, placement, start_from, seconds, pivots=frozenset(), load_offset=None, load_cap=None):
-        calls.append((ev, placement, load_offset, load_cap))
-        return staff_by_duties(ev, placement, start_from, seconds, pivots, load_offset, load_cap)
+    def recorded(ev, placement, start_from, seconds, pivots=frozenset(), load_offset=None, load_cap=None,
+                 limits=None):
+        calls.append((ev, placement, load_offset, load_cap, limits))
+        return staff_by_duties(ev, placement, start_from, seconds, pivots, load_offset, load_cap, limits)
 
     monkeypatch.setattr(decompose_module, "staff_by_duties", recorded)
     monkeypatch.setattr(decompose_module, "DUTY_LIMIT", 10)
@@ -262,14 +274,61 @@ def test_large_events_are_restaffed_by_duties_a_day_at_a_time(monkeypatch):
     placement = {p.session: (event.minute(p.start), p.room) for p in planted.sessions}
     start = assemble(event, placement, greedy_staffing(event, placement), "feasible", 0, 0, None)
     assert check(event, start) == []
-    result = decompose_module.by_duties(Search(event, 60.0, 2, 0, None, None), start, 0)
+    result = decompose_module.by_duties(Search(event, 60.0, 1, 0, None, None), start, 0)  # in this process
     assert check(event, result) == [] and result.objective <= start.objective
     assert len(calls) == 2  # one master per day
-    days = [{sub.day_of(m) for m, _ in placement.values()} for sub, placement, _, _ in calls]
+    days = [{sub.day_of(m) for m, _ in placement.values()} for sub, placement, *_ in calls]
     assert all(len(d) == 1 for d in days) and days[0] != days[1]
-    assert {sid for _, placement, _, _ in calls for sid in placement} == {s.id for s in event.sessions}
-    assert calls[0][2] == loads(event, start, set(calls[0][1]))  # the first day's master
-    assert calls[0][3] == max(loads(event, start).values())
+    assert {sid for _, placement, *_ in calls for sid in placement} == {s.id for s in event.sessions}
+    _, _, outside, cap, limits = calls[0]  # the first day's master
+    assert outside == loads(event, start, set(calls[0][1]))
+    assert cap == max(loads(event, start).values())
+    # One day at a time, each person may work on it what the cap leaves them beside their other days.
+    assert limits == {it.id: cap - outside.get(it.id, 0) for it in event.interpreters}
+
+
+def test_days_staffed_side_by_side_share_what_the_cap_leaves(monkeypatch):
+    """With two days staffed at once, each person's room under the busiest load is shared between them, so
+    that their gains on both days together never pass it; the result is valid and no costlier."""
+    from concurrent.futures import Future
+    from contextlib import contextmanager
+
+    from scheduler import decompose as decompose_module
+    from scheduler.greedy import greedy_staffing
+    from scheduler.parallel import InProcess
+    from scheduler.search import Search
+    from scheduler.solutions import loads
+
+    calls = []
+
+    class Recorded(InProcess):
+        def submit(self, fn, /, *args, **kwargs) -> Future:
+            calls.append(kwargs)
+            return super().submit(fn, *args, **kwargs)
+
+    @contextmanager
+    def two_slots(workers):  # two days dispatched before either is merged, run here one after the other
+        yield Recorded(), 2
+
+    monkeypatch.setattr(decompose_module, "side_processes", two_slots)
+    monkeypatch.setattr(decompose_module, "DUTY_LIMIT", 10)
+    event, planted = generate_event(GeneratorSettings(sessions=24, days=2, rooms=3, languages=3, seed=1))
+    placement = {p.session: (event.minute(p.start), p.room) for p in planted.sessions}
+    start = assemble(event, placement, greedy_staffing(event, placement), "feasible", 0, 0, None)
+    result = decompose_module.by_duties(Search(event, 60.0, 2, 0, None, None), start, 0)
+    assert check(event, result) == [] and result.objective <= start.objective
+    assert len(calls) == 2
+    load = loads(event, start)
+    cap = max(load.values())
+    gains = Counter()
+    for call in calls:
+        outside, limits = call["load_offset"], call["limits"]
+        assert call["load_cap"] == cap
+        for who, limit in limits.items():
+            gains[who] += limit - (load.get(who, 0) - outside.get(who, 0))  # beyond their work that day
+    assert all(gains[it.id] <= cap - load.get(it.id, 0) for it in event.interpreters)
+    assert any(gains[it.id] > 0 for it in event.interpreters)
+    assert max(loads(event, result).values()) <= cap
 
 
 def test_diving_prices_again_for_a_required_channel_left_to_nobody():

@@ -1,0 +1,56 @@
+"""Side processes for one-core work (`scheduler/parallel.py`) and the days they staff by duties side by side."""
+
+import multiprocessing
+import os
+
+import pytest
+
+from scheduler.check import check
+from scheduler.generate import GeneratorSettings, generate_event
+from scheduler.greedy import greedy_staffing
+from scheduler.parallel import InProcess, side_processes
+from scheduler.search import Search
+from scheduler.solutions import assemble, loads
+
+
+def _fails():
+    raise ValueError("inside")
+
+
+def test_in_process_runs_each_call_at_once_and_hands_back_its_error():
+    pool = InProcess()
+    done = pool.submit(divmod, 7, 2)
+    assert done.done() and done.result() == (3, 1)
+    failed = pool.submit(_fails)
+    assert failed.done()
+    with pytest.raises(ValueError, match="inside"):
+        failed.result()
+
+
+def test_one_worker_stays_in_this_process():
+    with side_processes(1) as (pool, slots):
+        assert isinstance(pool, InProcess) and slots == 1
+        assert pool.submit(os.getpid).result() == os.getpid()
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="no fork here")
+def test_two_workers_run_calls_in_other_processes():
+    with side_processes(2) as (pool, slots):
+        assert slots == 2
+        assert pool.submit(os.getpid).result() != os.getpid()
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="no fork here")
+def test_days_staffed_by_duties_in_side_processes_give_a_valid_timetable(monkeypatch):
+    """Both days of a generated event staffed by duties at once, in two processes: the timetable is valid, no
+    costlier than the greedy staffing it starts from, and its busiest load no higher."""
+    from scheduler import decompose
+
+    monkeypatch.setattr(decompose, "DUTY_LIMIT", 10)
+    event, planted = generate_event(GeneratorSettings(sessions=24, days=2, rooms=3, languages=3, seed=1))
+    placement = {p.session: (event.minute(p.start), p.room) for p in planted.sessions}
+    start = assemble(event, placement, greedy_staffing(event, placement), "feasible", 0, 0, None)
+    result = decompose.by_duties(Search(event, 30.0, 2, 0, None, None), start, 0)
+    assert check(event, result) == []
+    assert result.objective <= start.objective
+    assert max(loads(event, result).values()) <= max(loads(event, start).values())
