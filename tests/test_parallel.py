@@ -54,3 +54,22 @@ def test_days_staffed_by_duties_in_side_processes_give_a_valid_timetable(monkeyp
     assert check(event, result) == []
     assert result.objective <= start.objective
     assert max(loads(event, result).values()) <= max(loads(event, start).values())
+
+
+def _dies(*args, **kwargs):
+    os._exit(1)
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="no fork here")
+def test_a_side_process_that_dies_leaves_the_timetable_as_it_was(monkeypatch):
+    """A side process killed mid-way (here it exits at once, as one killed for memory would vanish) costs its
+    day's re-staffing, not the solve: the timetable comes back as it was, valid."""
+    from scheduler import decompose
+
+    monkeypatch.setattr(decompose, "DUTY_LIMIT", 10)
+    monkeypatch.setattr(decompose, "staff_by_duties", _dies)
+    event, planted = generate_event(GeneratorSettings(sessions=24, days=2, rooms=3, languages=3, seed=1))
+    placement = {p.session: (event.minute(p.start), p.room) for p in planted.sessions}
+    start = assemble(event, placement, greedy_staffing(event, placement), "feasible", 0, 0, None)
+    result = decompose.by_duties(Search(event, 30.0, 2, 0, None, None), start, 0)
+    assert result == start and check(event, result) == []
