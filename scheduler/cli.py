@@ -61,7 +61,8 @@ def check(event_path: Path, timetable_path: Path) -> None:
 @click.option("-o", "--output", type=FILE, required=True, help="Where to write the timetable.")
 @click.option("--time-limit", default=60.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
               help="Seconds of search at most.")
-@click.option("--workers", default=None, type=click.IntRange(1), help="Search threads (default: all cores).")
+@click.option("--workers", default=None, type=click.IntRange(1),
+              help="Search threads, and processes for staffing days side by side (default: all cores).")
 @click.option("--seed", default=0, show_default=True, type=int, help="Random seed of the search.")
 @click.option("--previous", type=FILE, help="An earlier timetable: re-plan with as few moves as possible.")
 @click.option("--method", default="auto", show_default=True, type=click.Choice(["auto", "exact", "decompose"]),
