@@ -470,17 +470,25 @@ class DutyMaster:
         """Staff the required channels `missing` (jobs) in `out`, direct, with people able then whose day (the
         channels of their chosen duty, and those given here) keeps its daily minutes, the load cap and the rest
         rule with it, those who already work that day first (diving rounded in a hurry can leave channels
-        without their team: on the 560-session event three days of eight were lost so)."""
+        without their team: on the 560-session event three days of eight were lost so). When too few keep the
+        load cap (and their limit), people who pass it make up the team: the load is a goal, and the day's
+        timetable is kept only if it costs less (days staffed side by side, each with a share of everyone's
+        room, lost the largest day so in two runs of five)."""
         rest = self.ev.event.interpreter_rest
         given: dict[tuple[str, int], list[tuple[int, int, str]]] = {}  # (who, day) -> their channels' spans
         for key in chosen:
             duty = self.duties[key]
             given[(duty.who, duty.day)] = [self.jobs[self.options[n].job].span for n in duty.jobs]
 
-        def fits(who: str, j: Job) -> bool:
+        def fits(who: str, j: Job, capped: bool = True) -> bool:
             spans = sorted(given.get((who, j.day), []) + [j.span])
+            most = self._day_cap(who) if capped else self.ev.interpreter[who].max_minutes_per_day
             return (all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
-                    and sum(b - a for a, b, _ in spans) <= self._day_cap(who) and keeps_rest(spans, rest))
+                    and sum(b - a for a, b, _ in spans) <= most and keeps_rest(spans, rest))
+
+        def worked(who: str) -> int:  # minutes elsewhere and in the channels given so far
+            return self.offset.get(who, 0) + sum(b - a for (w, _), spans in given.items() if w == who
+                                                 for a, b, _ in spans)
 
         for k in missing:
             j = self.jobs[k]
@@ -494,6 +502,10 @@ class DutyMaster:
             free = sorted((who for (who, day), options in self.able.items() if day == j.day and n in options),
                           key=lambda who: ((who, j.day) not in given, who))
             team = [who for who in free if fits(who, j)][:j.team]
+            if len(team) < j.team:  # those whose load it takes least far
+                over = sorted((who for who in free if who not in team and fits(who, j, capped=False)),
+                              key=lambda who: (worked(who), who))
+                team += over[:j.team - len(team)]
             if len(team) < j.team:
                 continue
             out[(j.session, j.into)] = (floor, team)

@@ -227,14 +227,17 @@ def test_a_required_channel_the_chosen_duties_miss_is_completed(b_start, people,
 
 
 def test_load_cap_keeps_duties_under_it():
-    """With a cap on the load, pricing makes no duty that would take someone past it with their offset."""
+    """With a cap on the load, pricing makes no duty that would take someone past it with their offset; a
+    required channel nobody can take under it still gets the one it raises least (the load is a goal)."""
     ev, placement = _one_talk_two_people()
     capped = DutyMaster(ev, placement, load_offset={"i1": 330}, load_cap=360)
     assert capped._best_duty("i1", {0: 1.0}) == (0.0, [])
     assert capped._best_duty("i2", {0: 1.0}) == (1.0, [0])
     free = DutyMaster(ev, placement, load_offset={"i1": 330})
     assert free._best_duty("i1", {0: 1.0}) == (1.0, [0])
-    assert staff_by_duties(ev, placement, {}, 5.0, load_offset={"i1": 330, "i2": 340}, load_cap=360) is None
+    for offsets, who in (({"i1": 330, "i2": 340}, "i1"), ({"i1": 350, "i2": 340}, "i2")):
+        teams = staff_by_duties(ev, placement, {}, 5.0, load_offset=offsets, load_cap=360)
+        assert teams == {("a", "fr"): ("en", [who])}
 
 
 @pytest.mark.parametrize("solo_max, fixed", [(60, 1), (40, 2)])
