@@ -285,7 +285,8 @@ class DutyMaster:
             # The chains a job here may extend, best first: adding the job's value and minutes to each keeps
             # that order and who beats whom, so it is sorted once for the group.
             ahead = sorted([(v, minutes, start, chain) for v, minutes, chain in rested]
-                           + [(v, minutes, stretch, chain) for v, minutes, stretch, end, chain in waiting if end <= start],
+                           + [(v, minutes, stretch, chain)
+                              for v, minutes, stretch, end, chain in waiting if end <= start],
                            key=lambda lab: (-lab[0], lab[1], -lab[2]))
             made = []
             for k in group:
@@ -482,9 +483,8 @@ class DutyMaster:
 
         def fits(who: str, j: Job, capped: bool = True) -> bool:
             spans = sorted(given.get((who, j.day), []) + [j.span])
-            most = self._day_cap(who) if capped else self.ev.interpreter[who].max_minutes_per_day
             return (all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
-                    and sum(b - a for a, b, _ in spans) <= most and keeps_rest(spans, rest))
+                    and sum(b - a for a, b, _ in spans) <= self._day_cap(who, capped) and keeps_rest(spans, rest))
 
         def worked(who: str) -> int:  # minutes elsewhere and in the channels given so far
             return self.offset.get(who, 0) + sum(b - a for (w, _), spans in given.items() if w == who
@@ -514,9 +514,13 @@ class DutyMaster:
             booths[j.session] = booths.get(j.session, 0) + 1
             crowd[j.session] = crowd.get(j.session, 0) + j.team
 
-    def _day_cap(self, who: str) -> int:
-        """Minutes `who` may work in a day here: their daily limit, what the load cap leaves them, their limit."""
-        cap = min(self.ev.interpreter[who].max_minutes_per_day, self.limits.get(who, BIG))
+    def _day_cap(self, who: str, capped: bool = True) -> int:
+        """Minutes `who` may work in a day here: their daily limit and, if `capped`, what the load cap leaves
+        them and their limit."""
+        cap = self.ev.interpreter[who].max_minutes_per_day
+        if not capped:
+            return cap
+        cap = min(cap, self.limits.get(who, BIG))
         return cap if self.load_cap is None else min(cap, self.load_cap - self.offset.get(who, 0))
 
 

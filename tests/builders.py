@@ -41,3 +41,15 @@ def event_dict(sessions: list[dict], *, rooms: list[dict] | None = None, interpr
         "interpreters": list(interpreters),
         "sessions": sessions,
     }
+
+
+def two_days_greedy():
+    """A generated event of two days (24 sessions) and the greedy staffing of its planted placement: where the
+    by-day duty staffing starts from in its tests."""
+    from scheduler.generate import GeneratorSettings, generate_event
+    from scheduler.greedy import greedy_staffing
+    from scheduler.solutions import assemble
+
+    event, planted = generate_event(GeneratorSettings(sessions=24, days=2, rooms=3, languages=3, seed=1))
+    placement = {p.session: (event.minute(p.start), p.room) for p in planted.sessions}
+    return event, assemble(event, placement, greedy_staffing(event, placement), "feasible", 0, 0, None)

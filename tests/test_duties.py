@@ -5,7 +5,7 @@ from collections import Counter
 from itertools import combinations
 
 import pytest
-from builders import day, en_fr, event_dict, interpreter, room, session
+from builders import day, en_fr, event_dict, interpreter, room, session, two_days_greedy
 
 from scheduler import duties
 from scheduler.check import check, work_stretches
@@ -260,7 +260,6 @@ def test_large_events_are_restaffed_by_duties_a_day_at_a_time(monkeypatch):
     getting the other days' minutes as load offsets and the busiest load as its cap; the result is valid and
     costs no more than the greedy staffing it starts from."""
     from scheduler import decompose as decompose_module
-    from scheduler.greedy import greedy_staffing
     from scheduler.search import Search
     from scheduler.solutions import loads
 
@@ -273,9 +272,7 @@ def test_large_events_are_restaffed_by_duties_a_day_at_a_time(monkeypatch):
 
     monkeypatch.setattr(decompose_module, "staff_by_duties", recorded)
     monkeypatch.setattr(decompose_module, "DUTY_LIMIT", 10)
-    event, planted = generate_event(GeneratorSettings(sessions=24, days=2, rooms=3, languages=3, seed=1))
-    placement = {p.session: (event.minute(p.start), p.room) for p in planted.sessions}
-    start = assemble(event, placement, greedy_staffing(event, placement), "feasible", 0, 0, None)
+    event, start = two_days_greedy()
     assert check(event, start) == []
     result = decompose_module.by_duties(Search(event, 60.0, 1, 0, None, None), start, 0)  # in this process
     assert check(event, result) == [] and result.objective <= start.objective
@@ -297,7 +294,6 @@ def test_days_staffed_side_by_side_share_what_the_cap_leaves(monkeypatch):
     from contextlib import contextmanager
 
     from scheduler import decompose as decompose_module
-    from scheduler.greedy import greedy_staffing
     from scheduler.parallel import InProcess
     from scheduler.search import Search
     from scheduler.solutions import loads
@@ -315,9 +311,7 @@ def test_days_staffed_side_by_side_share_what_the_cap_leaves(monkeypatch):
 
     monkeypatch.setattr(decompose_module, "side_processes", two_slots)
     monkeypatch.setattr(decompose_module, "DUTY_LIMIT", 10)
-    event, planted = generate_event(GeneratorSettings(sessions=24, days=2, rooms=3, languages=3, seed=1))
-    placement = {p.session: (event.minute(p.start), p.room) for p in planted.sessions}
-    start = assemble(event, placement, greedy_staffing(event, placement), "feasible", 0, 0, None)
+    event, start = two_days_greedy()
     result = decompose_module.by_duties(Search(event, 60.0, 2, 0, None, None), start, 0)
     assert check(event, result) == [] and result.objective <= start.objective
     assert len(calls) == 2

@@ -4,13 +4,12 @@ import multiprocessing
 import os
 
 import pytest
+from builders import two_days_greedy
 
 from scheduler.check import check
-from scheduler.generate import GeneratorSettings, generate_event
-from scheduler.greedy import greedy_staffing
 from scheduler.parallel import InProcess, side_processes
 from scheduler.search import Search
-from scheduler.solutions import assemble, loads
+from scheduler.solutions import loads
 
 
 def _fails():
@@ -47,9 +46,7 @@ def test_days_staffed_by_duties_in_side_processes_give_a_valid_timetable(monkeyp
     from scheduler import decompose
 
     monkeypatch.setattr(decompose, "DUTY_LIMIT", 10)
-    event, planted = generate_event(GeneratorSettings(sessions=24, days=2, rooms=3, languages=3, seed=1))
-    placement = {p.session: (event.minute(p.start), p.room) for p in planted.sessions}
-    start = assemble(event, placement, greedy_staffing(event, placement), "feasible", 0, 0, None)
+    event, start = two_days_greedy()
     result = decompose.by_duties(Search(event, 30.0, 2, 0, None, None), start, 0)
     assert check(event, result) == []
     assert result.objective <= start.objective
@@ -68,8 +65,6 @@ def test_a_side_process_that_dies_leaves_the_timetable_as_it_was(monkeypatch):
 
     monkeypatch.setattr(decompose, "DUTY_LIMIT", 10)
     monkeypatch.setattr(decompose, "staff_by_duties", _dies)
-    event, planted = generate_event(GeneratorSettings(sessions=24, days=2, rooms=3, languages=3, seed=1))
-    placement = {p.session: (event.minute(p.start), p.room) for p in planted.sessions}
-    start = assemble(event, placement, greedy_staffing(event, placement), "feasible", 0, 0, None)
+    event, start = two_days_greedy()
     result = decompose.by_duties(Search(event, 30.0, 2, 0, None, None), start, 0)
     assert result == start and check(event, result) == []
