@@ -5,7 +5,8 @@
    interpreter-days); the interpreters' goals get their own bound without placements (`bounds.py`);
 2. *staffing*: interpreters assigned with every time fixed (the rest rule then has a cheap exact form),
    greedily, then by column generation over interpreter-day duties (`duties.py`);
-3. *neighbourhood search* (`neighbourhood.py`) for the time left.
+3. *neighbourhood search* (`neighbourhood.py`) for the time left, whole working days handed round to even the
+   load (`rebalance.py`) before and after it.
 
 Re-planning (`--previous`) starts from the old timetable instead of a greedy one, and keeps its teams.
 """
@@ -29,6 +30,7 @@ from .greedy import greedy_placement, greedy_staffing
 from .model import ScheduleModel
 from .neighbourhood import day_model, improve
 from .parallel import side_processes
+from .rebalance import rebalanced
 from .rules import STAFFING_RULES
 from .search import Outcome, Search, run_solver
 from .solutions import (assemble, assembled, complete_hint, costliest_days, extract, hint_placement, hint_previous,
@@ -62,6 +64,9 @@ RETIME_SECONDS = 4.0
 # day at a time (each day then dives to the end more often).
 DAY_DUTY_SHARE = 0.95
 DAY_DUTY_SECONDS = 8.0
+# Handing whole working days round (`rebalance.py`) gets at most this many seconds each time: the 130-session
+# event's model is solved in 0.2 s, the 560-session event's (1,767 duties, 31,000 pairs) in about 5 s.
+REBALANCE_SECONDS = 5.0
 
 
 class _Placements(cp_model.CpSolverSolutionCallback):
@@ -134,7 +139,12 @@ def decompose(run: Search) -> Outcome:
                        note="no staffing of interpreters was found for the rooms and times tried")
     best = best.model_copy(update={"bound": min(bound, best.objective)})
     best = by_duties(run, best, best.bound)
-    best = improve(run, best, best.bound)
+    began = run.elapsed()
+    best = rebalance(run, best)
+    # Teams change in the neighbourhood search: the days are handed round again after it, in time kept for that.
+    with run.reserving(min(REBALANCE_SECONDS, 2 * (run.elapsed() - began) + 0.5)):
+        best = improve(run, best, best.bound)
+    best = rebalance(run, best)
     status = "optimal" if best.objective <= best.bound else "feasible"
     best = best.model_copy(update={"status": status, "solve_seconds": round(run.elapsed(), 3)})
     return Outcome(status, best, build, run.elapsed(), best.objective, first, method="decompose")
@@ -199,6 +209,23 @@ def by_duties(run: Search, best: Timetable, bound: int) -> Timetable:
     log.info("staffing by duties: objective %d, %d breaches, at %.1f s", candidate.objective, len(breaches),
              run.elapsed())
     if breaches or candidate.objective >= best.objective:
+        return best
+    run.report(candidate)
+    return candidate
+
+
+def rebalance(run: Search, best: Timetable) -> Timetable:
+    """`best` with whole working days handed to other interpreters (`rebalance.py`) if that costs less. The
+    teams of re-planning stay (handing a day round changes every assignment in it)."""
+    seconds = min(REBALANCE_SECONDS, run.left() - 0.5)
+    if seconds < 0.2 or run.previous is not None:
+        return best
+    placement, teams = parts(run.event, best)
+    handed = rebalanced(run.event, placement, teams, seconds, run.workers, run.seed)
+    if handed is None:
+        return best
+    candidate = assemble(run.event, placement, handed, "feasible", run.elapsed(), best.bound, run.previous)
+    if check(run.event, candidate) or candidate.objective >= best.objective:
         return best
     run.report(candidate)
     return candidate

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -60,6 +61,15 @@ class Search:
 
     def left(self) -> float:
         return self.time_limit - self.elapsed()
+
+    @contextmanager
+    def reserving(self, seconds: float) -> Iterator[None]:
+        """Within the block, the last `seconds` of the time limit are kept for what comes after it."""
+        self.time_limit -= seconds
+        try:
+            yield
+        finally:
+            self.time_limit += seconds
 
     def solver(self, seconds: float, seed_offset: int = 0) -> cp_model.CpSolver:
         """A CP-SAT solver for `seconds`, with this solve's workers and its seed plus `seed_offset` (so that

@@ -1,0 +1,96 @@
+"""Whole working days handed to other interpreters (`scheduler/rebalance.py`)."""
+
+from collections import Counter
+
+import pytest
+from builders import DAY, DAY2, day, en_fr, event_dict, interpreter, session, two_days_greedy
+
+from scheduler import decompose as decompose_module
+from scheduler.check import check
+from scheduler.event import Event
+from scheduler.loading import parse
+from scheduler.rebalance import duties_of, rebalanced, takers
+from scheduler.search import Search
+from scheduler.solutions import assemble, loads, parts
+
+
+def _two_days(*others: dict, first_into_b: bool = False):
+    """One 30-minute en session a day (fr channel required, one interpreter), both staffed by i1, beside
+    `others`. Returns the event, its placement and i1's teams."""
+    ev = parse(Event, event_dict(
+        [session("a", 30, interpretation="required"), session("b", 30, interpretation="required")],
+        interpreters=[interpreter("i1", A=["en"], B=["fr"]) if first_into_b else en_fr("i1"), *others],
+        days=[day(DAY), day(DAY2)]), "two.json")
+    placement = {"a": (540, "r1"), "b": (1440 + 540, "r1")}  # 09:00 each day
+    return ev, placement, {("a", "fr"): ("en", ["i1"]), ("b", "fr"): ("en", ["i1"])}
+
+
+def _timetable(ev, placement, teams):
+    return assemble(ev, placement, teams, "feasible", 0, 0, None)
+
+
+def test_a_whole_day_goes_to_someone_idle_that_day():
+    """i1 works both days (load 60); i2 can take either: the busiest load halves, interpreter-days stay."""
+    ev, placement, teams = _two_days(en_fr("i2"))
+    before = _timetable(ev, placement, teams)
+    handed = rebalanced(ev, placement, teams, 5.0)
+    after = _timetable(ev, placement, handed)
+    assert not check(ev, after)
+    assert max(loads(ev, after).values()) == 30
+    assert after.objective == before.objective - 30 * ev.event.weights.interpreter_load
+    assert Counter(c.goal for c in after.costs)["interpreter_day"] == 2
+
+
+def test_a_retour_goes_to_someone_who_works_into_their_a_language():
+    """Into fr is a retour for i1 (B) and not for i2 (A): i1's day moves to i2 although the load stays."""
+    ev, placement, teams = _two_days(en_fr("i2"), en_fr("i3"), first_into_b=True)
+    teams[("b", "fr")] = ("en", ["i3"])  # i1 works one day, i3 the other: the load is 30 however they swap
+    before = _timetable(ev, placement, teams)
+    after = _timetable(ev, placement, rebalanced(ev, placement, teams, 5.0))
+    assert not check(ev, after)
+    assert after.objective == before.objective - ev.event.weights.retour
+    assert not any(c.goal == "retour" for c in after.costs)
+
+
+@pytest.mark.parametrize("other", [
+    interpreter("i2", A=["de"], C=["en"]),  # lacks the pair en -> fr
+    en_fr("i2", max_minutes_per_day=20),  # a day of 30 minutes is more than their limit
+    en_fr("i2", unavailable=[{"start": f"{DAY}T08:00", "end": f"{DAY}T10:00"},
+                             {"start": f"{DAY2}T08:00", "end": f"{DAY2}T10:00"}]),  # away at both sessions
+], ids=["pair", "daily-minutes", "away"])
+def test_no_day_goes_to_someone_who_may_not_do_all_of_it(other):
+    ev, placement, teams = _two_days(other)
+    able = takers(ev, placement, teams, duties_of(ev, placement, teams))
+    assert len(able) == 2 and all(people == ["i1"] for people in able.values())
+    assert rebalanced(ev, placement, teams, 5.0) is None
+
+
+def test_handing_days_round_keeps_teams_days_and_rules_on_a_generated_event():
+    ev, start = two_days_greedy()
+    placement, teams = parts(ev, start)
+    handed = rebalanced(ev, placement, teams, 5.0)
+    after = start if handed is None else _timetable(ev, placement, handed)
+    assert not check(ev, after)
+    assert after.objective <= start.objective
+    assert sorted((c.goal, c.cost) for c in after.costs if c.goal not in ("interpreter_load", "retour")) == \
+        sorted((c.goal, c.cost) for c in start.costs if c.goal not in ("interpreter_load", "retour"))
+    assert {k: len(v[1]) for k, v in (handed or teams).items()} == {k: len(v[1]) for k, v in teams.items()}
+
+
+def test_the_decomposition_hands_days_round_but_not_when_replanning():
+    ev, placement, teams = _two_days(en_fr("i2"))
+    best = _timetable(ev, placement, teams)
+    fresh = decompose_module.rebalance(Search(ev, 10, 1, 0, None, None), best)
+    assert fresh.objective < best.objective and not check(ev, fresh)
+    replanning = decompose_module.rebalance(Search(ev, 10, 1, 0, best, None), best)
+    assert replanning is best
+
+
+def test_time_is_kept_for_what_comes_after_a_block():
+    """The neighbourhood search runs inside `reserving`, so the last hand-out still has its time."""
+    run = Search(parse(Event, event_dict([session("a", 30)]), "one.json"), 10, 1, 0, None, None)
+    with pytest.raises(RuntimeError):
+        with run.reserving(4.0):
+            assert 5.0 < run.left() <= 6.0
+            raise RuntimeError("a step that fails")
+    assert 9.0 < run.left() <= 10.0
