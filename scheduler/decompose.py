@@ -64,9 +64,13 @@ RETIME_SECONDS = 4.0
 # day at a time (each day then dives to the end more often).
 DAY_DUTY_SHARE = 0.95
 DAY_DUTY_SECONDS = 8.0
-# Handing whole working days round (`rebalance.py`) gets at most this many seconds each time: the 130-session
-# event's model is solved in 0.2 s, the 560-session event's (1,767 duties, 31,000 pairs) in about 5 s.
-REBALANCE_SECONDS = 5.0
+# Handing whole working days round (`rebalance.py`) gets at most this many seconds each time, which staffing by
+# duties day by day keeps for it: the 130-session event's model is solved in 0.1 s; on the 560-session event
+# (1,800 duties, 31,000 (duty, person) pairs, 300-450 pairs of duties one person can do together) 6 s took two
+# timetables 670-765 and 845 lower, most of it in interpreter-days. Checking the result takes up to
+# REBALANCE_MARGIN.
+REBALANCE_SECONDS = 6.0
+REBALANCE_MARGIN = 1.0
 
 
 class _Placements(cp_model.CpSolverSolutionCallback):
@@ -141,8 +145,9 @@ def decompose(run: Search) -> Outcome:
     best = by_duties(run, best, best.bound)
     began = run.elapsed()
     best = rebalance(run, best)
-    # Teams change in the neighbourhood search: the days are handed round again after it, in time kept for that.
-    with run.reserving(min(REBALANCE_SECONDS, 2 * (run.elapsed() - began) + 0.5)):
+    # The neighbourhood search changes teams: the days are handed round again after it, in time kept for that
+    # (on large events, where the search has no time left, the model goes on from where its first run stopped).
+    with run.reserving(min(REBALANCE_SECONDS, 2 * (run.elapsed() - began)) + REBALANCE_MARGIN):
         best = improve(run, best, best.bound)
     best = rebalance(run, best)
     status = "optimal" if best.objective <= best.bound else "feasible"
@@ -217,7 +222,7 @@ def by_duties(run: Search, best: Timetable, bound: int) -> Timetable:
 def rebalance(run: Search, best: Timetable) -> Timetable:
     """`best` with whole working days handed to other interpreters (`rebalance.py`) if that costs less. The
     teams of re-planning stay (handing a day round changes every assignment in it)."""
-    seconds = min(REBALANCE_SECONDS, run.left() - 0.5)
+    seconds = min(REBALANCE_SECONDS, run.left() - REBALANCE_MARGIN)
     if seconds < 0.2 or run.previous is not None:
         return best
     placement, teams = parts(run.event, best)
@@ -240,7 +245,9 @@ def by_day_duties(run: Search, best: Timetable, bound: int) -> Timetable:
     they come (and checked there)."""
     pivots = pivot_languages(run.event)
     todo = costliest_days(run.event, best)
-    end = run.elapsed() + run.left() * DAY_DUTY_SHARE
+    # Time is kept for handing days round afterwards (`rebalance`): on the 560-session event its 6 s took 640-845
+    # off, where the last day staffed here took 70-840.
+    end = run.elapsed() + max(0.0, run.left() - REBALANCE_SECONDS - REBALANCE_MARGIN) * DAY_DUTY_SHARE
     reserved: Counter[str] = Counter()  # minutes each person may still gain on the days being staffed
     with side_processes(min(run.workers, len(todo))) as (pool, slots):
         running: dict[Future, tuple] = {}

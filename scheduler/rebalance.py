@@ -1,13 +1,15 @@
-"""Whole working days handed to other interpreters, to even the load.
+"""Whole working days handed to other interpreters: fewer interpreter-days, an even load, fewer retours.
 
-A *duty* is what one interpreter does on one day (see `duties.py`). Staffing by duties and the day models of
-the neighbourhood search both see one day at a time, or the load only through a linear relaxation, so the
-busiest interpreter often works a third day that someone idle that day could take whole: same channels, same
-times, another person able to work every one of them, present, within their daily minutes. Handing whole duties
-round keeps every channel's team size, every interpreter-day count and the rest rule (it depends on the times
-alone), so only two goals can change: the busiest load and retours. A small CP-SAT model picks, for every duty,
-who takes it (on one timetable of the 130-session event: 182 duties, 1,090 (duty, person) pairs, optimal in
-0.2 s, load 1,020 -> 985; on one of the 560-session event: 1,767 duties, 31,000 pairs, 5 s, 1,500 -> 1,390).
+A *duty* is what one interpreter does on one day (see `duties.py`). Staffing by duties and the day models of the
+neighbourhood search see one day at a time, or the load only through a linear relaxation, and on large events
+time runs out before every day is re-staffed: the busiest interpreter may work a third day that someone idle that
+day could take, and two people may each work a short day that one of them could do alone. Here each duty goes
+as a block to someone able to work every channel of it from its source, present at each and within their daily
+minutes; one person may take two duties of a day when their channels are apart, the rest rule holds over both and
+the minutes fit. Teams keep their sizes and the times stay, so only interpreter-days, the busiest load and retours
+can change. A CP-SAT model picks who takes each duty: on one timetable of the 130-session event (182 duties,
+1,090 (duty, person) pairs) it is optimal in 0.1 s (load 1,020 -> 985); on two of the 560-session event (1,800
+duties, 31,000 pairs, 300-450 pairs of duties one person can do together), 6 s took 765 and 845 off them.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from datetime import date
 
 from ortools.sat.python import cp_model
 
+from .check import keeps_rest
 from .event import Event
 
 log = logging.getLogger(__name__)
@@ -58,14 +61,43 @@ def takers(ev: Event, placement: dict[str, tuple[int, str]], teams: Teams,
     return out
 
 
+def joinable(ev: Event, placement: dict[str, tuple[int, str]], duties: dict[DutyKey, list[tuple[str, str]]],
+             able: dict[DutyKey, list[str]]) -> dict[tuple[DutyKey, DutyKey], list[str]]:
+    """Pairs of duties of one day that one person could do together (channels apart, the rest rule kept over
+    both), with the people able to take both within their daily minutes."""
+    rest = ev.event.interpreter_rest
+    longest = max((it.max_minutes_per_day for it in ev.interpreters), default=0)
+    spans = {key: sorted((placement[sid][0], placement[sid][0] + ev.session[sid].duration, sid)
+                         for sid, _ in channels) for key, channels in duties.items()}
+    minutes = {key: sum(b - a for a, b, _ in items) for key, items in spans.items()}
+    by_day: dict[date, list[DutyKey]] = defaultdict(list)
+    for key in sorted(duties, key=lambda k: minutes[k]):
+        by_day[key[1]].append(key)
+    out: dict[tuple[DutyKey, DutyKey], list[str]] = {}
+    for keys in by_day.values():
+        for i, first in enumerate(keys):
+            for second in keys[i + 1:]:
+                if minutes[first] + minutes[second] > longest:
+                    break  # sorted by minutes: every later one is longer still
+                both = sorted(spans[first] + spans[second])
+                if any(a[1] > b[0] for a, b in zip(both, both[1:])) or not keeps_rest(both, rest):
+                    continue
+                people = [who for who in able[first] if who in able[second]
+                          and ev.interpreter[who].max_minutes_per_day >= minutes[first] + minutes[second]]
+                if people:
+                    out[(first, second)] = people
+    return out
+
+
 def rebalanced(ev: Event, placement: dict[str, tuple[int, str]], teams: Teams, seconds: float, workers: int = 1,
                seed: int = 0) -> Teams | None:
-    """`teams` with whole duties handed round so that the busiest load and retours cost least (see the module);
-    None when no better hand-out is found in `seconds` (building the model included)."""
+    """`teams` with whole duties handed round so that interpreter-days, the busiest load and retours cost least
+    (see the module); None when no better hand-out is found in `seconds` (building the model included)."""
     began = time.perf_counter()
     weights = ev.event.weights
     duties = duties_of(ev, placement, teams)
     able = takers(ev, placement, teams, duties)
+    pairs = joinable(ev, placement, duties, able)
     minutes = {key: sum(ev.session[sid].duration for sid, _ in channels) for key, channels in duties.items()}
     retours = {}
     m = cp_model.CpModel()
@@ -77,21 +109,40 @@ def rebalanced(ev: Event, placement: dict[str, tuple[int, str]], teams: Teams, s
             it = ev.interpreter[who]
             retours[(key, who)] = sum(it.is_retour(into) for _, into in duties[key])
         m.add_exactly_one(take[(key, who)] for who in people)
+    # together[(first, second, who)]: `who` does both duties of a joinable pair, one interpreter-day for two.
+    together: dict[tuple[DutyKey, DutyKey, str], cp_model.IntVar] = {}
+    for (first, second), people in pairs.items():
+        for who in people:
+            var = m.new_bool_var(f"together[{first[0]},{second[0]},{first[1]},{who}]")
+            m.add_implication(var, take[(first, who)])
+            m.add_implication(var, take[(second, who)])
+            m.add_hint(var, False)
+            together[(first, second, who)] = var
     per_day: dict[DutyKey, list[cp_model.IntVar]] = defaultdict(list)
+    joined: dict[DutyKey, list[cp_model.IntVar]] = defaultdict(list)
     per_person: dict[str, list[cp_model.LinearExprT]] = defaultdict(list)
     for ((who0, day), who), var in take.items():
         per_day[(who, day)].append(var)
         per_person[who].append(minutes[(who0, day)] * var)
-    for vars_ in per_day.values():
-        m.add_at_most_one(vars_)
+    for (first, _, who), var in together.items():
+        joined[(who, first[1])].append(var)
+    for key, vars_ in per_day.items():
+        # One duty a day, or two that are joinable and done together.
+        if joined[key]:
+            m.add(sum(vars_) <= 1 + sum(joined[key]))
+            m.add_at_most_one(joined[key])
+        else:
+            m.add_at_most_one(vars_)
     now: dict[str, int] = defaultdict(int)
     for (who, _), worked in minutes.items():
         now[who] += worked
-    busiest = m.new_int_var(0, max(now.values(), default=0), "busiest_load")
+    busiest = m.new_int_var(0, sum(minutes.values()), "busiest_load")  # days done together raise loads
     m.add_hint(busiest, max(now.values(), default=0))
     for who, terms in per_person.items():
         m.add(sum(terms) <= busiest)
-    cost = weights.interpreter_load * busiest + weights.retour * sum(retours[k] * v for k, v in take.items())
+    # Every duty is taken once: the interpreter-days are the duties less those done together.
+    cost = (weights.interpreter_load * busiest + weights.retour * sum(retours[k] * v for k, v in take.items())
+            - weights.interpreter_day * sum(together.values()))
     before = weights.interpreter_load * max(now.values(), default=0) + weights.retour * sum(
         retours[(k, k[0])] for k in duties)
     m.minimize(cost)
@@ -101,8 +152,9 @@ def rebalanced(ev: Event, placement: dict[str, tuple[int, str]], teams: Teams, s
     solver.parameters.random_seed = seed
     solver.parameters.cp_model_probing_level = 0
     code = solver.solve(m)
-    log.info("rebalancing %d duties (%d takers): %s, %s -> %s", len(duties), len(take), solver.status_name(code),
-             before, solver.objective_value if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else "-")
+    log.info("rebalancing %d duties (%d takers, %d joinable pairs): %s, %s -> %s", len(duties), len(take), len(pairs),
+             solver.status_name(code), before,
+             solver.objective_value if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else "-")
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or solver.objective_value >= before:
         return None
     holder = {key: who for (key, who), var in take.items() if solver.value(var)}

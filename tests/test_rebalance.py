@@ -65,15 +65,59 @@ def test_no_day_goes_to_someone_who_may_not_do_all_of_it(other):
     assert rebalanced(ev, placement, teams, 5.0) is None
 
 
-def test_handing_days_round_keeps_teams_days_and_rules_on_a_generated_event():
+def _one_day(gap: int, limit: int = 360):
+    """Two 90-minute en sessions on one 09:00-18:00 day, the second starting `gap` minutes after the first
+    ends, each staffed alone (teams of one) by its own interpreter (i1, i2) on a short day. The load is free
+    here: one person doing both would otherwise pay more in load (90 minutes) than the day saved."""
+    ev = parse(Event, event_dict(
+        [session("a", 90, interpretation="required"), session("b", 90, interpretation="required")],
+        interpreters=[en_fr("i1", max_minutes_per_day=limit), en_fr("i2", max_minutes_per_day=limit)],
+        team_size={"solo_max_minutes": 90}, weights={"interpreter_load": 0}, days=[day(DAY, end="18:00")]),
+        "one.json")
+    placement = {"a": (540, "r1"), "b": (540 + 90 + gap, "r1")}
+    return ev, placement, {("a", "fr"): ("en", ["i1"]), ("b", "fr"): ("en", ["i2"])}
+
+
+def test_two_short_days_go_to_one_person():
+    """Two people working 90 minutes each on one day: one of them can do both, an interpreter-day saved."""
+    ev, placement, teams = _one_day(gap=0)
+    before = _timetable(ev, placement, teams)
+    after = _timetable(ev, placement, rebalanced(ev, placement, teams, 5.0))
+    assert not check(ev, after)
+    paid = lambda t: Counter(c.goal for c in t.costs)["interpreter_day"]  # noqa: E731
+    assert (paid(before), paid(after)) == (2, 1)
+    assert after.objective < before.objective
+
+
+@pytest.mark.parametrize("gap, limit", [(-30, 360), (0, 150)], ids=["overlap", "daily-minutes"])
+def test_two_days_stay_apart_when_one_person_cannot_do_both(gap, limit):
+    """Sessions that overlap, or 180 minutes where each may work 150 a day: nobody can take both."""
+    ev, placement, teams = _one_day(gap, limit)
+    assert rebalanced(ev, placement, teams, 5.0) is None
+
+
+def test_two_days_stay_apart_when_together_they_break_the_rest_rule():
+    """Two 120-minute sessions 15 minutes apart: 255 minutes with no 30-minute break."""
+    ev = parse(Event, event_dict(
+        [session("a", 120, interpretation="required"), session("b", 120, interpretation="required")],
+        interpreters=[en_fr("i1"), en_fr("i2")], team_size={"solo_max_minutes": 120},
+        weights={"interpreter_load": 0}, days=[day(DAY, end="18:00")]), "rest.json")
+    placement = {"a": (540, "r1"), "b": (540 + 135, "r1")}
+    teams = {("a", "fr"): ("en", ["i1"]), ("b", "fr"): ("en", ["i2"])}
+    assert not check(ev, _timetable(ev, placement, teams))
+    assert rebalanced(ev, placement, teams, 5.0) is None
+
+
+def test_handing_days_round_keeps_teams_and_rules_on_a_generated_event():
     ev, start = two_days_greedy()
     placement, teams = parts(ev, start)
     handed = rebalanced(ev, placement, teams, 5.0)
     after = start if handed is None else _timetable(ev, placement, handed)
     assert not check(ev, after)
     assert after.objective <= start.objective
-    assert sorted((c.goal, c.cost) for c in after.costs if c.goal not in ("interpreter_load", "retour")) == \
-        sorted((c.goal, c.cost) for c in start.costs if c.goal not in ("interpreter_load", "retour"))
+    people = ("interpreter_load", "retour", "interpreter_day")
+    assert sorted((c.goal, c.cost) for c in after.costs if c.goal not in people) == \
+        sorted((c.goal, c.cost) for c in start.costs if c.goal not in people)
     assert {k: len(v[1]) for k, v in (handed or teams).items()} == {k: len(v[1]) for k, v in teams.items()}
 
 
