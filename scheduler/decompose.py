@@ -30,7 +30,7 @@ from .greedy import greedy_placement, greedy_staffing
 from .model import ScheduleModel
 from .neighbourhood import day_model, improve
 from .parallel import side_processes
-from .rebalance import rebalanced
+from .rebalance import rebalanced, topped_up
 from .rules import STAFFING_RULES
 from .search import Outcome, Search, run_solver
 from .solutions import (assemble, assembled, complete_hint, costliest_days, extract, hint_placement, hint_previous,
@@ -220,14 +220,16 @@ def by_duties(run: Search, best: Timetable, bound: int) -> Timetable:
 
 
 def rebalance(run: Search, best: Timetable) -> Timetable:
-    """`best` with whole working days handed to other interpreters (`rebalance.py`) if that costs less. The
-    teams of re-planning stay (handing a day round changes every assignment in it)."""
+    """`best` with whole working days handed to other interpreters, then optional channels given to people at
+    work that day with room for them (`rebalance.py`), if that costs less. The teams of re-planning stay
+    (handing a day round changes every assignment in it)."""
     seconds = min(REBALANCE_SECONDS, run.left() - REBALANCE_MARGIN)
     if seconds < 0.2 or run.previous is not None:
         return best
     placement, teams = parts(run.event, best)
-    handed = rebalanced(run.event, placement, teams, seconds, run.workers, run.seed)
-    if handed is None:
+    handed = topped_up(run.event, placement,
+                       rebalanced(run.event, placement, teams, seconds, run.workers, run.seed) or teams)
+    if handed == teams:
         return best
     candidate = assemble(run.event, placement, handed, "feasible", run.elapsed(), best.bound, run.previous)
     if check(run.event, candidate) or candidate.objective >= best.objective:

@@ -1,4 +1,5 @@
-"""Whole working days handed to other interpreters: fewer interpreter-days, an even load, fewer retours.
+"""Whole working days handed to other interpreters (fewer interpreter-days, an even load, fewer retours), then
+optional channels given to people at work with room for them.
 
 A *duty* is what one interpreter does on one day (see `duties.py`). Staffing by duties and the day models of the
 neighbourhood search see one day at a time, or the load only through a linear relaxation, and on large events
@@ -10,6 +11,10 @@ the minutes fit. Teams keep their sizes and the times stay, so only interpreter-
 can change. A CP-SAT model picks who takes each duty: on one timetable of the 130-session event (182 duties,
 1,090 (duty, person) pairs) it is optimal in 0.1 s (load 1,020 -> 985); on two of the 560-session event (1,800
 duties, 31,000 pairs, 300-450 pairs of duties one person can do together), 6 s took 765 and 845 off them.
+
+Then optional channels left unstaffed are *topped up*: given to people already at work that day who have room
+for them, without a new interpreter-day or a higher busiest load (560-session event: 54 of 483 channels, 550
+off, in 0.7 s; on the 130-session event the neighbourhood search leaves none such).
 """
 
 from __future__ import annotations
@@ -22,7 +27,8 @@ from datetime import date
 from ortools.sat.python import cp_model
 
 from .check import keeps_rest
-from .event import Event
+from .constraints import able_interpreters
+from .event import BIG, Event
 
 log = logging.getLogger(__name__)
 
@@ -162,4 +168,58 @@ def rebalanced(ev: Event, placement: dict[str, tuple[int, str]], teams: Teams, s
     for (sid, into), (source, people) in teams.items():
         day = ev.day_of(placement[sid][0])
         out[(sid, into)] = (source, sorted(holder[(who, day)] for who in people))
+    return out
+
+
+def topped_up(ev: Event, placement: dict[str, tuple[int, str]], teams: Teams) -> Teams:
+    """`teams` with unstaffed optional channels, those whose absence costs most first, given direct to people
+    who already work that day and have room for them (channels apart, daily minutes, the rest rule), whose load
+    stays within the busiest one, the least loaded first, when the retours it takes cost less than the channel
+    saves: no interpreter-day is added and the busiest load does not rise (unless it costs nothing)."""
+    weights = ev.event.weights
+    rest = ev.event.interpreter_rest
+    able = able_interpreters(ev)
+    out = dict(teams)
+    spans: dict[DutyKey, list[tuple[int, int, str]]] = defaultdict(list)
+    load: dict[str, int] = defaultdict(int)
+    for key, channels in duties_of(ev, placement, teams).items():
+        for sid, _ in channels:
+            start = placement[sid][0]
+            spans[key].append((start, start + ev.session[sid].duration, sid))
+            load[key[0]] += ev.session[sid].duration
+    busiest = max(load.values(), default=0) if weights.interpreter_load else BIG
+    booths: dict[str, int] = defaultdict(int)
+    crowd: dict[str, int] = defaultdict(int)
+    for (sid, _), (_, people) in teams.items():
+        booths[sid] += 1
+        crowd[sid] += len(people)
+    left = sorted(((weights.optional_channel_unstaffed * max(1, s.attendance // 100), s.id, into)
+                   for s in ev.sessions if s.interpretation == "optional"
+                   for into in ev.channels(s) if (s.id, into) not in teams), key=lambda c: (-c[0], c[1], c[2]))
+    for saved, sid, into in left:
+        s = ev.session[sid]
+        start, room = placement[sid][0], ev.room[placement[sid][1]]
+        end, day, team = start + s.duration, ev.day_of(start), ev.team_size(s)
+        if booths[sid] >= room.channels or (room.max_interpreters is not None
+                                            and crowd[sid] + team > room.max_interpreters):
+            continue
+
+        def fits(who: str) -> bool:
+            it = ev.interpreter[who]
+            day_spans = sorted(spans[(who, day)] + [(start, end, sid)])
+            return (load[who] + s.duration <= busiest
+                    and not any(a < end and start < b for a, b in ev.periods(it.unavailable))
+                    and all(a[1] <= b[0] for a, b in zip(day_spans, day_spans[1:]))
+                    and sum(b - a for a, b, _ in day_spans) <= it.max_minutes_per_day and keeps_rest(day_spans, rest))
+
+        chosen = sorted((who for who in able.get((s.language, into), []) if (who, day) in spans and fits(who)),
+                        key=lambda who: (ev.interpreter[who].is_retour(into), load[who], who))[:team]
+        if len(chosen) < team or weights.retour * sum(ev.interpreter[w].is_retour(into) for w in chosen) >= saved:
+            continue
+        out[(sid, into)] = (s.language, sorted(chosen))
+        booths[sid] += 1
+        crowd[sid] += team
+        for who in chosen:
+            spans[(who, day)].append((start, end, sid))
+            load[who] += s.duration
     return out

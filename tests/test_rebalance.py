@@ -3,13 +3,13 @@
 from collections import Counter
 
 import pytest
-from builders import DAY, DAY2, day, en_fr, event_dict, interpreter, session, two_days_greedy
+from builders import DAY, DAY2, day, en_fr, event_dict, interpreter, room, session, two_days_greedy
 
 from scheduler import decompose as decompose_module
 from scheduler.check import check
 from scheduler.event import Event
 from scheduler.loading import parse
-from scheduler.rebalance import duties_of, rebalanced, takers
+from scheduler.rebalance import duties_of, rebalanced, takers, topped_up
 from scheduler.search import Search
 from scheduler.solutions import assemble, loads, parts
 
@@ -138,3 +138,64 @@ def test_time_is_kept_for_what_comes_after_a_block():
             assert 5.0 < run.left() <= 6.0
             raise RuntimeError("a step that fails")
     assert 9.0 < run.left() <= 10.0
+
+
+def _optional_left(b_start: int = 60, i1: dict | None = None, b_room: dict | None = None):
+    """Four 30-minute en sessions on one morning: a at 09:00 (i1), c and d at 09:00 and 10:00 (i2: the busiest
+    load, 60), all required; b optional at `b_start` minutes past 09:00, unstaffed."""
+    ev = parse(Event, event_dict(
+        [session("a", 30, interpretation="required"), session("b", 30, interpretation="optional"),
+         session("c", 30, interpretation="required"), session("d", 30, interpretation="required")],
+        rooms=[room("r1"), b_room or room("rb"), room("r2")],
+        interpreters=[i1 or en_fr("i1"), en_fr("i2"), en_fr("i3")]), "optional.json")
+    placement = {"a": (540, "r1"), "b": (540 + b_start, "rb"), "c": (540, "r2"), "d": (600, "r2")}
+    return ev, placement, {("a", "fr"): ("en", ["i1"]), ("c", "fr"): ("en", ["i2"]), ("d", "fr"): ("en", ["i2"])}
+
+
+def test_an_optional_channel_goes_to_someone_at_work_with_room_for_it():
+    """i1 works 30 minutes and is free at 10:00: b's channel is staffed, with no new interpreter-day."""
+    ev, placement, teams = _optional_left()
+    before = _timetable(ev, placement, teams)
+    after = _timetable(ev, placement, topped_up(ev, placement, teams))
+    assert not check(ev, after)
+    assert after.objective == before.objective - ev.event.weights.optional_channel_unstaffed
+    assert after.sessions[1].channels[0].interpreters == ["i1"]
+
+
+@pytest.mark.parametrize("b_start, i1, b_room", [
+    (0, None, None),  # b overlaps i1's session; i3 could take it but does not work that day
+    (60, en_fr("i1", max_minutes_per_day=30), None),  # i1's day is full
+    (60, interpreter("i1", A=["en"], B=["fr"]), None),  # a retour costs as much as the channel saves
+    (60, None, room("rb", channels=0)),  # b's room has no booth
+], ids=["overlap", "daily-minutes", "retour", "no-booth"])
+def test_no_optional_channel_where_it_would_cost_or_break_a_rule(b_start, i1, b_room):
+    ev, placement, teams = _optional_left(b_start, i1, b_room)
+    assert topped_up(ev, placement, teams) == teams
+
+
+def test_no_optional_channel_that_would_raise_the_busiest_load():
+    """With d given to i3, everyone works 30 minutes: whoever took b would become the busiest."""
+    ev, placement, teams = _optional_left()
+    teams[("d", "fr")] = ("en", ["i3"])
+    assert topped_up(ev, placement, teams) == teams
+
+
+@pytest.mark.parametrize("gap, staffed", [(15, False), (30, True)])
+def test_an_optional_channel_only_where_the_rest_rule_holds(gap, staffed):
+    """i1 works 09:00-11:00; b lasts 90 minutes: 15 minutes later it would make 225 minutes without a
+    30-minute break, 30 minutes later it follows a break. (The load is free here: i1 is the only one at work.)"""
+    ev = parse(Event, event_dict(
+        [session("a", 120, interpretation="required"), session("b", 90, interpretation="optional")],
+        rooms=[room("r1"), room("rb")], interpreters=[en_fr("i1")], team_size={"solo_max_minutes": 120},
+        weights={"interpreter_load": 0}, days=[day(DAY, end="18:00")]), "rest.json")
+    placement = {"a": (540, "r1"), "b": (540 + 120 + gap, "rb")}
+    topped = topped_up(ev, placement, {("a", "fr"): ("en", ["i1"])})
+    assert (("b", "fr") in topped) == staffed
+    assert not check(ev, _timetable(ev, placement, topped))
+
+
+def test_topping_up_keeps_the_rules_on_a_generated_event():
+    ev, start = two_days_greedy()
+    placement, teams = parts(ev, start)
+    after = _timetable(ev, placement, topped_up(ev, placement, teams))
+    assert not check(ev, after) and after.objective <= start.objective
