@@ -5,8 +5,9 @@
    interpreter-days); the interpreters' goals get their own bound without placements (`bounds.py`);
 2. *staffing*: interpreters assigned with every time fixed (the rest rule then has a cheap exact form),
    greedily, then by column generation over interpreter-day duties (`duties.py`);
-3. *neighbourhood search* (`neighbourhood.py`) for the time left, whole working days handed round to even the
-   load (`rebalance.py`) before and after it.
+3. *neighbourhood search* (`neighbourhood.py`) for the time left; before and after it, whole working days are
+   handed round (two short ones to one person, a third day to someone idle) and optional channels given to
+   people at work with room for them (`rebalance.py`).
 
 Re-planning (`--previous`) starts from the old timetable instead of a greedy one, and keeps its teams.
 """
