@@ -67,9 +67,8 @@ DAY_DUTY_SHARE = 0.95
 DAY_DUTY_SECONDS = 8.0
 # Handing whole working days round (`rebalance.py`) gets at most this many seconds each time, which staffing by
 # duties day by day keeps for it: the 130-session event's model is solved in 0.1 s; on the 560-session event
-# (1,800 duties, 31,000 (duty, person) pairs, 300-450 pairs of duties one person can do together) 6 s took two
-# timetables 670-765 and 845 lower, most of it in interpreter-days. Checking the result takes up to
-# REBALANCE_MARGIN.
+# (1,800 duties, 31,000 (duty, person) pairs, 370-1,140 pairs of duties one person can do together) 6 s took
+# 640-2,900 off in four runs, most of it in interpreter-days. Checking the result takes up to REBALANCE_MARGIN.
 REBALANCE_SECONDS = 6.0
 REBALANCE_MARGIN = 1.0
 
@@ -248,8 +247,8 @@ def by_day_duties(run: Search, best: Timetable, bound: int) -> Timetable:
     they come (and checked there)."""
     pivots = pivot_languages(run.event)
     todo = costliest_days(run.event, best)
-    # Time is kept for handing days round afterwards (`rebalance`): on the 560-session event its 6 s took 640-845
-    # off, where the last day staffed here took 70-840.
+    # Time is kept for handing days round afterwards (`rebalance`): on the 560-session event its 6 s took 640-2,900
+    # off, where the day staffed last here took 460-1,350 off.
     end = run.elapsed() + max(0.0, run.left() - REBALANCE_SECONDS - REBALANCE_MARGIN) * DAY_DUTY_SHARE
     reserved: Counter[str] = Counter()  # minutes each person may still gain on the days being staffed
     with side_processes(min(run.workers, len(todo))) as (pool, slots):
