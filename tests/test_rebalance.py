@@ -12,6 +12,7 @@ from scheduler.loading import parse
 from scheduler.rebalance import duties_of, rebalanced, takers, topped_up
 from scheduler.search import Search
 from scheduler.solutions import assemble, loads, parts
+from scheduler.solve import solve
 
 
 def _two_days(*others: dict, first_into_b: bool = False):
@@ -199,3 +200,22 @@ def test_topping_up_keeps_the_rules_on_a_generated_event():
     placement, teams = parts(ev, start)
     after = _timetable(ev, placement, topped_up(ev, placement, teams))
     assert not check(ev, after) and after.objective <= start.objective
+
+
+def test_the_decomposition_hands_days_round_after_staffing_and_after_the_neighbourhood_search(monkeypatch):
+    """Both passes run in a solve, the second on what the neighbourhood search returned, and the timetable the
+    solve returns is the second's."""
+    ev, _ = two_days_greedy()
+    calls = []
+    handed = decompose_module.rebalance
+
+    def spy(run, best):
+        calls.append(best.objective)
+        out = handed(run, best)
+        calls.append(out.objective)
+        return out
+
+    monkeypatch.setattr(decompose_module, "rebalance", spy)
+    outcome = solve(ev, time_limit=8, workers=2, method="decompose")
+    assert len(calls) == 4 and calls[1] >= calls[2]  # the search between them never makes it worse
+    assert outcome.timetable.objective == calls[3] and not check(ev, outcome.timetable)
