@@ -6,8 +6,8 @@
 2. *staffing*: interpreters assigned with every time fixed (the rest rule then has a cheap exact form),
    greedily, then by column generation over interpreter-day duties (`duties.py`);
 3. *neighbourhood search* (`neighbourhood.py`) for the time left; before and after it, whole working days are
-   handed round (two short ones to one person, a third day to someone idle) and optional channels given to
-   people at work with room for them (`rebalance.py`).
+   handed round (two short ones to one person, a third day to someone idle), light days given away channel by
+   channel and optional channels given to people at work with room for them (`rebalance.py`).
 
 Re-planning (`--previous`) starts from the old timetable instead of a greedy one, and keeps its teams.
 """
@@ -31,7 +31,7 @@ from .greedy import greedy_placement, greedy_staffing
 from .model import ScheduleModel
 from .neighbourhood import day_model, improve
 from .parallel import side_processes
-from .rebalance import rebalanced, topped_up
+from .rebalance import emptied, rebalanced, topped_up
 from .rules import STAFFING_RULES
 from .search import Outcome, Search, run_solver
 from .solutions import (assemble, assembled, complete_hint, costliest_days, extract, hint_placement, hint_previous,
@@ -220,15 +220,15 @@ def by_duties(run: Search, best: Timetable, bound: int) -> Timetable:
 
 
 def rebalance(run: Search, best: Timetable) -> Timetable:
-    """`best` with whole working days handed to other interpreters, then optional channels given to people at
-    work that day with room for them (`rebalance.py`), if that costs less. The teams of re-planning stay
-    (handing a day round changes every assignment in it)."""
+    """`best` with whole working days handed to other interpreters, then the lightest days given away channel by
+    channel, then optional channels given to people at work that day with room for them (`rebalance.py`), if
+    that costs less. The teams of re-planning stay (handing a day round changes every assignment in it)."""
     seconds = min(REBALANCE_SECONDS, run.left() - REBALANCE_MARGIN)
     if seconds < 0.2 or run.previous is not None:
         return best
     placement, teams = parts(run.event, best)
-    handed = topped_up(run.event, placement,
-                       rebalanced(run.event, placement, teams, seconds, run.workers, run.seed) or teams)
+    handed = rebalanced(run.event, placement, teams, seconds, run.workers, run.seed) or teams
+    handed = topped_up(run.event, placement, emptied(run.event, placement, handed))
     if handed == teams:
         return best
     candidate = assemble(run.event, placement, handed, "feasible", run.elapsed(), best.bound, run.previous)

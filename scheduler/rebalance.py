@@ -1,5 +1,5 @@
 """Whole working days handed to other interpreters (fewer interpreter-days, an even load, fewer retours), then
-optional channels given to people at work with room for them.
+light days given away channel by channel, then optional channels given to people at work with room for them.
 
 A *duty* is what one interpreter does on one day (see `duties.py`). Staffing by duties and the day models of the
 neighbourhood search see one day at a time, or the load only through a linear relaxation, and on large events
@@ -12,9 +12,11 @@ can change. A CP-SAT model picks who takes each duty: on one timetable of the 13
 1,090 (duty, person) pairs) it is optimal in 0.1 s (load 1,020 -> 985); on two of the 560-session event (1,800
 duties, 31,000 pairs, 300-450 pairs of duties one person can do together), 6 s took 765 and 845 off them.
 
-Then optional channels left unstaffed are *topped up*: given to people already at work that day who have room
-for them, without a new interpreter-day or a higher busiest load (560-session event: 54 of 483 channels, 550
-off, in 0.7 s; on the 130-session event the neighbourhood search leaves none such).
+Then, with single channels moved to people already at work that day who have room for them (channels apart,
+daily minutes, rest rule, present, no busiest load raised), light days are *emptied*, each only if every one of
+its channels finds someone (560-session event: 210 and 450 off two timetables, in under a second), and optional
+channels left unstaffed are *topped up* (54 of 483 channels, 550 off, in 0.7 s). On the 130-session event the
+neighbourhood search leaves nothing for either.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ from .constraints import able_interpreters
 from .event import BIG, Event
 
 log = logging.getLogger(__name__)
+
+# Working days of at most this share of their holder's daily minutes are tried for emptying (`emptied`).
+LIGHT_SHARE = 2 / 3
 
 Teams = dict[tuple[str, str], tuple[str, list[str]]]  # (session, channel) -> (source, people)
 DutyKey = tuple[str, date]  # (interpreter, day)
@@ -171,23 +176,99 @@ def rebalanced(ev: Event, placement: dict[str, tuple[int, str]], teams: Teams, s
     return out
 
 
+class WorkingDays:
+    """Each interpreter's channels by day and their loads, for moves of single channels that add no
+    interpreter-day: `fits` says whether someone already at work that day has room for one more."""
+
+    def __init__(self, ev: Event, placement: dict[str, tuple[int, str]], teams: Teams):
+        self.ev, self.placement, self.teams = ev, placement, dict(teams)
+        self.channels = duties_of(ev, placement, teams)
+        self.load: dict[str, int] = defaultdict(int)
+        self.working: dict[date, set[str]] = defaultdict(set)
+        for (who, day), channels in self.channels.items():
+            self.load[who] += sum(ev.session[sid].duration for sid, _ in channels)
+            self.working[day].add(who)
+        # The busiest load may not rise (unless it costs nothing).
+        self.busiest = max(self.load.values(), default=0) if ev.event.weights.interpreter_load else BIG
+
+    def span(self, sid: str) -> tuple[int, int, str]:
+        start = self.placement[sid][0]
+        return start, start + self.ev.session[sid].duration, sid
+
+    def minutes(self, key: DutyKey) -> int:
+        return sum(self.ev.session[sid].duration for sid, _ in self.channels.get(key, []))
+
+    def fits(self, who: str, sid: str, source: str, into: str) -> bool:
+        """Whether `who`, at work on the day of session `sid`, may also work its channel `into` from `source`:
+        able, present, not in its team already, their channels apart, within their daily minutes, the rest rule
+        and the busiest load."""
+        it, (start, end, _) = self.ev.interpreter[who], self.span(sid)
+        key = (who, self.ev.day_of(start))
+        if not self.channels.get(key) or who in self.teams.get((sid, into), ("", []))[1]:
+            return False
+        spans = sorted([self.span(other) for other, _ in self.channels[key]] + [(start, end, sid)])
+        return (it.can_interpret(source, into) and self.load[who] + end - start <= self.busiest
+                and not any(a < end and start < b for a, b in self.ev.periods(it.unavailable))
+                and all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+                and sum(b - a for a, b, _ in spans) <= it.max_minutes_per_day
+                and keeps_rest(spans, self.ev.event.interpreter_rest))
+
+    def give(self, who: str, sid: str, source: str, into: str) -> None:
+        """Add `who` to the team of channel `into` of `sid` (made with `source` if it had none)."""
+        _, people = self.teams.get((sid, into), (source, []))
+        self.teams[(sid, into)] = (source, sorted([*people, who]))
+        day = self.ev.day_of(self.placement[sid][0])
+        self.channels[(who, day)].append((sid, into))
+        self.working[day].add(who)
+        self.load[who] += self.ev.session[sid].duration
+
+    def take_away(self, who: str, sid: str, into: str) -> None:
+        """Remove `who` from the team of channel `into` of `sid`."""
+        source, people = self.teams[(sid, into)]
+        self.teams[(sid, into)] = (source, [w for w in people if w != who])
+        day = self.ev.day_of(self.placement[sid][0])
+        self.channels[(who, day)].remove((sid, into))
+        if not self.channels[(who, day)]:
+            del self.channels[(who, day)]
+            self.working[day].discard(who)
+        self.load[who] -= self.ev.session[sid].duration
+
+    def at_work(self, day: date) -> list[str]:
+        return sorted(self.working[day])
+
+
+def emptied(ev: Event, placement: dict[str, tuple[int, str]], teams: Teams) -> Teams:
+    """`teams` with the lightest working days (at most LIGHT_SHARE of their holder's daily minutes) given away
+    channel by channel to people already at work that day with room (see `WorkingDays.fits`, the fullest day
+    first, no new retour), each day only if all of its channels find someone: an interpreter-day saved each."""
+    days = WorkingDays(ev, placement, teams)
+    for key in sorted(days.channels, key=lambda k: (days.minutes(k), k)):
+        who, day = key
+        if key not in days.channels or days.minutes(key) > LIGHT_SHARE * ev.interpreter[who].max_minutes_per_day:
+            continue
+        todo = sorted(days.channels[key], key=lambda c: (-ev.session[c[0]].duration, c))  # longest first
+        plan = []
+        for sid, into in todo:
+            source = days.teams[(sid, into)][0]
+            able = [other for other in days.at_work(day) if other != who and not ev.interpreter[other].is_retour(into)
+                    and days.fits(other, sid, source, into)]
+            if not able:
+                break
+            taker = max(able, key=lambda other: (days.minutes((other, day)), other))
+            days.give(taker, sid, source, into)  # so that the next channel sees it
+            plan.append((taker, sid, into))
+        for taker, sid, into in plan:
+            days.take_away(who if len(plan) == len(todo) else taker, sid, into)  # all given, or none
+    return days.teams
+
+
 def topped_up(ev: Event, placement: dict[str, tuple[int, str]], teams: Teams) -> Teams:
     """`teams` with unstaffed optional channels, those whose absence costs most first, given direct to people
-    who already work that day and have room for them (channels apart, daily minutes, the rest rule), whose load
-    stays within the busiest one, the least loaded first, when the retours it takes cost less than the channel
-    saves: no interpreter-day is added and the busiest load does not rise (unless it costs nothing)."""
+    who already work that day and have room for them (see `WorkingDays.fits`), the least loaded first, when the
+    retours it takes cost less than the channel saves: no interpreter-day is added and the busiest load does not
+    rise."""
     weights = ev.event.weights
-    rest = ev.event.interpreter_rest
-    able = able_interpreters(ev)
-    out = dict(teams)
-    spans: dict[DutyKey, list[tuple[int, int, str]]] = defaultdict(list)
-    load: dict[str, int] = defaultdict(int)
-    for key, channels in duties_of(ev, placement, teams).items():
-        for sid, _ in channels:
-            start = placement[sid][0]
-            spans[key].append((start, start + ev.session[sid].duration, sid))
-            load[key[0]] += ev.session[sid].duration
-    busiest = max(load.values(), default=0) if weights.interpreter_load else BIG
+    days = WorkingDays(ev, placement, teams)
     booths: dict[str, int] = defaultdict(int)
     crowd: dict[str, int] = defaultdict(int)
     for (sid, _), (_, people) in teams.items():
@@ -197,29 +278,18 @@ def topped_up(ev: Event, placement: dict[str, tuple[int, str]], teams: Teams) ->
                    for s in ev.sessions if s.interpretation == "optional"
                    for into in ev.channels(s) if (s.id, into) not in teams), key=lambda c: (-c[0], c[1], c[2]))
     for saved, sid, into in left:
-        s = ev.session[sid]
-        start, room = placement[sid][0], ev.room[placement[sid][1]]
-        end, day, team = start + s.duration, ev.day_of(start), ev.team_size(s)
+        s, room = ev.session[sid], ev.room[placement[sid][1]]
+        team = ev.team_size(s)
         if booths[sid] >= room.channels or (room.max_interpreters is not None
                                             and crowd[sid] + team > room.max_interpreters):
             continue
-
-        def fits(who: str) -> bool:
-            it = ev.interpreter[who]
-            day_spans = sorted(spans[(who, day)] + [(start, end, sid)])
-            return (load[who] + s.duration <= busiest
-                    and not any(a < end and start < b for a, b in ev.periods(it.unavailable))
-                    and all(a[1] <= b[0] for a, b in zip(day_spans, day_spans[1:]))
-                    and sum(b - a for a, b, _ in day_spans) <= it.max_minutes_per_day and keeps_rest(day_spans, rest))
-
-        chosen = sorted((who for who in able.get((s.language, into), []) if (who, day) in spans and fits(who)),
-                        key=lambda who: (ev.interpreter[who].is_retour(into), load[who], who))[:team]
+        chosen = sorted((who for who in days.at_work(ev.day_of(placement[sid][0]))
+                         if days.fits(who, sid, s.language, into)),
+                        key=lambda who: (ev.interpreter[who].is_retour(into), days.load[who], who))[:team]
         if len(chosen) < team or weights.retour * sum(ev.interpreter[w].is_retour(into) for w in chosen) >= saved:
             continue
-        out[(sid, into)] = (s.language, sorted(chosen))
+        for who in chosen:
+            days.give(who, sid, s.language, into)
         booths[sid] += 1
         crowd[sid] += team
-        for who in chosen:
-            spans[(who, day)].append((start, end, sid))
-            load[who] += s.duration
-    return out
+    return days.teams

@@ -9,7 +9,7 @@ from scheduler import decompose as decompose_module
 from scheduler.check import check
 from scheduler.event import Event
 from scheduler.loading import parse
-from scheduler.rebalance import duties_of, rebalanced, takers, topped_up
+from scheduler.rebalance import duties_of, emptied, rebalanced, takers, topped_up
 from scheduler.search import Search
 from scheduler.solutions import assemble, loads, parts
 from scheduler.solve import solve
@@ -195,11 +195,13 @@ def test_an_optional_channel_only_where_the_rest_rule_holds(gap, staffed):
     assert not check(ev, _timetable(ev, placement, topped))
 
 
-def test_topping_up_keeps_the_rules_on_a_generated_event():
+def test_emptying_and_topping_up_keep_the_rules_on_a_generated_event():
     ev, start = two_days_greedy()
     placement, teams = parts(ev, start)
-    after = _timetable(ev, placement, topped_up(ev, placement, teams))
-    assert not check(ev, after) and after.objective <= start.objective
+    light = _timetable(ev, placement, emptied(ev, placement, teams))
+    assert not check(ev, light) and light.objective <= start.objective
+    after = _timetable(ev, placement, topped_up(ev, placement, parts(ev, light)[1]))
+    assert not check(ev, after) and after.objective <= light.objective
 
 
 def test_the_decomposition_hands_days_round_after_staffing_and_after_the_neighbourhood_search(monkeypatch):
@@ -219,3 +221,39 @@ def test_the_decomposition_hands_days_round_after_staffing_and_after_the_neighbo
     outcome = solve(ev, time_limit=8, workers=2, method="decompose")
     assert len(calls) == 4 and calls[1] >= calls[2]  # the search between them never makes it worse
     assert outcome.timetable.objective == calls[3] and not check(ev, outcome.timetable)
+
+
+def _light_day(b_start: int = 60, retour: bool = False, e: bool = False):
+    """30-minute required en sessions on one morning: a at 09:00 (i1), c and d at 09:00 and 10:00 (i2: the
+    busiest load, 60), b at `b_start` minutes past 09:00 (and, with `e`, another at 11:00) by i3. With
+    `retour`, into fr is a retour for i1 and i3."""
+    sessions = [session(sid, 30, interpretation="required") for sid in ("a", "b", "c", "d", "e")[:5 if e else 4]]
+    person = (lambda iid: interpreter(iid, A=["en"], B=["fr"])) if retour else en_fr
+    ev = parse(Event, event_dict(sessions, rooms=[room("r1"), room("rb"), room("r2")],
+                                 interpreters=[person("i1"), en_fr("i2"), person("i3")]), "light.json")
+    placement = {"a": (540, "r1"), "b": (540 + b_start, "rb"), "c": (540, "r2"), "d": (600, "r2")}
+    teams = {("a", "fr"): ("en", ["i1"]), ("b", "fr"): ("en", ["i3"]), ("c", "fr"): ("en", ["i2"]),
+             ("d", "fr"): ("en", ["i2"])}
+    if e:
+        placement["e"] = (660, "rb")
+        teams[("e", "fr")] = ("en", ["i3"])
+    return ev, placement, teams
+
+
+def test_a_light_day_is_given_away_to_someone_at_work():
+    """i1 works a at 09:00 and i3 b at 10:00: either can take the other's, an interpreter-day fewer."""
+    ev, placement, teams = _light_day()
+    before = _timetable(ev, placement, teams)
+    after = _timetable(ev, placement, emptied(ev, placement, teams))
+    assert not check(ev, after)
+    assert after.objective == before.objective - ev.event.weights.interpreter_day
+
+
+@pytest.mark.parametrize("b_start, retour, e", [
+    (0, False, False),  # at 09:00 everyone is busy
+    (60, True, False),  # into fr is a retour for both i1 and i3
+    (60, False, True),  # b could go to i1, but e at 11:00 would raise someone past the busiest load: all or none
+], ids=["busy", "retour", "all-or-none"])
+def test_a_light_day_stays_unless_all_of_it_finds_room(b_start, retour, e):
+    ev, placement, teams = _light_day(b_start, retour, e)
+    assert emptied(ev, placement, teams) == teams
