@@ -141,26 +141,33 @@ def test_time_is_kept_for_what_comes_after_a_block():
     assert 9.0 < run.left() <= 10.0
 
 
-def _optional_left(b_start: int = 60, i1: dict | None = None, b_room: dict | None = None):
-    """Four 30-minute en sessions on one morning: a at 09:00 (i1), c and d at 09:00 and 10:00 (i2: the busiest
-    load, 60), all required; b optional at `b_start` minutes past 09:00, unstaffed."""
-    ev = parse(Event, event_dict(
-        [session("a", 30, interpretation="required"), session("b", 30, interpretation="optional"),
-         session("c", 30, interpretation="required"), session("d", 30, interpretation="required")],
-        rooms=[room("r1"), b_room or room("rb"), room("r2")],
-        interpreters=[i1 or en_fr("i1"), en_fr("i2"), en_fr("i3")]), "optional.json")
+def _morning(b_start: int = 60, *, b_by: str | None = None, i1: dict | None = None, i3: dict | None = None,
+             b_room: dict | None = None, e: bool = False):
+    """30-minute en sessions on one morning: a at 09:00 (i1), c and d at 09:00 and 10:00 (i2: the busiest load,
+    60), all required; b at `b_start` minutes past 09:00 in a room of its own: required and worked by `b_by` (and
+    with `e`, so is another at 11:00), else optional and unstaffed."""
+    sessions = [session(sid, 30, interpretation="required") for sid in ("a", "c", "d", "e")[:4 if e else 3]]
+    sessions.append(session("b", 30, interpretation="required" if b_by else "optional"))
+    ev = parse(Event, event_dict(sessions, rooms=[room("r1"), b_room or room("rb"), room("r2")],
+                                 interpreters=[i1 or en_fr("i1"), en_fr("i2"), i3 or en_fr("i3")]), "morning.json")
     placement = {"a": (540, "r1"), "b": (540 + b_start, "rb"), "c": (540, "r2"), "d": (600, "r2")}
-    return ev, placement, {("a", "fr"): ("en", ["i1"]), ("c", "fr"): ("en", ["i2"]), ("d", "fr"): ("en", ["i2"])}
+    teams = {("a", "fr"): ("en", ["i1"]), ("c", "fr"): ("en", ["i2"]), ("d", "fr"): ("en", ["i2"])}
+    if b_by:
+        teams[("b", "fr")] = ("en", [b_by])
+    if e:
+        placement["e"] = (660, "rb")
+        teams[("e", "fr")] = ("en", [b_by])
+    return ev, placement, teams
 
 
 def test_an_optional_channel_goes_to_someone_at_work_with_room_for_it():
     """i1 works 30 minutes and is free at 10:00: b's channel is staffed, with no new interpreter-day."""
-    ev, placement, teams = _optional_left()
+    ev, placement, teams = _morning()
     before = _timetable(ev, placement, teams)
     after = _timetable(ev, placement, topped_up(ev, placement, teams))
     assert not check(ev, after)
     assert after.objective == before.objective - ev.event.weights.optional_channel_unstaffed
-    assert after.sessions[1].channels[0].interpreters == ["i1"]
+    assert next(p for p in after.sessions if p.session == "b").channels[0].interpreters == ["i1"]
 
 
 @pytest.mark.parametrize("b_start, i1, b_room", [
@@ -170,13 +177,13 @@ def test_an_optional_channel_goes_to_someone_at_work_with_room_for_it():
     (60, None, room("rb", channels=0)),  # b's room has no booth
 ], ids=["overlap", "daily-minutes", "retour", "no-booth"])
 def test_no_optional_channel_where_it_would_cost_or_break_a_rule(b_start, i1, b_room):
-    ev, placement, teams = _optional_left(b_start, i1, b_room)
+    ev, placement, teams = _morning(b_start, i1=i1, b_room=b_room)
     assert topped_up(ev, placement, teams) == teams
 
 
 def test_no_optional_channel_that_would_raise_the_busiest_load():
     """With d given to i3, everyone works 30 minutes: whoever took b would become the busiest."""
-    ev, placement, teams = _optional_left()
+    ev, placement, teams = _morning()
     teams[("d", "fr")] = ("en", ["i3"])
     assert topped_up(ev, placement, teams) == teams
 
@@ -223,26 +230,9 @@ def test_the_decomposition_hands_days_round_after_staffing_and_after_the_neighbo
     assert outcome.timetable.objective == calls[3] and not check(ev, outcome.timetable)
 
 
-def _light_day(b_start: int = 60, retour: bool = False, e: bool = False):
-    """30-minute required en sessions on one morning: a at 09:00 (i1), c and d at 09:00 and 10:00 (i2: the
-    busiest load, 60), b at `b_start` minutes past 09:00 (and, with `e`, another at 11:00) by i3. With
-    `retour`, into fr is a retour for i1 and i3."""
-    sessions = [session(sid, 30, interpretation="required") for sid in ("a", "b", "c", "d", "e")[:5 if e else 4]]
-    person = (lambda iid: interpreter(iid, A=["en"], B=["fr"])) if retour else en_fr
-    ev = parse(Event, event_dict(sessions, rooms=[room("r1"), room("rb"), room("r2")],
-                                 interpreters=[person("i1"), en_fr("i2"), person("i3")]), "light.json")
-    placement = {"a": (540, "r1"), "b": (540 + b_start, "rb"), "c": (540, "r2"), "d": (600, "r2")}
-    teams = {("a", "fr"): ("en", ["i1"]), ("b", "fr"): ("en", ["i3"]), ("c", "fr"): ("en", ["i2"]),
-             ("d", "fr"): ("en", ["i2"])}
-    if e:
-        placement["e"] = (660, "rb")
-        teams[("e", "fr")] = ("en", ["i3"])
-    return ev, placement, teams
-
-
 def test_a_light_day_is_given_away_to_someone_at_work():
     """i1 works a at 09:00 and i3 b at 10:00: either can take the other's, an interpreter-day fewer."""
-    ev, placement, teams = _light_day()
+    ev, placement, teams = _morning(b_by="i3")
     before = _timetable(ev, placement, teams)
     after = _timetable(ev, placement, emptied(ev, placement, teams))
     assert not check(ev, after)
@@ -251,9 +241,10 @@ def test_a_light_day_is_given_away_to_someone_at_work():
 
 @pytest.mark.parametrize("b_start, retour, e", [
     (0, False, False),  # at 09:00 everyone is busy
-    (60, True, False),  # into fr is a retour for both i1 and i3
+    (60, True, False),  # into fr is a retour for both i1 and i3 (i2 is busy at both times)
     (60, False, True),  # b could go to i1, but e at 11:00 would raise someone past the busiest load: all or none
 ], ids=["busy", "retour", "all-or-none"])
 def test_a_light_day_stays_unless_all_of_it_finds_room(b_start, retour, e):
-    ev, placement, teams = _light_day(b_start, retour, e)
+    person = (lambda iid: interpreter(iid, A=["en"], B=["fr"])) if retour else en_fr  # into fr: a retour
+    ev, placement, teams = _morning(b_start, b_by="i3", i1=person("i1"), i3=person("i3"), e=e)
     assert emptied(ev, placement, teams) == teams
