@@ -192,10 +192,12 @@ class WorkingDays:
         self.busiest = max(self.load.values(), default=0) if ev.event.weights.interpreter_load else BIG
 
     def span(self, sid: str) -> tuple[int, int, str]:
+        """Session `sid` as (start, end, id), as the rest rule takes it."""
         start = self.placement[sid][0]
         return start, start + self.ev.session[sid].duration, sid
 
     def minutes(self, key: DutyKey) -> int:
+        """Minutes worked on one interpreter-day."""
         return sum(self.ev.session[sid].duration for sid, _ in self.channels.get(key, []))
 
     def fits(self, who: str, sid: str, source: str, into: str) -> bool:
@@ -234,6 +236,7 @@ class WorkingDays:
         self.load[who] -= self.ev.session[sid].duration
 
     def at_work(self, day: date) -> list[str]:
+        """The interpreters who work on `day`, in a fixed order."""
         return sorted(self.working[day])
 
 
