@@ -145,11 +145,13 @@ def decompose(run: Search) -> Outcome:
     best = by_duties(run, best, best.bound)
     began = run.elapsed()
     best = rebalance(run, best)
+    took = run.elapsed() - began
     # The neighbourhood search changes teams: the days are handed round again after it, in time kept for that
-    # (on large events, where the search has no time left, the model goes on from where its first run stopped).
-    with run.reserving(min(REBALANCE_SECONDS, 2 * (run.elapsed() - began)) + REBALANCE_MARGIN):
+    # (on large events, where the search has no time left, the model goes on from where its first run stopped,
+    # if it has at least half the time its first run took: with less it finds nothing).
+    with run.reserving(min(REBALANCE_SECONDS, 2 * took) + REBALANCE_MARGIN):
         best = improve(run, best, best.bound)
-    best = rebalance(run, best)
+    best = rebalance(run, best, least=took / 2)
     status = "optimal" if best.objective <= best.bound else "feasible"
     best = best.model_copy(update={"status": status, "solve_seconds": round(run.elapsed(), 3)})
     return Outcome(status, best, build, run.elapsed(), best.objective, first, method="decompose")
@@ -219,12 +221,13 @@ def by_duties(run: Search, best: Timetable, bound: int) -> Timetable:
     return candidate
 
 
-def rebalance(run: Search, best: Timetable) -> Timetable:
+def rebalance(run: Search, best: Timetable, least: float = 0.2) -> Timetable:
     """`best` with whole working days handed to other interpreters, then the lightest days given away channel by
     channel, then optional channels given to people at work that day with room for them (`rebalance.py`), if
-    that costs less. The teams of re-planning stay (handing a day round changes every assignment in it)."""
+    that costs less, if it has at least `least` seconds. The teams of re-planning stay (handing a day round changes
+    every assignment in it)."""
     seconds = min(REBALANCE_SECONDS, run.left() - REBALANCE_MARGIN)
-    if seconds < 0.2 or run.previous is not None:
+    if seconds < max(0.2, least) or run.previous is not None:
         return best
     placement, teams = parts(run.event, best)
     handed = rebalanced(run.event, placement, teams, seconds, run.workers, run.seed) or teams

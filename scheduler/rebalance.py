@@ -157,8 +157,12 @@ def rebalanced(ev: Event, placement: dict[str, tuple[int, str]], teams: Teams, s
     before = weights.interpreter_load * max(now.values(), default=0) + weights.retour * sum(
         retours[(k, k[0])] for k in duties)
     m.minimize(cost)
+    built = time.perf_counter() - began
+    if seconds - built < built:  # presolve takes about as long as building (560 sessions: 1.2 s each): no time
+        log.info("rebalancing %d duties: no time left to solve (%.1f s)", len(duties), seconds - built)
+        return None
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.05, seconds - (time.perf_counter() - began))
+    solver.parameters.max_time_in_seconds = seconds - built
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     solver.parameters.cp_model_probing_level = 0

@@ -122,13 +122,15 @@ def test_handing_days_round_keeps_teams_and_rules_on_a_generated_event():
     assert {k: len(v[1]) for k, v in (handed or teams).items()} == {k: len(v[1]) for k, v in teams.items()}
 
 
-def test_the_decomposition_hands_days_round_but_not_when_replanning():
+def test_the_decomposition_hands_days_round_but_not_when_replanning_or_short_of_time():
     ev, placement, teams = _two_days(en_fr("i2"))
     best = _timetable(ev, placement, teams)
     fresh = decompose_module.rebalance(Search(ev, 10, 1, 0, None, None), best)
     assert fresh.objective < best.objective and not check(ev, fresh)
     replanning = decompose_module.rebalance(Search(ev, 10, 1, 0, best, None), best)
     assert replanning is best
+    hurried = decompose_module.rebalance(Search(ev, 10, 1, 0, None, None), best, least=20.0)  # 10 s left
+    assert hurried is best
 
 
 def test_time_is_kept_for_what_comes_after_a_block():
@@ -218,9 +220,9 @@ def test_the_decomposition_hands_days_round_after_staffing_and_after_the_neighbo
     calls = []
     handed = decompose_module.rebalance
 
-    def spy(run, best):
+    def spy(run, best, **options):
         calls.append(best.objective)
-        out = handed(run, best)
+        out = handed(run, best, **options)
         calls.append(out.objective)
         return out
 
