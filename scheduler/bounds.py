@@ -142,7 +142,6 @@ def _channel_demand(m: cp_model.CpModel, event: Event):
     required channel its team, each optional one its team if staffed, a new 0/1 variable) and at most; the costs
     of optional channels left unstaffed; and the team each language needs at once (the largest of its required
     channels, each optional channel's if staffed), as (language, people) terms."""
-    w = event.event.weights
     need: dict[tuple[str, int], list] = defaultdict(list)
     most: dict[tuple[str, int], int] = defaultdict(int)
     unstaffed, teams = [], []
@@ -156,7 +155,7 @@ def _channel_demand(m: cp_model.CpModel, event: Event):
                 largest[t] = max(largest[t], team)
                 continue
             staffed = m.new_bool_var(f"staffed[{s.id},{t}]")
-            unstaffed.append(w.optional_channel_unstaffed * max(1, s.attendance // 100) * (1 - staffed))
+            unstaffed.append(event.unstaffed_cost(s) * (1 - staffed))
             need[(t, s.duration)].append(team * staffed)
             teams.append((t, team * staffed))
     return need, most, unstaffed, teams + list(largest.items())

@@ -404,6 +404,13 @@ def keeps_rest(spans: list[tuple[int, int, str]], rest) -> bool:
                for stretch in work_stretches(spans, rest.min_break))
 
 
+def workable(spans: list[tuple[int, int, str]], limit: int, rest) -> bool:
+    """Whether one interpreter can work (start, end, id) spans sorted by start in one day: none overlap, at most
+    `limit` minutes in all, and the `rest` rule kept."""
+    return (all(a[1] <= b[0] for a, b in zip(spans, spans[1:])) and sum(b - a for a, b, _ in spans) <= limit
+            and keeps_rest(spans, rest))
+
+
 def work_stretches(spans: list[tuple[int, int, str]], min_break: int) -> list[list[tuple[int, int, str]]]:
     """Group (start, end, id) spans sorted by start: spans less than `min_break` apart share a stretch."""
     stretches: list[list[tuple[int, int, str]]] = []

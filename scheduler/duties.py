@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
 
-from .check import keeps_rest
+from .check import workable
 from .constraints import able_interpreters
 from .event import BIG, Event
 
@@ -106,15 +106,13 @@ class DutyMaster:
         self.offset = load_offset or {}
         self.load_cap = load_cap
         self.limits = limits or {}
-        weights = ev.event.weights
         self.jobs: list[Job] = []
         for sid, (start, _) in sorted(placement.items(), key=lambda kv: (kv[1][0], kv[0])):
             s = ev.session[sid]
             for into in ev.channels(s):
                 self.jobs.append(Job(sid, into, start, start + s.duration, ev.team_size(s),
                                      s.interpretation == "required",
-                                     0 if s.interpretation == "required"
-                                     else weights.optional_channel_unstaffed * max(1, s.attendance // 100)))
+                                     0 if s.interpretation == "required" else ev.unstaffed_cost(s)))
         self.index = {(j.session, j.into): k for k, j in enumerate(self.jobs)}
         able = able_interpreters(ev)
         self.options: list[Option] = []
@@ -482,9 +480,7 @@ class DutyMaster:
             given[(duty.who, duty.day)] = [self.jobs[self.options[n].job].span for n in duty.jobs]
 
         def fits(who: str, j: Job, capped: bool = True) -> bool:
-            spans = sorted(given.get((who, j.day), []) + [j.span])
-            return (all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
-                    and sum(b - a for a, b, _ in spans) <= self._day_cap(who, capped) and keeps_rest(spans, rest))
+            return workable(sorted(given.get((who, j.day), []) + [j.span]), self._day_cap(who, capped), rest)
 
         def worked(who: str) -> int:  # minutes elsewhere and in the channels given so far
             return self.offset.get(who, 0) + sum(b - a for (w, _), spans in given.items() if w == who

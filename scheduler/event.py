@@ -308,6 +308,10 @@ class Event(Strict):
         rule = self.event.team_size
         return 1 if session.duration <= rule.solo_max_minutes else rule.team
 
+    def unstaffed_cost(self, session: Session) -> int:
+        """What leaving one optional channel of `session` unstaffed costs: the weight x max(1, attendance // 100)."""
+        return self.event.weights.optional_channel_unstaffed * max(1, session.attendance // 100)
+
     def required_work(self) -> int:
         """Interpreter-minutes the required channels need (team members x minutes): someone works at least
         their even share of it."""

@@ -43,7 +43,7 @@ def optional_channel_unstaffed(sm: ScheduleModel) -> list[Penalty]:
     for s in sm.event.sessions:
         if s.interpretation == "optional" and w:
             for lang, lit in sm.sessions[s.id].staffed.items():
-                out.append(Penalty("optional_channel_unstaffed", w * max(1, s.attendance // 100), 1 - lit, [s.id]))
+                out.append(Penalty("optional_channel_unstaffed", sm.event.unstaffed_cost(s), 1 - lit, [s.id]))
     return out
 
 

@@ -28,8 +28,7 @@ from datetime import date
 
 from ortools.sat.python import cp_model
 
-from .check import keeps_rest
-from .constraints import able_interpreters
+from .check import workable
 from .event import BIG, Event
 
 log = logging.getLogger(__name__)
@@ -90,8 +89,7 @@ def joinable(ev: Event, placement: dict[str, tuple[int, str]], duties: dict[Duty
             for second in keys[i + 1:]:
                 if minutes[first] + minutes[second] > longest:
                     break  # sorted by minutes: every later one is longer still
-                both = sorted(spans[first] + spans[second])
-                if any(a[1] > b[0] for a, b in zip(both, both[1:])) or not keeps_rest(both, rest):
+                if not workable(sorted(spans[first] + spans[second]), longest, rest):
                     continue
                 people = [who for who in able[first] if who in able[second]
                           and ev.interpreter[who].max_minutes_per_day >= minutes[first] + minutes[second]]
@@ -194,6 +192,7 @@ class WorkingDays:
             self.working[day].add(who)
         # The busiest load may not rise (unless it costs nothing).
         self.busiest = max(self.load.values(), default=0) if ev.event.weights.interpreter_load else BIG
+        self.away = {it.id: ev.periods(it.unavailable) for it in ev.interpreters}
 
     def span(self, sid: str) -> tuple[int, int, str]:
         """Session `sid` as (start, end, id), as the rest rule takes it."""
@@ -214,10 +213,8 @@ class WorkingDays:
             return False
         spans = sorted([self.span(other) for other, _ in self.channels[key]] + [(start, end, sid)])
         return (it.can_interpret(source, into) and self.load[who] + end - start <= self.busiest
-                and not any(a < end and start < b for a, b in self.ev.periods(it.unavailable))
-                and all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
-                and sum(b - a for a, b, _ in spans) <= it.max_minutes_per_day
-                and keeps_rest(spans, self.ev.event.interpreter_rest))
+                and not any(a < end and start < b for a, b in self.away[who])
+                and workable(spans, it.max_minutes_per_day, self.ev.event.interpreter_rest))
 
     def give(self, who: str, sid: str, source: str, into: str) -> None:
         """Add `who` to the team of channel `into` of `sid` (made with `source` if it had none)."""
@@ -281,7 +278,7 @@ def topped_up(ev: Event, placement: dict[str, tuple[int, str]], teams: Teams) ->
     for (sid, _), (_, people) in teams.items():
         booths[sid] += 1
         crowd[sid] += len(people)
-    left = sorted(((weights.optional_channel_unstaffed * max(1, s.attendance // 100), s.id, into)
+    left = sorted(((ev.unstaffed_cost(s), s.id, into)
                    for s in ev.sessions if s.interpretation == "optional"
                    for into in ev.channels(s) if (s.id, into) not in teams), key=lambda c: (-c[0], c[1], c[2]))
     for saved, sid, into in left:
