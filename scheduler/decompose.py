@@ -93,7 +93,6 @@ def decompose(run: Search) -> Outcome:
     timing = ScheduleModel(run.event, run.previous, staffing=False, optional_demand=False)
     build = run.elapsed()
     best: Timetable | None = None
-    first: float | None = None
     if run.previous is not None:
         best = previous_kept(run)
     if best is None:
@@ -106,7 +105,6 @@ def decompose(run: Search) -> Outcome:
     elif run.previous is not None:
         hint_previous(timing, run.previous)
     if best is not None:
-        first = run.elapsed()
         run.report(best)
     complete_hint(timing.model, max(1.0, run.left() * 0.05))
     solver = run.solver(min(run.left() * 0.25, max(5.0, run.left() * 0.1)))
@@ -136,7 +134,6 @@ def decompose(run: Search) -> Outcome:
         candidate = cheapest_staffed(run, placements.found, bound)
         if candidate is not None and (best is None or candidate.objective < best.objective):
             best = candidate
-            first = first or run.elapsed()
             run.report(best)
     if best is None:
         return Outcome("unknown", None, build, run.elapsed(), method="decompose",
@@ -154,7 +151,7 @@ def decompose(run: Search) -> Outcome:
     best = rebalance(run, best, least=took / 2)
     status = "optimal" if best.objective <= best.bound else "feasible"
     best = best.model_copy(update={"status": status, "solve_seconds": round(run.elapsed(), 3)})
-    return Outcome(status, best, build, run.elapsed(), best.objective, first, method="decompose")
+    return Outcome(status, best, build, run.elapsed(), best.objective, run.first, method="decompose")
 
 
 def retimed_by_day(run: Search, placed: dict[str, tuple[int, str]]) -> dict[str, tuple[int, str]]:

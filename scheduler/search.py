@@ -55,6 +55,9 @@ class Search:
         self.previous = previous
         self.on_progress = on_progress
         self.started = time.perf_counter()
+        self.first: float | None = None  # seconds to the first valid timetable
+        self.best_objective = float("inf")  # the best timetable's cost and the highest bound reported so far
+        self.best_bound = 0.0
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.started
@@ -81,9 +84,22 @@ class Search:
         return solver
 
     def report(self, timetable: Timetable) -> None:
-        """Tell the caller of a better timetable."""
+        """Tell the caller of a valid timetable (see `offer`)."""
+        self.offer(timetable.objective, timetable.bound)
+
+    def offer(self, objective: float, bound: float) -> None:
+        """A valid timetable of cost `objective` was found, and `bound` proven: the caller hears the best cost
+        and the highest bound so far whenever either improves (steps of one solve each keep their own best, and
+        a later step may start above an earlier one's)."""
+        now = self.elapsed()
+        if self.first is None:
+            self.first = now
+        if objective >= self.best_objective and bound <= self.best_bound:
+            return
+        self.best_objective = min(self.best_objective, objective)
+        self.best_bound = max(self.best_bound, bound)
         if self.on_progress is not None:
-            self.on_progress(Progress(self.elapsed(), timetable.objective, timetable.bound))
+            self.on_progress(Progress(now, self.best_objective, self.best_bound))
 
     def failed(self, code: int, sm: ScheduleModel, build: float, method: str = "exact") -> Outcome:
         """The outcome of a model that ended with status `code` and no timetable."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import math
 import os
-import time
 from collections.abc import Callable
 
 from ortools.sat.python import cp_model
@@ -68,20 +67,14 @@ def solve(event: Event, *, time_limit: float = 60.0, workers: int | None = None,
 
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
-    """Reports each timetable the exact search finds, and when the first came."""
+    """Reports each timetable the exact search finds."""
 
-    def __init__(self, on_progress: Callable[[Progress], None] | None, started: float):
+    def __init__(self, run: Search):
         super().__init__()
-        self.on_progress = on_progress
-        self.started = started
-        self.first: float | None = None
+        self.run = run
 
     def on_solution_callback(self) -> None:
-        now = time.perf_counter() - self.started
-        if self.first is None:
-            self.first = now
-        if self.on_progress is not None:
-            self.on_progress(Progress(now, self.objective_value, self.best_objective_bound))
+        self.run.offer(self.objective_value, self.best_objective_bound)
 
 
 def exact(run: Search, then_decompose: bool = False) -> Outcome:
@@ -91,6 +84,8 @@ def exact(run: Search, then_decompose: bool = False) -> Outcome:
     is kept, else to the same search resumed from its timetable."""
     sm = ScheduleModel(run.event, run.previous)
     start_from = run.previous or greedy_timetable(run, sm)
+    if start_from is not None and start_from is not run.previous:
+        run.report(start_from)  # checked, and kept if the search finds nothing better
     if start_from is not None:
         hint_previous(sm, start_from)
         complete_hint(sm.model, max(0.1, run.left() * 0.1))
@@ -98,7 +93,7 @@ def exact(run: Search, then_decompose: bool = False) -> Outcome:
     alone = start_from is None  # CP-SAT must find a first timetable itself
     shared = alone or then_decompose
     solver = exact_solver(run, run.left() * (EXACT_SHARE if shared else 1.0))
-    watcher = _Watcher(run.on_progress, run.started)
+    watcher = _Watcher(run)
     code = run_solver(solver, sm.model, watcher)
     found, objective = None, None
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -113,12 +108,12 @@ def exact(run: Search, then_decompose: bool = False) -> Outcome:
         if then_decompose or found is None:
             log.info("exact model: %s at %.1f s; the decomposition takes the rest of the time",
                      solver.status_name(code), run.elapsed())
-            return _better(found, objective, build, watcher.first, decompose(run))
+            return _better(found, objective, build, run.first, decompose(run))
         found, objective = _exact_resumed(run, sm, solver, watcher, found)
     if found is None:
         return run.failed(code, sm, build)
     found = found.model_copy(update={"solve_seconds": round(run.elapsed(), 3)})
-    return Outcome(found.status, found, build, run.elapsed(), objective, watcher.first or build)
+    return Outcome(found.status, found, build, run.elapsed(), objective, run.first or build)
 
 
 def greedy_timetable(run: Search, sm: ScheduleModel) -> Timetable | None:

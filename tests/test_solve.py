@@ -178,9 +178,44 @@ def test_decomposition_takes_over_when_the_exact_search_finds_nothing():
     finds it a timetable in its 2 s (none in 30 s either); the decomposition then gives one in the time left."""
     event, planted = generate_event(GeneratorSettings(sessions=40, days=3, rooms=4, languages=3, seed=40))
     assert check(event, planted) == []
-    outcome = solve(event, time_limit=8, workers=WORKERS, seed=0)
-    assert_sound(event, outcome)
+    seen = []
+    outcome = solve(event, time_limit=8, workers=WORKERS, seed=0, on_progress=seen.append)
+    tt = assert_sound(event, outcome)
     assert outcome.method == "decompose"
+    # Progress across both steps: the best cost so far, never a step back, ending at the timetable returned.
+    assert seen and all(a.objective >= b.objective and a.bound <= b.bound for a, b in zip(seen, seen[1:]))
+    assert seen[-1].objective == tt.objective
+
+
+def test_progress_tells_the_best_so_far_and_only_when_it_improves():
+    """Each step of a solve keeps its own best; the caller hears the best cost and the highest bound of all
+    of them, when either improves, and the time of the first valid timetable is kept."""
+    seen = []
+    run = solve_module.Search(load_event(SCHOOL), 10, 1, 0, None, seen.append)
+    for objective, bound in [(900, 100), (950, 100), (950, 300), (800, 200), (800, 300)]:
+        run.offer(objective, bound)
+    assert [(p.objective, p.bound) for p in seen] == [(900, 100), (900, 300), (800, 300)]
+    assert run.first is not None and run.first <= seen[0].elapsed
+
+
+def test_exact_search_shows_the_checked_greedy_timetable_first(monkeypatch):
+    """The greedy timetable, accepted by the checker, is shown before CP-SAT's presolve ends (on mid-size
+    events it takes seconds to find a first timetable of its own), and its time is the first solution's."""
+    made = []
+    greedy = solve_module.greedy_timetable
+
+    def spy(run, sm):
+        made.append(greedy(run, sm))
+        return made[-1]
+
+    monkeypatch.setattr(solve_module, "greedy_timetable", spy)
+    seen = []
+    event = load_event(SCHOOL)
+    outcome = solve(event, time_limit=10, workers=WORKERS, seed=0, on_progress=seen.append, method="exact")
+    assert_sound(event, outcome)
+    assert made[0] is not None and check(event, made[0]) == []
+    assert seen[0].objective == made[0].objective and outcome.first_solution_seconds == seen[0].elapsed
+    assert all(a.objective >= b.objective and a.bound <= b.bound for a, b in zip(seen, seen[1:]))
 
 
 def _timetable(objective: int, bound: int) -> Timetable:
