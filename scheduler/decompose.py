@@ -2,7 +2,8 @@
 
 1. *timing*: rooms and times, with interpreters replaced by counters of people working and capacity cuts (a
    relaxation: if it is infeasible, so is the event, and its bound is a valid bound on the timing goals and
-   interpreter-days); the interpreters' goals get their own bound without placements (`bounds.py`);
+   interpreter-days); the interpreters' goals get their own bound without placements (`bounds.py`), to which
+   the timing goals' own bound adds;
 2. *staffing*: interpreters assigned with every time fixed (the rest rule then has a cheap exact form),
    greedily, then by column generation over interpreter-day duties (`duties.py`);
 3. *neighbourhood search* (`neighbourhood.py`) for the time left; before and after it, whole working days are
@@ -71,6 +72,14 @@ DAY_DUTY_SECONDS = 8.0
 # 640-2,900 off in four runs, most of it in interpreter-days. Checking the result takes up to REBALANCE_MARGIN.
 REBALANCE_SECONDS = 6.0
 REBALANCE_MARGIN = 1.0
+# The goals of rooms and times alone get a bound of their own (`timing_goals_bound`) on events of up to
+# DUTY_LIMIT sessions, with this share of the time left, at most TIMING_BOUND_SECONDS. A generated 45-session,
+# 3-language event: its audience-asleep optimum (377) proven in 0.2 s, its bound 936 -> 1,228 (timetable 1,527);
+# on 560 sessions CP-SAT proves nothing in 15 s.
+TIMING_BOUND_SHARE = 0.03
+TIMING_BOUND_SECONDS = 2.0
+# Goals that depend on rooms and times only; the others are the interpreters' (see `bounds.staffing_bound`).
+TIMING_GOALS = ("track_overlap", "outside_preferred", "audience_asleep", "moved")
 
 
 class _Placements(cp_model.CpSolverSolutionCallback):
@@ -119,9 +128,9 @@ def decompose(run: Search) -> Outcome:
     # Without placements, a bound on the interpreters' goals alone is proven in a second or two on any event.
     # It is the tightest we have: a relaxation with placements and classes of interpreters (dropped) stayed
     # below it on all five generated events of 40-150 sessions measured, for 4 s a run (benchmarks/README.md).
-    # Same-track overlaps are other terms of the objective, so their own bound adds to it.
+    # The goals of rooms and times are other terms of the objective, so their own bound adds to it.
     free = staffing_bound(run.event, min(2.0, max(1.0, run.left() * 0.02)), run.workers, run.seed) \
-        + track_overlap_bound(run.event)
+        + max(track_overlap_bound(run.event), timing_goals_bound(run, best))
     bound = max(load_bound(run), free)
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if not placements.found:  # a solution the callback missed: take it from the solver
@@ -390,6 +399,26 @@ def staffing_model(run: Search, placed: dict[str, tuple[int, str]], bound: int) 
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return extract(staffing, solver, "feasible", run.elapsed(), bound)
     return None
+
+
+def timing_goals_bound(run: Search, start: Timetable | None) -> int:
+    """A proven lower bound on the goals of rooms and times alone (`TIMING_GOALS`): the timing model with the
+    interpreters' weights at zero, hinted with `start` (a valid timetable, or None), for a few seconds; 0 when
+    none is proven, on events of more than DUTY_LIMIT sessions, or when `start` pays none of these goals."""
+    if len(run.event.sessions) > DUTY_LIMIT or (start is not None and not any(
+            c.goal in TIMING_GOALS for c in start.costs)):
+        return 0
+    w = run.event.event.weights.model_copy(update=dict.fromkeys(
+        ("optional_channel_unstaffed", "interpreter_load", "relay", "retour", "interpreter_day", "reassigned"), 0))
+    event = run.event.model_copy(update={"event": run.event.event.model_copy(update={"weights": w})})
+    sm = ScheduleModel(event, run.previous, staffing=False, optional_demand=False)
+    if start is not None:
+        hint_placement(sm, parts(run.event, start)[0])
+    solver = run.solver(min(TIMING_BOUND_SECONDS, max(0.2, run.left() * TIMING_BOUND_SHARE)))
+    code = run_solver(solver, sm.model)
+    bound = max(0, math.ceil(solver.best_objective_bound - 1e-6)) if code != cp_model.INFEASIBLE else 0
+    log.info("timing goals alone: %s, bound %d, at %.1f s", solver.status_name(code), bound, run.elapsed())
+    return bound
 
 
 def load_bound(run: Search) -> int:

@@ -89,6 +89,27 @@ def test_decomposition_bound_uses_the_placement_free_bound_even_when_the_timing_
     assert outcome.status == "optimal" and outcome.timetable.objective == outcome.timetable.bound
 
 
+def test_decomposition_bound_adds_the_timing_goals_own_bound():
+    """The one-way event with its French talk pinned outside its preferred window: the timing goals' own bound
+    (the window missed, 20) adds to the interpreters' (four days and the busiest load), and with both the
+    decomposition proves its timetable optimal; a timing relaxation that also counts people could not."""
+    data = event_dict(
+        [session("talk-fr", language="fr", pin={"start": "09:00"},
+                 preferred=[{"start": f"{DAY}T11:00", "end": f"{DAY}T12:00"}]),
+         session("talk-en", language="en", pin={"start": "10:00"})],
+        interpreters=[interpreter("fr-en-1", A=["en"], C=["fr"]), interpreter("fr-en-2", A=["en"], C=["fr"]),
+                      en_fr("en-fr-1"), en_fr("en-fr-2")],
+    )
+    event = parse(Event, data, "one-way-pinned.json")
+    w = event.event.weights
+    search = Search(event, 10, 2, 0, None, None)
+    assert decompose_module.timing_goals_bound(search, None) == w.outside_preferred
+    outcome = solve(event, time_limit=20, workers=2, method="decompose")
+    expected = 4 * w.interpreter_day + 60 * w.interpreter_load + w.outside_preferred
+    assert outcome.timetable.bound == outcome.timetable.objective == expected
+    assert outcome.status == "optimal"
+
+
 def test_relaxation_weighs_optional_channels_against_the_people_they_need():
     """An optional channel costs 10 unstaffed, and staffing it brings two people for the day (40): the
     relaxation must pay one or the other, unless told that optional channels are free."""
