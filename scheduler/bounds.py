@@ -1,4 +1,4 @@
-"""A lower bound on the interpreters' goals that needs no placement.
+"""Lower bounds that need no placement: on the interpreters' goals, same-track overlaps, and sessions each alone.
 
 Interpreters who can work into the same languages (the same of them as retours) with the same daily limit form a
 class. Each day, some of a class work (each an interpreter-day, giving at most their daily minutes); over the
@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ortools.sat.python import cp_model
 
 from .constraints import able_by_target
+from .costs import asleep_cost
 from .event import Event, Interpreter
+
+if TYPE_CHECKING:
+    from .model import ScheduleModel
 
 
 class InterpreterClass(NamedTuple):
@@ -135,6 +139,30 @@ def track_overlap_bound(event: Event) -> int:
         if excess > 0:
             pairs += -(-excess // max(durations))
     return event.event.weights.track_overlap * pairs
+
+
+def lone_session_bound(sm: ScheduleModel) -> int:
+    """A lower bound on audience asleep and preferred windows missed: each session alone at its cheapest start
+    among those the model leaves it (days, breaks, pins, speakers). A session the audience must follow at night
+    pays that much whatever else happens (a generated 45-session event: 377, its optimum)."""
+    ev, w = sm.event, sm.event.event.weights
+    total = 0
+    for s in ev.sessions:
+        windows = ev.periods(s.preferred)
+        bounds = sm.start_domain[s.id].flattened_intervals()
+        cheapest = None
+        for lo, hi in zip(bounds[::2], bounds[1::2]):
+            for start in range(lo, hi + 1):
+                cost = asleep_cost(ev, ev.aware(start), s.duration) if ev.event.audience else 0
+                if s.preferred and not any(a <= start and start + s.duration <= b for a, b in windows):
+                    cost += w.outside_preferred
+                cheapest = cost if cheapest is None else min(cheapest, cost)
+                if cheapest == 0:
+                    break
+            if cheapest == 0:
+                break
+        total += cheapest or 0
+    return total
 
 
 def _channel_demand(m: cp_model.CpModel, event: Event):

@@ -24,7 +24,7 @@ from datetime import date
 
 from ortools.sat.python import cp_model
 
-from .bounds import staffing_bound, track_overlap_bound
+from .bounds import lone_session_bound, staffing_bound, track_overlap_bound
 from .check import check
 from .constraints import pivot_languages
 from .duties import staff_by_duties
@@ -130,7 +130,7 @@ def decompose(run: Search) -> Outcome:
     # below it on all five generated events of 40-150 sessions measured, for 4 s a run (benchmarks/README.md).
     # The goals of rooms and times are other terms of the objective, so their own bound adds to it.
     free = staffing_bound(run.event, min(2.0, max(1.0, run.left() * 0.02)), run.workers, run.seed) \
-        + max(track_overlap_bound(run.event), timing_goals_bound(run, best))
+        + max(track_overlap_bound(run.event) + lone_session_bound(timing), timing_goals_bound(run, best))
     bound = max(load_bound(run), free)
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if not placements.found:  # a solution the callback missed: take it from the solver

@@ -3,12 +3,13 @@
 import pytest
 from builders import day, en_fr, event_dict, interpreter, room, session
 
-from scheduler.bounds import staffing_bound, track_overlap_bound
+from scheduler.bounds import lone_session_bound, staffing_bound, track_overlap_bound
 from scheduler.check import check
 from scheduler.costs import costs
 from scheduler.event import Event
 from scheduler.generate import GeneratorSettings, generate_event
 from scheduler.loading import load_event, parse
+from scheduler.model import ScheduleModel
 from scheduler.solve import solve
 from test_solve import SCHOOL
 
@@ -102,3 +103,36 @@ def test_track_overlap_bound_is_below_any_timetable(seed):
     event, planted = generate_event(GeneratorSettings(sessions=40, days=1, rooms=6, languages=2, seed=seed))
     paid = sum(c.cost for c in costs(event, planted) if c.goal == "track_overlap")
     assert 0 < track_overlap_bound(event) <= paid
+
+
+def _lone(ev: Event) -> int:
+    return lone_session_bound(ScheduleModel(ev, staffing=False, optional_demand=False))
+
+
+def test_a_session_that_can_only_run_at_night_for_its_audience_pays_alone():
+    """09:00-12:00 in Toronto is night in Tokyo: a 45-minute session pays its asleep cost (5) wherever it goes,
+    a second one as much; an audience at home pays nothing."""
+    tokyo = {"audience": [{"timezone": "Asia/Tokyo", "share": 0.25}]}
+    ev = _event([session("a", duration=45, interpretation="none"), session("b", duration=45, interpretation="none")],
+                [], **tokyo)
+    assert _lone(ev) == 2 * 5
+    home = {"audience": [{"timezone": "America/Toronto", "share": 1.0}]}
+    assert _lone(_event([session("a", duration=45, interpretation="none")], [], **home)) == 0
+
+
+def test_a_session_pinned_outside_its_preferred_window_pays_alone():
+    """Pinned at 09:00 with a window at 11:00: the window is missed (20); unpinned, it can reach it (0)."""
+    window = [{"start": "2021-02-13T11:00", "end": "2021-02-13T12:00"}]
+    pinned = session("a", interpretation="none", pin={"start": "09:00"}, preferred=window)
+    assert _lone(_event([pinned], [])) == _event([pinned], []).event.weights.outside_preferred
+    assert _lone(_event([session("a", interpretation="none", preferred=window)], [])) == 0
+
+
+@pytest.mark.parametrize("seed", [4, 5, 10])
+def test_lone_session_bound_is_below_any_timetable(seed):
+    """On generated events with audiences abroad (these seeds: some session is at night for some audience
+    wherever it goes), the bound is positive and never exceeds what the planted timetable pays in audience
+    asleep and preferred windows."""
+    event, planted = generate_event(GeneratorSettings(sessions=30, days=2, rooms=3, languages=3, seed=seed))
+    paid = sum(c.cost for c in costs(event, planted) if c.goal in ("audience_asleep", "outside_preferred"))
+    assert 0 < _lone(event) <= paid
