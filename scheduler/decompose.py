@@ -74,8 +74,8 @@ REBALANCE_SECONDS = 6.0
 REBALANCE_MARGIN = 1.0
 # The goals of rooms and times alone get a bound of their own (`timing_goals_bound`) on events of up to
 # DUTY_LIMIT sessions, with this share of the time left, at most TIMING_BOUND_SECONDS. A generated 45-session,
-# 3-language event: its audience-asleep optimum (377) proven in 0.2 s, its bound 936 -> 1,228 (timetable 1,527);
-# on 560 sessions CP-SAT proves nothing in 15 s.
+# 3-language event: its audience-asleep optimum (377) proven in 0.2 s, its bound 936 -> 1,224-1,226 (timetables
+# 1,517-1,527); on 560 sessions CP-SAT proves nothing in 15 s.
 TIMING_BOUND_SHARE = 0.03
 TIMING_BOUND_SECONDS = 2.0
 # Goals that depend on rooms and times only; the others are the interpreters' (see `bounds.staffing_bound`).
