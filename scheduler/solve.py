@@ -34,9 +34,12 @@ EXACT_SUBSOLVERS = ["core", "default_lp", "max_lp", "quick_restart", "reduced_co
                     "lb_tree_search"]
 # Its settings: cores minimised only cheaply, assumptions ordered by depth and tried from the last, without cover
 # optimisation (medians on the school: 4.2 s with CP-SAT's core defaults, 1.3 s with these; 1.6 s without the
-# order by depth, with 3 runs in 20 over 2 s against 1 in 30).
+# order by depth, with 3 runs in 20 over 2 s against 1 in 30). Workers do not share the bounds they fix at level
+# zero: those the LP worker shared sent core search, in about a quarter of the school's runs, down a path that
+# took 2-3.6 s instead of 1-1.5 s (without sharing: 0 of 60 runs over 2 s, 1.07-1.61 s, against 4 of 20 with it);
+# on 16 small generated events (20 s, seed 1) 14 proven optimal against 12, one at 513 where the other ended at 613.
 CORE_SETTINGS = ("core_minimization_level: 1 max_sat_assumption_order: ORDER_ASSUMPTION_BY_DEPTH "
-                 "max_sat_reverse_assumption_order: true cover_optimization: false")
+                 "max_sat_reverse_assumption_order: true cover_optimization: false share_level_zero_bounds: false")
 # Events up to EXACT_LIMIT (sessions x interpreters) get the exact model alone; up to MIXED_LIMIT, the exact
 # model for EXACT_SHARE of the time then, unless it settled the event, the decomposition for the rest, the better
 # timetable kept. On 22 generated events of 60-260, the exact model alone proved 12 of the 13 up to 150 optimal
