@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from ortools.sat.python import cp_model
 
 from .constraints import able_by_target
-from .costs import asleep_cost
+from .costs import own_start_cost
 from .event import Event, Interpreter
 
 if TYPE_CHECKING:
@@ -145,20 +145,13 @@ def lone_session_bound(sm: ScheduleModel) -> int:
     """A lower bound on audience asleep and preferred windows missed: each session alone at its cheapest start
     among those the model leaves it (days, breaks, pins, speakers). A session the audience must follow at night
     pays that much whatever else happens (a generated 45-session event: 377, its optimum)."""
-    ev, w = sm.event, sm.event.event.weights
     total = 0
-    for s in ev.sessions:
-        windows = ev.periods(s.preferred)
+    for s in sm.event.sessions:
         bounds = sm.start_domain[s.id].flattened_intervals()
         cheapest = None
-        for lo, hi in zip(bounds[::2], bounds[1::2]):
-            for start in range(lo, hi + 1):
-                cost = asleep_cost(ev, ev.aware(start), s.duration) if ev.event.audience else 0
-                if s.preferred and not any(a <= start and start + s.duration <= b for a, b in windows):
-                    cost += w.outside_preferred
-                cheapest = cost if cheapest is None else min(cheapest, cost)
-                if cheapest == 0:
-                    break
+        for start in (v for lo, hi in zip(bounds[::2], bounds[1::2]) for v in range(lo, hi + 1)):
+            cost = own_start_cost(sm.event, s, start)
+            cheapest = cost if cheapest is None else min(cheapest, cost)
             if cheapest == 0:
                 break
         total += cheapest or 0

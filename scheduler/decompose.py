@@ -408,8 +408,8 @@ def timing_goals_bound(run: Search, start: Timetable | None) -> int:
     if len(run.event.sessions) > DUTY_LIMIT or (start is not None and not any(
             c.goal in TIMING_GOALS for c in start.costs)):
         return 0
-    w = run.event.event.weights.model_copy(update=dict.fromkeys(
-        ("optional_channel_unstaffed", "interpreter_load", "relay", "retour", "interpreter_day", "reassigned"), 0))
+    weights = run.event.event.weights
+    w = weights.model_copy(update={goal: 0 for goal in type(weights).model_fields if goal not in TIMING_GOALS})
     event = run.event.model_copy(update={"event": run.event.event.model_copy(update={"weights": w})})
     sm = ScheduleModel(event, run.previous, staffing=False, optional_demand=False)
     if start is not None:

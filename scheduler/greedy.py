@@ -27,7 +27,7 @@ from collections import defaultdict
 import numpy as np
 
 from .constraints import able_by_target, able_interpreters
-from .costs import asleep_cost
+from .costs import own_start_cost
 from .event import Event
 from .model import ScheduleModel
 from .timetable import Timetable
@@ -72,11 +72,9 @@ def greedy_placement(sm: ScheduleModel, present: bool = False) -> dict[str, tupl
         return [v for lo, hi in zip(bounds[::2], bounds[1::2]) for v in range(lo, hi + 1) if v % slot == 0]
 
     def soft(s, start: int, room: str) -> int:
-        cost = asleep_cost(ev, ev.aware(start), s.duration) if ev.event.audience else 0
+        cost = own_start_cost(ev, s, start)
         if s.id in before and before[s.id] != (start, room):
             cost += ev.event.weights.moved
-        if s.preferred and not any(a <= start and start + s.duration <= b for a, b in ev.periods(s.preferred)):
-            cost += ev.event.weights.outside_preferred
         if s.track is not None:
             a, b = start // slot, (start + s.duration) // slot
             cost += ev.event.weights.track_overlap * int(began[s.track][b - 1] - ended[s.track][a])

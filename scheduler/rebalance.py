@@ -29,6 +29,7 @@ from datetime import date
 from ortools.sat.python import cp_model
 
 from .check import workable
+from .constraints import able_interpreters
 from .event import BIG, Event
 
 log = logging.getLogger(__name__)
@@ -53,9 +54,10 @@ def takers(ev: Event, placement: dict[str, tuple[int, str]], teams: Teams,
            duties: dict[DutyKey, list[tuple[str, str]]]) -> dict[DutyKey, list[str]]:
     """For each duty, the interpreters who could do it whole: able to work every channel from its source,
     present at every one, within their daily minutes (its holder among them)."""
-    sources = set(ev.event.languages) | {s.language for s in ev.sessions}
-    pairs = {it.id: {(src, dst) for src in sources for dst in ev.event.languages if it.can_interpret(src, dst)}
-             for it in ev.interpreters}
+    pairs: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for pair, people in able_interpreters(ev).items():
+        for who in people:
+            pairs[who].add(pair)
     away = {it.id: ev.periods(it.unavailable) for it in ev.interpreters}
     out: dict[DutyKey, list[str]] = {}
     for key, channels in duties.items():
