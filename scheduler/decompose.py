@@ -127,7 +127,7 @@ def decompose(run: Search) -> Outcome:
         return run.failed(code, timing, build, "decompose")
     # Without placements, a bound on the interpreters' goals alone is proven in a second or two on any event.
     # It is the tightest we have: a relaxation with placements and classes of interpreters (dropped) stayed
-    # below it on all five generated events of 40-150 sessions measured, for 4 s a run (benchmarks/README.md).
+    # below it on all five generated events of 40-150 sessions measured, for 4 s a run (benchmarks/JOURNAL.md).
     # The goals of rooms and times are other terms of the objective, so their own bound adds to it.
     free = staffing_bound(run.event, min(2.0, max(1.0, run.left() * 0.02)), run.workers, run.seed) \
         + max(track_overlap_bound(run.event) + lone_session_bound(timing), timing_goals_bound(run, best))

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 # The exact model's search puts core-based search (lower bounds from unsatisfiable cores over the objective's
 # terms, as MaxSAT solvers do) first among its full workers. The objective is a weighted sum of many 0/1 terms
 # (interpreter-days, retours, asleep levels) whose LP relaxation is weak: on the school, CP-SAT's default portfolio
-# proved the optimum in 10-17 s on 2 cores, core-based search in about 1.3 s (benchmarks/README.md). Other workers
+# proved the optimum in 10-17 s on 2 cores, core-based search in about 1.3 s (benchmarks/JOURNAL.md). Other workers
 # (with more cores) follow in CP-SAT's usual order.
 EXACT_SUBSOLVERS = ["core", "default_lp", "max_lp", "quick_restart", "reduced_costs", "pseudo_costs", "no_lp",
                     "lb_tree_search"]
