@@ -78,6 +78,11 @@ REBALANCE_MARGIN = 1.0
 # 1,517-1,527); on 560 sessions CP-SAT proves nothing in 15 s.
 TIMING_BOUND_SHARE = 0.03
 TIMING_BOUND_SECONDS = 2.0
+# The interpreters' bound with capped loads (`interpreters_bound`) gets this share of the time left, at most
+# STAFFING_BOUND_SECONDS: on the 130-session event 3.5 s took it from 4,487 to 4,531 (the plain one: 4,487 in
+# 0.5-2 s); on a generated 60-session bilingual event 1-2 s took it from 800 to 876-889 (timetables 940-985).
+STAFFING_BOUND_SHARE = 0.06
+STAFFING_BOUND_SECONDS = 4.0
 # Goals that depend on rooms and times only; the others are the interpreters' (see `bounds.staffing_bound`).
 TIMING_GOALS = ("track_overlap", "outside_preferred", "audience_asleep", "moved")
 
@@ -129,7 +134,7 @@ def decompose(run: Search) -> Outcome:
     # It is the tightest we have: a relaxation with placements and classes of interpreters (dropped) stayed
     # below it on all five generated events of 40-150 sessions measured, for 4 s a run (benchmarks/JOURNAL.md).
     # The goals of rooms and times are other terms of the objective, so their own bound adds to it.
-    free = staffing_bound(run.event, min(2.0, max(1.0, run.left() * 0.02)), run.workers, run.seed) \
+    free = interpreters_bound(run) \
         + max(track_overlap_bound(run.event) + lone_session_bound(timing), timing_goals_bound(run, best))
     bound = max(load_bound(run), free)
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -399,6 +404,16 @@ def staffing_model(run: Search, placed: dict[str, tuple[int, str]], bound: int) 
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return extract(staffing, solver, "feasible", run.elapsed(), bound)
     return None
+
+
+def interpreters_bound(run: Search) -> int:
+    """The placement-free bound on the interpreters' goals (`bounds.staffing_bound`); with the busiest load capped
+    cap after cap on events of up to DUTY_LIMIT sessions, which gets more time (on 560 sessions a capped model
+    proves little in 2 s, and the plain one's bound is as good)."""
+    if len(run.event.sessions) > DUTY_LIMIT:
+        return staffing_bound(run.event, min(2.0, max(1.0, run.left() * 0.02)), run.workers, run.seed, caps=False)
+    seconds = min(STAFFING_BOUND_SECONDS, max(1.0, run.left() * STAFFING_BOUND_SHARE))
+    return staffing_bound(run.event, seconds, run.workers, run.seed)
 
 
 def timing_goals_bound(run: Search, start: Timetable | None) -> int:

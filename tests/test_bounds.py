@@ -1,11 +1,14 @@
 """The placement-free bounds (`scheduler/bounds.py`): on the interpreters' goals, and on same-track overlaps."""
 
+import time
+
 import pytest
 from builders import day, en_fr, event_dict, interpreter, room, session
 
-from scheduler.bounds import lone_session_bound, staffing_bound, track_overlap_bound
+from scheduler.bounds import by_load_cap, lone_session_bound, staffing_bound, track_overlap_bound
 from scheduler.check import check
 from scheduler.costs import costs
+from scheduler.decompose import TIMING_GOALS
 from scheduler.event import Event
 from scheduler.generate import GeneratorSettings, generate_event
 from scheduler.loading import load_event, parse
@@ -28,14 +31,15 @@ def test_a_team_pays_two_days_and_the_load():
 
 def test_someone_away_all_day_cannot_work():
     """Two solo hours, one of two people away all day: the other works both (one day, load 120). With both
-    there the optimum is two days and a load of 60; the bound, which does not see who works which day, stays
-    below it (80: one day, the load shared)."""
+    there the optimum is two days and a load of 60 (100), which the bound sees only with the load capped: with
+    the load a variable it takes one day and the load shared (80)."""
     gone = {"unavailable": [{"start": "2021-02-13T08:00", "end": "2021-02-13T13:00"}]}
     solo = {"team_size": {"solo_max_minutes": 60, "team": 2}}
     ev = _event([session("a"), session("b")], [en_fr("i1"), en_fr("i2", **gone)], **solo)
     assert staffing_bound(ev) == 20 + 120
     ev = _event([session("a"), session("b")], [en_fr("i1"), en_fr("i2")], **solo)
-    assert staffing_bound(ev) == 20 + 60
+    assert staffing_bound(ev, caps=False) == 20 + 60
+    assert staffing_bound(ev) == 2 * 20 + 60
 
 
 @pytest.mark.parametrize("attendance, expected", [(50, 10), (2000, 2 * 20)])
@@ -57,6 +61,43 @@ def test_bound_is_below_any_timetable(seed):
     event, planted = generate_event(GeneratorSettings(sessions=24, days=2, rooms=3, languages=3, seed=seed))
     assert check(event, planted) == []
     assert 0 < staffing_bound(event) <= sum(c.cost for c in costs(event, planted))
+
+
+def _two_full_days(people: int, limit: int = 360) -> Event:
+    """Six hours into French over two days of 8 open hours, each hour with a team of two (720 minutes of work),
+    and `people` interpreters who may work `limit` minutes a day."""
+    days = [day(d, "09:00", "18:00", [{"start": "12:30", "end": "13:30"}]) for d in ("2021-02-13", "2021-02-14")]
+    return parse(Event, event_dict([session(f"s{k}") for k in range(6)], rooms=[room("r1")], days=days,
+                                   interpreters=[en_fr(f"i{k}", max_minutes_per_day=limit) for k in range(people)]),
+                 "days.json")
+
+
+def test_capping_the_load_sees_that_few_people_cannot_fill_few_days():
+    """Three people share 720 minutes: the load is at least 240, and then each must work a day (three days);
+    two full days need a load of 360. With the load a variable the relaxation takes both at once (two days, load
+    240: 280); capped, it sees 300, which is the optimum."""
+    ev = _two_full_days(3)
+    w = ev.event.weights
+    assert staffing_bound(ev, caps=False) == 2 * w.interpreter_day + 240 * w.interpreter_load
+    assert staffing_bound(ev) == 3 * w.interpreter_day + 240 * w.interpreter_load
+    best = solve(ev, time_limit=20, workers=2)
+    assert best.status == "optimal" and best.timetable.objective == staffing_bound(ev)
+
+
+def test_no_cap_can_be_kept_when_the_minutes_are_too_few():
+    """Three people of 100 minutes a day cannot give 720 minutes in two days at any load: no bound is claimed."""
+    assert by_load_cap(_two_full_days(3, limit=100), time.monotonic() + 5) == 0
+
+
+@pytest.mark.parametrize("seed", [2, 3, 4])
+def test_capped_bound_is_below_the_interpreters_goals_of_a_solved_timetable(seed):
+    """The capped relaxation bounds what the interpreters' goals cost in any valid timetable: here the exact
+    model's best in a few seconds (optimal or not)."""
+    event, _ = generate_event(GeneratorSettings(sessions=10, days=2, rooms=2, languages=2, seed=seed))
+    found = solve(event, time_limit=5, workers=2, method="exact").timetable
+    assert check(event, found) == []
+    interpreters = sum(c.cost for c in found.costs if c.goal not in TIMING_GOALS)
+    assert 0 < by_load_cap(event, time.monotonic() + 5, workers=2) <= interpreters
 
 
 def test_a_retour_is_paid_when_no_one_else_can_take_the_channel():
