@@ -97,7 +97,7 @@ def test_capped_bound_is_below_the_interpreters_goals_of_a_solved_timetable(seed
     found = solve(event, time_limit=5, workers=2, method="exact").timetable
     assert check(event, found) == []
     interpreters = sum(c.cost for c in found.costs if c.goal not in TIMING_GOALS)
-    assert 0 < by_load_cap(event, time.monotonic() + 5, workers=2) <= interpreters
+    assert 0 < by_load_cap(event, time.monotonic() + 5) <= interpreters
 
 
 def test_a_retour_is_paid_when_no_one_else_can_take_the_channel():
