@@ -80,6 +80,7 @@ def test_capping_the_load_sees_that_few_people_cannot_fill_few_days():
     w = ev.event.weights
     assert staffing_bound(ev, caps=False) == 2 * w.interpreter_day + 240 * w.interpreter_load
     assert staffing_bound(ev) == 3 * w.interpreter_day + 240 * w.interpreter_load
+    assert by_load_cap(ev, time.monotonic() + 5, workers=3) == staffing_bound(ev)  # caps measured 3 at once
     best = solve(ev, time_limit=20, workers=2)
     assert best.status == "optimal" and best.timetable.objective == staffing_bound(ev)
 
