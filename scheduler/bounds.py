@@ -110,8 +110,8 @@ def by_load_cap(event: Event, deadline: float, workers: int = 1, seed: int = 0) 
     weight x a + f(b). The caps are refined by halving the interval that gives the lowest such figure until it is
     CAP_TOLERANCE minutes wide or the time is out (with several `workers`, cut into as many + 1 parts, each cap's
     model solved by one of them at once); the bound is the lowest figure over all intervals. A generated
-    60-session bilingual event: 800 -> 883-889 (timetables 920-985); the 130-session benchmark: 4,487 -> 4,518-4,531
-    in 3.5 s (4,537 in 8 s)."""
+    60-session bilingual event: 800 -> 883-889 (timetables 920-985); the 130-session benchmark: 4,487 -> 4,539 in
+    3.3 s on two cores (one cap at a time: 4,518-4,531 in 3.5 s)."""
     w = event.event.weights.interpreter_load
     lo = event.even_share()
     hi = max((sum(min(it.max_minutes_per_day, sum(b - a for a, b in event.open_spans(d))) for d in event.event.days)

@@ -79,8 +79,8 @@ REBALANCE_MARGIN = 1.0
 TIMING_BOUND_SHARE = 0.03
 TIMING_BOUND_SECONDS = 2.0
 # The interpreters' bound with capped loads (`interpreters_bound`) gets this share of the time left, at most
-# STAFFING_BOUND_SECONDS: on the 130-session event 3.5 s took it from 4,487 to 4,531 (the plain one: 4,487 in
-# 0.5-2 s); on a generated 60-session bilingual event 1-2 s took it from 800 to 876-889 (timetables 940-985).
+# STAFFING_BOUND_SECONDS: on the 130-session event 3.3 s on two cores took it from 4,487 to 4,539 (the plain one:
+# 4,487 in 0.5-2 s); on a generated 60-session bilingual event 1-1.3 s from 800 to 886-889 (timetables 920-985).
 STAFFING_BOUND_SHARE = 0.06
 STAFFING_BOUND_SECONDS = 4.0
 # Goals that depend on rooms and times only; the others are the interpreters' (see `bounds.staffing_bound`).
