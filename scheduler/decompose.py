@@ -150,8 +150,9 @@ def decompose(run: Search) -> Outcome:
             best = candidate
             run.report(best)
     if best is None:
-        return Outcome("unknown", None, build, run.elapsed(), method="decompose",
-                       note="no staffing of interpreters was found for the rooms and times tried")
+        note = ("no staffing of interpreters was found for the rooms and times tried" if placements.found else
+                "no placement of the sessions in rooms and times was found")
+        return Outcome("unknown", None, build, run.elapsed(), method="decompose", note=note)
     best = best.model_copy(update={"bound": min(bound, best.objective)})
     best = by_duties(run, best, best.bound)
     began = run.elapsed()

@@ -293,6 +293,18 @@ def school_with(edit) -> dict:
     return fixed(json.loads(SCHOOL.read_text(encoding="utf-8")), edit)
 
 
+def test_interpreter_shortage_over_the_event():
+    # Five 30-minute talks, free to go on either day, need 150 interpreter-minutes into fr; the only interpreter
+    # gives at most 60 a day, 120 in all. No day alone is short: the whole event is.
+    data = event_dict([session(x, 30) for x in "abcde"], interpreters=[en_fr("i1", max_minutes_per_day=60)],
+                      days=[day(DAY), day(DAY2)])
+    why = explained(data)
+    assert [c.rule for c in why.conflicts] == ["interpreter_minutes_per_day"]
+    assert {"a", "e", "i1"} <= named(why)
+    assert "150 interpreter-minutes in all" in why.conflicts[0].message and "120" in why.conflicts[0].message
+    assert_feasible(fixed(data, lambda d: by_id(d["interpreters"], "i1").update(max_minutes_per_day=90)))
+
+
 def test_shortage_found_by_assumption_core_quickly(monkeypatch):
     # Every interpreter of the school at most 120 min a day: a shortage that only the search sees. One model
     # with a switch per fact, solved under assumptions: no event copy is ever relaxed and solved again.
