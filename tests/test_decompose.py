@@ -40,6 +40,24 @@ def test_decomposition_bound_is_a_true_lower_bound():
     assert outcome.timetable.bound <= sum(c.cost for c in costs(event, planted))
 
 
+def test_timing_search_goes_on_while_nothing_is_placed(monkeypatch):
+    """When the greedy places nothing and the timing model's share ends without a placement, the timing model
+    gets the time left instead of the solve ending with no timetable (most of its time unused)."""
+    event, _ = generate_event(GeneratorSettings(sessions=12, days=2, rooms=2, languages=2, seed=4))
+    real = decompose_module.run_solver
+    calls = []
+
+    def first_finds_nothing(solver, model, callback=None):
+        calls.append(solver.parameters.max_time_in_seconds)
+        return cp_model.UNKNOWN if len(calls) == 1 else real(solver, model, callback)
+
+    monkeypatch.setattr(decompose_module, "greedy_placement", lambda timing: {})
+    monkeypatch.setattr(decompose_module, "run_solver", first_finds_nothing)
+    outcome = solve(event, time_limit=10, workers=2, method="decompose")
+    assert outcome.timetable is not None and check(event, outcome.timetable) == []
+    assert len(calls) >= 2 and calls[1] > calls[0]
+
+
 def test_auto_uses_the_exact_model_for_small_events():
     event, _ = generate_event(GeneratorSettings(sessions=6, days=1, rooms=2, languages=2, seed=3))
     assert solve(event, time_limit=5, workers=2).method == "exact"

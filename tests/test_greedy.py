@@ -108,3 +108,22 @@ def test_greedy_placement_can_wait_for_able_interpreters_to_be_there():
     assert {k for k in teams} == {("s1", "fr"), ("s2", "fr")}
     _, first_try = _placed(data)
     assert min(start for start, _ in first_try.values()) < ten
+
+
+def test_greedy_placement_starts_again_with_the_sessions_it_left_out(monkeypatch):
+    """r2 is taken all morning; `x` (only r1 fits its audience, so it goes first) takes its preferred hour,
+    10:00, and leaves no two hours for `y`. Started again with `y` first, `y` takes 10:00-12:00 and `x` 09:00."""
+    from scheduler import greedy
+
+    sessions = [_session("z", duration=180, pin={"start": "09:00", "room": "r2"}, attendance=50),
+                _session("x", duration=60, attendance=200, speakers=["sx"],
+                         preferred=[{"start": f"{DAY}T10:00", "end": f"{DAY}T11:00"}]),
+                _session("y", duration=120, attendance=50, preferred=[{"start": f"{DAY}T10:00", "end": f"{DAY}T12:00"}])]
+    data = event_dict(sessions, rooms=[room("r1", capacity=500), room("r2", capacity=100)],
+                      speakers=[speaker("sx", unavailable=[{"start": f"{DAY}T11:00", "end": f"{DAY}T12:00"}])])
+    monkeypatch.setattr(greedy, "GREEDY_RETRIES", 0)
+    assert set(_placed(data)[1]) == {"z", "x"}
+    monkeypatch.setattr(greedy, "GREEDY_RETRIES", 3)
+    event, placed = _placed(data)
+    assert set(placed) == {"z", "x", "y"}
+    assert not _overlap(event, placed, "x", "y") and placed["x"][1] == placed["y"][1] == "r1"
