@@ -38,6 +38,8 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
+from bilingual import add_language
+
 TIMEZONE = "Europe/Brussels"  # Timefold's instances have no time zone; their "Javoxx" is Devoxx, in Antwerp
 
 
@@ -99,19 +101,13 @@ def convert(data: dict, *, bilingual: str | None = None, interpreters: int | Non
     talks = data["talkList"]
     floor_languages = sorted({t.get("language") or "en" for t in talks})
     languages = list(floor_languages)
-    if bilingual and bilingual not in languages:
-        languages.append(bilingual)
-    multilingual = len(languages) > 1
 
     room_ids = {}
     rooms = []
     for r in (get(r) for r in data["roomList"]):
         rid = f"r{r['id']}-{_slug(r['name'])}"
         room_ids[r["@id"]] = rid
-        room = {"id": rid, "name": r["name"], "capacity": int(r.get("capacity") or 0)}
-        if multilingual:
-            room["channels"] = len(languages) - 1
-        rooms.append(room)
+        rooms.append({"id": rid, "name": r["name"], "capacity": int(r.get("capacity") or 0)})
 
     speaker_ids = {}
     speakers = []
@@ -140,7 +136,7 @@ def convert(data: dict, *, bilingual: str | None = None, interpreters: int | Non
         session = {"id": talk_ids[t["@id"]], "title": {language: t.get("title") or t.get("code") or str(t["id"])},
                    "duration": duration, "language": language,
                    "speakers": [speaker_ids[get(s)["@id"]] for s in t.get("speakerList", [])]}
-        session["interpretation"] = "optional" if multilingual else "none"
+        session["interpretation"] = "none"
         if t.get("themeTrackTagSet"):
             session["track"] = _slug(sorted(t["themeTrackTagSet"])[0])
         after = [talk_ids[get(p)["@id"]] for p in t.get("prerequisiteTalkSet", [])]
@@ -162,22 +158,15 @@ def convert(data: dict, *, bilingual: str | None = None, interpreters: int | Non
             session["preferred"] = sorted(preferred, key=lambda p: p["start"])
         sessions.append(session)
 
-    people = []
-    if multilingual:
-        other = [lang for lang in languages if lang != "en"] or languages[1:]
-        count = interpreters if interpreters is not None else 2 * len(rooms)
-        for i in range(count):
-            target = other[i // 2 % len(other)]
-            a, b = (target, "en") if i % 2 == 0 else ("en", target)
-            people.append({"id": f"i{i:03d}", "name": f"Interpreter {i + 1}", "languages": {"A": [a], "B": [b]},
-                           "locale": a})
-
     name = data.get("conferenceName") or "Timefold conference"
-    return {
+    event = {
         "event": {"id": f"timefold-{len(talks)}", "name": {languages[0]: name}, "timezone": TIMEZONE,
                   "languages": languages, "slot_minutes": 15, "days": days},
-        "rooms": rooms, "speakers": speakers, "interpreters": people, "sessions": sessions,
+        "rooms": rooms, "speakers": speakers, "interpreters": [], "sessions": sessions,
     }
+    if bilingual or len(languages) > 1:
+        add_language(event, bilingual or languages[0], interpreters)
+    return event
 
 
 def main() -> int:

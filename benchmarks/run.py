@@ -38,6 +38,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 TIMEFOLD = REPO.parent / "shared" / "bench-data" / "timefold"
+COSPLIB = REPO.parent / "shared" / "bench-data" / "cosplib" / "Dataset"
 GRACE = 120.0  # seconds a child may run past its time limit before it is killed
 GB = 1024**3
 
@@ -58,9 +59,9 @@ class Target:
 @dataclass
 class Instance:
     name: str
-    source: str  # "file" | "generated" | "timefold"
+    source: str  # "file" | "generated" | "timefold" | "cosplib"
     time_limit: float
-    path: str | None = None  # for "file" and "timefold"
+    path: str | None = None  # for "file", "timefold" and "cosplib"
     settings: dict = field(default_factory=dict)  # for "generated": GeneratorSettings keyword arguments
     targets: list[Target] = field(default_factory=list)
     optional: bool = False  # run only when named with --only
@@ -88,6 +89,14 @@ for _size, _limit, _bilingual in (("18talks-6timeslots-5rooms", 30, None), ("72t
                                   ("216talks-18timeslots-20rooms", 120, None)):
     INSTANCES.append(Instance(f"timefold-{_size.split('talks')[0]}" + (f"-{_bilingual}" if _bilingual else ""),
                               "timefold", _limit, path=str(TIMEFOLD / f"{_size}.json"),
+                              settings={"bilingual": _bilingual} if _bilingual else {}, optional=True))
+# CoSPLib's real conferences (see import_cosplib.py; reading them needs openpyxl): figures only. `-fr` as above.
+for _book, _limit, _bilingual in (("N2OR", 30, None), ("GECCO19", 60, None), ("GECCO21", 60, None),
+                                  ("GECCO22", 60, None), ("ISF22", 60, None), ("OR60F", 60, None),
+                                  ("OR60F2", 120, None), ("OR60F3", 120, None), ("GECCO22", 60, "fr"),
+                                  ("OR60F", 60, "fr")):
+    INSTANCES.append(Instance(f"cosplib-{_book.lower()}" + (f"-{_bilingual}" if _bilingual else ""), "cosplib",
+                              _limit, path=str(COSPLIB / f"{_book}.xlsx"),
                               settings={"bilingual": _bilingual} if _bilingual else {}, optional=True))
 BY_NAME = {i.name: i for i in INSTANCES}
 
@@ -182,6 +191,14 @@ def prepare(inst: Instance, folder: Path) -> tuple[Path, dict]:
         from import_timefold import convert
 
         event_path.write_text(json.dumps(convert(json.loads(Path(inst.path).read_text()), **inst.settings), indent=2,
+                                         ensure_ascii=False) + "\n")
+    elif inst.source == "cosplib":
+        sys.path.insert(0, str(HERE))
+        import openpyxl
+        from import_cosplib import convert
+
+        book = openpyxl.load_workbook(inst.path, read_only=True, data_only=True)
+        event_path.write_text(json.dumps(convert(book, Path(inst.path).stem, **inst.settings), indent=2,
                                          ensure_ascii=False) + "\n")
     else:
         raise ValueError(inst.source)
@@ -457,7 +474,7 @@ def main() -> int:
     ap.add_argument("--only", action="append", metavar="NAME",
                     help=f"run only these instances (repeatable or comma-separated): {', '.join(BY_NAME)}")
     ap.add_argument("--time-limit", type=float, help="seconds per instance (default: school 10, medium 60, "
-                                                     "large 120, timefold-* 30/60/120)")
+                                                     "large 120, timefold-* 30/60/120, cosplib-* 30-120)")
     ap.add_argument("--workers", type=int, default=2, help="CP-SAT workers (default 2: the targets are on 2 cores)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--runs", type=int, help="runs of each instance, the median one reported "
