@@ -62,6 +62,7 @@ class Explanation(BaseModel):
     conflicts: list[Conflict] = []
     minimal: bool = True  # for "search": no fact of the set can be dropped (within the time limit)
     seconds: float = 0.0
+    note: str = ""  # why no conflict was searched for, if none was
 
 
 # --- words --------------------------------------------------------------------------------------------
@@ -1088,13 +1089,41 @@ def explain(ev: Event, *, time_limit: float = 60.0, workers: int | None = None,
     if conflicts:
         return done("infeasible", conflicts)
     if not known_infeasible:
-        answer = feasible(ev, deadline - time.perf_counter(), workers)
+        answer = (feasible if searchable(ev) else solved)(ev, deadline - time.perf_counter(), workers)
         if answer is None:
             return done("unknown")
         if answer:
             return done("feasible")
+    if not searchable(ev):
+        why = done("infeasible", minimal=False)
+        return why.model_copy(update={"note": (
+            f"No timetable exists (proven by the solver), but the event is too large for the search for a "
+            f"smaller conflict ({len(ev.sessions)} sessions x {len(ev.interpreters)} interpreters, more than "
+            f"{SEARCH_LIMIT:,}) and the quick checks found none: look at what the event asks of its busiest "
+            f"rooms, days and language pairs, or explain a part of it (a day, a language).")})
     found, minimal = search_core(ev, deadline, workers)
     return done("infeasible", found, minimal)
+
+
+# The search layer builds the exact model with a switch per fact: 7 s and 550 MB for the 130-session,
+# 106-interpreter benchmark event; the 560-session, 516-interpreter one passed 24 GB before it was killed. Above
+# this many sessions x interpreters, `solve` (its decomposition) says whether a timetable exists, and no conflict
+# is searched for.
+SEARCH_LIMIT = 20_000
+
+
+def searchable(ev: Event) -> bool:
+    """Whether the event is small enough for the exact model of the search layer (SEARCH_LIMIT)."""
+    return len(ev.sessions) * max(1, len(ev.interpreters)) <= SEARCH_LIMIT
+
+
+def solved(ev: Event, seconds: float, workers: int = 1) -> bool | None:
+    """Whether a timetable exists (True/False), or None when not decided in `seconds`, by `solve`: it may use
+    the whole time to improve a timetable it found at once."""
+    from .solve import solve
+
+    status = solve(ev, time_limit=max(0.05, seconds), workers=workers).status
+    return {"optimal": True, "feasible": True, "infeasible": False}.get(status)
 
 
 def render_text(ev: Event, explanation: Explanation) -> str:
@@ -1123,6 +1152,6 @@ def render_text(ev: Event, explanation: Explanation) -> str:
                          + "; change at least one:")
         lines += [f"  - {c}" for c in found]
     if not x.conflicts:
-        lines.append("No timetable exists (proven by the solver), but no smaller conflict was isolated within the "
-                     "time limit; try a longer --time-limit.")
+        lines.append(x.note or "No timetable exists (proven by the solver), but no smaller conflict was isolated "
+                               "within the time limit; try a longer --time-limit.")
     return "\n".join(lines) + "\n"

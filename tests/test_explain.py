@@ -200,6 +200,26 @@ def test_sessions_that_cannot_be_packed_found_by_search():
     assert_feasible(fixed(data, lambda d: d["sessions"].pop()))
 
 
+def test_an_event_too_large_for_the_search_is_decided_by_solve(monkeypatch):
+    # Above SEARCH_LIMIT the exact model is never built (on the 560-session benchmark event it passed 24 GB):
+    # solve decides, and an infeasible event is said to be so, with why no conflict is listed.
+    from scheduler import explain as explain_module
+
+    def no_exact_model(*args, **kwargs):
+        raise AssertionError("the exact model of the search layer was used on an event above SEARCH_LIMIT")
+
+    monkeypatch.setattr(explain_module, "SEARCH_LIMIT", 1)
+    monkeypatch.setattr(explain_module, "feasible", no_exact_model)
+    monkeypatch.setattr(explain_module, "search_core", no_exact_model)
+    packed = event_dict([session(x, 105, interpretation="none") for x in "abc"], days=[day(DAY), day(DAY2)])
+    assert necessary_checks(load(packed)) == []
+    why = explain(load(packed), time_limit=10, workers=WORKERS)
+    assert (why.status, why.conflicts, why.minimal) == ("infeasible", [], False)
+    assert "too large" in why.note and why.note in render_text(load(packed), why)
+    fits = fixed(packed, lambda d: d["sessions"].pop())
+    assert explain(load(fits), time_limit=10, workers=WORKERS).status == "feasible"
+
+
 def test_a_staffing_conflict_is_explained_by_one_core_without_relaxed_copies(monkeypatch):
     # Two 90-minute talks and a 60-minute one in four hours, two interpreters: teams and rest cannot all hold.
     # The core with assumptions decides at once; no event copy is relaxed and solved again (what made
