@@ -1,0 +1,37 @@
+"""Output files are written whole or not at all, with the permissions a plain `open` would give them."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from scheduler.loading import write_atomic
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.parametrize("umask, expected", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_a_new_file_gets_the_mode_the_umask_gives(tmp_path: Path, umask: int, expected: int):
+    # The temporary file beside it is private (0600) until renamed: a rendered HTML page left that way could
+    # not be served by a web server running as another user.
+    old = os.umask(umask)
+    try:
+        write_atomic(tmp_path / "out" / "schedule.html", "<p>x</p>")
+    finally:
+        os.umask(old)
+    assert _mode(tmp_path / "out" / "schedule.html") == expected
+    assert (tmp_path / "out" / "schedule.html").read_text() == "<p>x</p>"
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["schedule.html"]  # no temporary file left
+
+
+def test_a_replaced_file_keeps_its_mode(tmp_path: Path):
+    path = tmp_path / "timetable.json"
+    path.write_text("old")
+    path.chmod(0o640)
+    write_atomic(path, b"new")
+    assert (_mode(path), path.read_bytes()) == (0o640, b"new")
