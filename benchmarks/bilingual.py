@@ -4,6 +4,8 @@ how their instances measure our staffing."""
 
 from __future__ import annotations
 
+import argparse
+
 
 def add_language(event: dict, language: str, interpreters: int | None = None) -> dict:
     """`event` (an `event.json` dict, changed in place and returned) with `language` as another audience language:
@@ -30,3 +32,10 @@ def add_language(event: dict, language: str, interpreters: int | None = None) ->
         people.append({"id": f"i{i:03d}", "name": f"Interpreter {i + 1}", "languages": {"A": [a], "B": [b]},
                        "locale": a})
     return event
+
+
+def add_options(ap: argparse.ArgumentParser) -> None:
+    """The importers' `--bilingual LANG` and `--interpreters N`."""
+    ap.add_argument("--bilingual", metavar="LANG", help="add this audience language, optional channels and "
+                                                        "interpreters")
+    ap.add_argument("--interpreters", type=int, help="how many interpreters with --bilingual (default 2 per room)")

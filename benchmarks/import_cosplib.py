@@ -46,7 +46,7 @@ from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from bilingual import add_language
+from bilingual import add_language, add_options
 
 ROOM_CAPACITY = 1000
 UNAVAILABLE_FROM = 1000  # a block-room penalty from which the room is taken as unavailable then
@@ -242,9 +242,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("source", type=Path, help="a CoSPLib workbook (Dataset/*.xlsx)")
     ap.add_argument("-o", "--output", type=Path, required=True)
-    ap.add_argument("--bilingual", metavar="LANG", help="add this audience language, optional channels and "
-                                                        "interpreters")
-    ap.add_argument("--interpreters", type=int, help="how many interpreters with --bilingual (default 2 per room)")
+    add_options(ap)
     args = ap.parse_args()
     try:
         import openpyxl

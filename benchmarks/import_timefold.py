@@ -38,7 +38,7 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from bilingual import add_language
+from bilingual import add_language, add_options
 
 TIMEZONE = "Europe/Brussels"  # Timefold's instances have no time zone; their "Javoxx" is Devoxx, in Antwerp
 
@@ -173,9 +173,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("source", type=Path, help="a Timefold conference-scheduling JSON file")
     ap.add_argument("-o", "--output", type=Path, required=True)
-    ap.add_argument("--bilingual", metavar="LANG", help="add this audience language, optional channels and "
-                                                        "interpreters")
-    ap.add_argument("--interpreters", type=int, help="how many interpreters with --bilingual (default 2 per room)")
+    add_options(ap)
     ap.add_argument("--keep-conflicting-pins", action="store_true",
                     help="keep a pin whose speaker is unavailable at that time (the event is then infeasible)")
     args = ap.parse_args()
