@@ -83,6 +83,10 @@ TIMING_BOUND_SECONDS = 2.0
 # 4,487 in 0.5-2 s); on a generated 60-session bilingual event 1-1.3 s from 800 to 886-889 (timetables 920-985).
 STAFFING_BOUND_SHARE = 0.06
 STAFFING_BOUND_SECONDS = 4.0
+# Events with more channels than this keep the plain bound: the capped models grow with the channels (one 0/1 per
+# optional channel); the 130-session benchmark has 575 (caps: 4,487 -> 4,539 in 3.3 s), CoSPLib's OR60F with
+# French 279 (1,110 -> 1,213 in 0.4 s), the 560-session one about 5,000 (caps prove little in 2 s).
+CAPS_CHANNEL_LIMIT = 1000
 # Goals that depend on rooms and times only; the others are the interpreters' (see `bounds.staffing_bound`).
 TIMING_GOALS = ("track_overlap", "outside_preferred", "audience_asleep", "moved")
 
@@ -139,8 +143,8 @@ def decompose(run: Search) -> Outcome:
     # It is the tightest we have: a relaxation with placements and classes of interpreters (dropped) stayed
     # below it on all five generated events of 40-150 sessions measured, for 4 s a run (benchmarks/JOURNAL.md).
     # The goals of rooms and times are other terms of the objective, so their own bound adds to it.
-    free = interpreters_bound(run) \
-        + max(track_overlap_bound(run.event) + lone_session_bound(timing), timing_goals_bound(run, best))
+    free = interpreters_bound(run) + max(track_overlap_bound(run.event) + lone_session_bound(timing),
+                                         timing_goals_bound(run, best), timing_alone_bound(run, solver, code))
     bound = max(load_bound(run), free)
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if not placements.found:  # a solution the callback missed: take it from the solver
@@ -422,9 +426,10 @@ def staffing_model(run: Search, placed: dict[str, tuple[int, str]], bound: int) 
 
 def interpreters_bound(run: Search) -> int:
     """The placement-free bound on the interpreters' goals (`bounds.staffing_bound`); with the busiest load capped
-    cap after cap on events of up to DUTY_LIMIT sessions, which gets more time (on 560 sessions a capped model
-    proves little in 2 s, and the plain one's bound is as good)."""
-    if len(run.event.sessions) > DUTY_LIMIT:
+    cap after cap on events of up to CAPS_CHANNEL_LIMIT channels, which gets more time (on 560 sessions in 10
+    languages a capped model proves little in 2 s, and the plain one's bound is as good)."""
+    if sum(len(run.event.channels(s)) for s in run.event.sessions if s.interpretation != "none") \
+            > CAPS_CHANNEL_LIMIT:
         return staffing_bound(run.event, min(2.0, max(1.0, run.left() * 0.02)), run.workers, run.seed, caps=False)
     seconds = min(STAFFING_BOUND_SECONDS, max(1.0, run.left() * STAFFING_BOUND_SHARE))
     return staffing_bound(run.event, seconds, run.workers, run.seed)
@@ -448,6 +453,17 @@ def timing_goals_bound(run: Search, start: Timetable | None) -> int:
     bound = max(0, math.ceil(solver.best_objective_bound - 1e-6)) if code != cp_model.INFEASIBLE else 0
     log.info("timing goals alone: %s, bound %d, at %.1f s", solver.status_name(code), bound, run.elapsed())
     return bound
+
+
+def timing_alone_bound(run: Search, solver: cp_model.CpSolver, code: int) -> int:
+    """The timing model's own bound when it is one on the goals of rooms and times alone: with no required
+    channel its counters of people working cost nothing (CoSPLib's OR60F with French, every channel optional:
+    260, proven optimal, where `timing_goals_bound` is not tried above DUTY_LIMIT sessions); 0 otherwise."""
+    required = any(s.interpretation == "required" and run.event.channels(s) for s in run.event.sessions)
+    bound = solver.best_objective_bound
+    if required or code == cp_model.INFEASIBLE or not math.isfinite(bound):
+        return 0
+    return max(0, math.ceil(bound - 1e-6))
 
 
 def load_bound(run: Search) -> int:

@@ -128,6 +128,42 @@ def test_decomposition_bound_adds_the_timing_goals_own_bound():
     assert outcome.status == "optimal"
 
 
+def test_decomposition_bound_adds_the_timing_models_own_when_no_channel_is_required(monkeypatch):
+    """Two talks want the same hour of one room: one pays `outside_preferred` (20), which no session alone shows.
+    With every channel optional the timing model's people counters cost nothing, so its proven 20 bounds the
+    goals of rooms and times alone and adds to the interpreters' (both channels left unstaffed, 10 each): the
+    timetable is proven optimal without `timing_goals_bound` (skipped here as above DUTY_LIMIT sessions)."""
+    monkeypatch.setattr(decompose_module, "DUTY_LIMIT", 0)
+    hour = [{"start": f"{DAY}T10:00", "end": f"{DAY}T11:00"}]
+    data = event_dict([session(x, interpretation="optional", preferred=hour) for x in "ab"],
+                      interpreters=[en_fr("i1"), en_fr("i2")])
+    event = parse(Event, data, "one-hour-wanted-twice.json")
+    w = event.event.weights
+    outcome = solve(event, time_limit=20, workers=2, method="decompose")
+    expected = w.outside_preferred + 2 * w.optional_channel_unstaffed
+    assert outcome.timetable.bound == outcome.timetable.objective == expected
+    assert outcome.status == "optimal"
+    required = parse(Event, {**data, "sessions": [session(x, preferred=hour) for x in "ab"]}, "required.json")
+    search = Search(required, 10, 2, 0, None, None)
+    timing = ScheduleModel(required, staffing=False, optional_demand=False)
+    solver = search.solver(5)
+    assert decompose_module.timing_alone_bound(search, solver, solver.solve(timing.model)) == 0
+
+
+def test_interpreters_bound_caps_the_load_by_the_number_of_channels(monkeypatch):
+    """The capped relaxation is tried on events of up to CAPS_CHANNEL_LIMIT channels, whatever their sessions:
+    its models grow with the channels (CoSPLib's OR60F with French: 279 sessions, 279 channels, 1,110 -> 1,213)."""
+    event, _ = generate_event(GeneratorSettings(sessions=12, days=2, rooms=2, languages=2, seed=4))
+    channels = sum(len(event.channels(s)) for s in event.sessions if s.interpretation != "none")
+    asked = []
+    monkeypatch.setattr(decompose_module, "staffing_bound", lambda *args, caps=True: asked.append(caps) or 0)
+    monkeypatch.setattr(decompose_module, "DUTY_LIMIT", 0)
+    for limit in (channels, channels - 1):
+        monkeypatch.setattr(decompose_module, "CAPS_CHANNEL_LIMIT", limit)
+        decompose_module.interpreters_bound(Search(event, 10, 2, 0, None, None))
+    assert asked == [True, False]
+
+
 def test_relaxation_weighs_optional_channels_against_the_people_they_need():
     """An optional channel costs 10 unstaffed, and staffing it brings two people for the day (40): the
     relaxation must pay one or the other, unless told that optional channels are free."""
