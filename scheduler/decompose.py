@@ -87,6 +87,9 @@ STAFFING_BOUND_SECONDS = 4.0
 # optional channel); the 130-session benchmark has 575 (caps: 4,487 -> 4,539 in 3.3 s), CoSPLib's OR60F with
 # French 279 (1,110 -> 1,213 in 0.4 s), the 560-session one about 5,000 (caps prove little in 2 s).
 CAPS_CHANNEL_LIMIT = 1000
+# The whole event's staffing model (the last fallback) is built only up to this many sessions x interpreters: a
+# generated 1,000-session, 644-interpreter event's took 6.5 GB and ran the solve to twice its time limit.
+STAFFING_MODEL_LIMIT = 100_000
 # Goals that depend on rooms and times only; the others are the interpreters' (see `bounds.staffing_bound`).
 TIMING_GOALS = ("track_overlap", "outside_preferred", "audience_asleep", "moved")
 
@@ -119,7 +122,9 @@ def decompose(run: Search) -> Outcome:
         placed = greedy_placement(timing)
         log.info("greedy placed %d of %d sessions at %.1f s", len(placed), len(timing.sessions), run.elapsed())
         hint_placement(timing, placed)
-        best = staffed(run, placed, load_bound(run))
+        # A breach of the greedy staffing is mended day by day at once: a generated 1,000-session event whose
+        # greedy staffing broke one rule had no timetable until its timing model found placements at 110 s.
+        best = staffed(run, placed, load_bound(run), repair=True)
     elif run.previous is not None:
         hint_previous(timing, run.previous)
     if best is not None:
@@ -218,7 +223,7 @@ def cheapest_staffed(run: Search, found: list[dict[str, tuple[int, str]]], bound
     sessions, so fewer are tried when time is short). Falls back to repairing or a staffing model."""
     best: Timetable | None = None
     for placed in reversed(found[-PLACEMENT_CHOICES:]):
-        if best is not None and run.left() < 0.8 * run.time_limit:
+        if best is not None and run.left() < 0.8 * run.time_limit or run.left() <= 0:
             break
         candidate = staffed(run, placed, bound)
         if candidate is not None and (best is None or candidate.objective < best.objective):
@@ -412,7 +417,10 @@ def repaired_by_day(run: Search, draft: Timetable, breaches: list, bound: int) -
 
 
 def staffing_model(run: Search, placed: dict[str, tuple[int, str]], bound: int) -> Timetable | None:
-    """Staff interpreters with CP-SAT, every time fixed (when the greedy staffing fails)."""
+    """Staff interpreters with CP-SAT, every time fixed (when the greedy staffing fails and cannot be mended day
+    by day), on events of up to STAFFING_MODEL_LIMIT sessions x interpreters and with time left."""
+    if len(run.event.sessions) * len(run.event.interpreters) > STAFFING_MODEL_LIMIT or run.left() < 2.0:
+        return None
     staffing = ScheduleModel(run.event, run.previous, fixed_times=placed)
     hint_staffing(staffing, greedy_staffing(run.event, placed, run.previous))
     solver = run.solver(max(min(run.left() * 0.4, 30.0), 1.0), 1)

@@ -110,8 +110,19 @@ def _placed_in_order(sm: ScheduleModel, order: list[str], present: bool) -> dict
             latest[a] = min(latest[a], latest[sid] - ev.session[a].duration)
     has_followers = {a for s in ev.sessions for a in s.after}
     # Sessions pinned to one start and one room keep their slot, and in re-planning sessions keep their old
-    # one where they still may: nobody else may take it first.
+    # one where they still may: nobody else may take it first, nor their speakers' time, nor, with a plenary,
+    # their time (a generated 1,000-session event: two pinned sessions lost theirs to plenaries and speakers).
     reserved: dict[str, tuple[int, str]] = {}
+
+    def hold(s, start: int, room: str, taken: bool) -> None:
+        a, b = start // slot, (start + s.duration) // slot
+        room_busy[room][a:b] = taken
+        if s.kind == "plenary":
+            plenary_busy[a:b] = taken
+        else:
+            any_busy[a:b] += 1 if taken else -1
+        for sp in s.speakers:
+            speaker_busy[sp][a:b] = taken
     for sid in order:
         s = ev.session[sid]
         if sm.start_domain[sid].size() == 1 and len(sm.room_options[sid]) == 1:
@@ -121,18 +132,14 @@ def _placed_in_order(sm: ScheduleModel, order: list[str], present: bool) -> dict
         else:
             continue
         a, b = start // slot, (start + s.duration) // slot
-        if not room_busy[room][a:b].any() and not (s.kind == "plenary" and plenary_busy[a:b].any()):
-            room_busy[room][a:b] = True
-            if s.kind == "plenary":
-                plenary_busy[a:b] = True
+        if not room_busy[room][a:b].any() and not (s.kind == "plenary" and plenary_busy[a:b].any()) \
+                and not any(speaker_busy[sp][a:b].any() for sp in s.speakers):
+            hold(s, start, room, True)
             reserved[sid] = (start, room)
     for sid in order:
         s = ev.session[sid]
         if sid in reserved:  # free the reservation so the session can take its own slot
-            start, room = reserved[sid]
-            room_busy[room][start // slot:(start + s.duration) // slot] = False
-            if s.kind == "plenary":
-                plenary_busy[start // slot:(start + s.duration) // slot] = False
+            hold(s, *reserved[sid], False)
         earliest = max((ends[a] for a in s.after if a in ends), default=0)
         need = [t for t in ev.channels(s) if s.interpretation == "required"]
         team = ev.team_size(s)

@@ -355,6 +355,37 @@ def test_a_broken_greedy_staffing_is_repaired_day_by_day():
     assert kept and all(p == kept[p.session] for p in repaired.sessions if p.session in kept)
 
 
+def test_a_broken_greedy_staffing_is_mended_before_the_timing_model_runs(monkeypatch):
+    """The decomposition's first timetable: the greedy placement staffed greedily, one required channel left
+    out by the staffing, is mended day by day at once, before the timing model's search (which may find nothing
+    for a long time on large events), and reported as the first timetable."""
+    event, _ = generate_event(GeneratorSettings(sessions=16, days=2, rooms=3, languages=3, seed=6))
+    real = decompose_module.greedy_staffing
+    calls = []
+
+    def one_left_out(ev, placed, previous=None):
+        teams = real(ev, placed, previous)
+        if not calls:  # the first greedy staffing only: the one of the greedy placement
+            calls.append("greedy staffing")
+            victim = next(key for key in teams if ev.session[key[0]].interpretation == "required")
+            teams = {key: team for key, team in teams.items() if key != victim}
+        return teams
+
+    real_solver = decompose_module.run_solver
+
+    def noting(solver, model, callback=None):
+        calls.append("timing" if isinstance(callback, decompose_module._Placements) else "other")
+        return real_solver(solver, model, callback)
+
+    reported = []
+    monkeypatch.setattr(decompose_module, "greedy_staffing", one_left_out)
+    monkeypatch.setattr(decompose_module, "run_solver", noting)
+    outcome = solve(event, time_limit=10, workers=2, method="decompose",
+                    on_progress=lambda p: reported.append(list(calls)))
+    assert outcome.timetable is not None and check(event, outcome.timetable) == []
+    assert reported and "timing" not in reported[0]  # the first timetable came before the timing model
+
+
 def test_replanning_after_an_interpreter_falls_ill_keeps_every_session_and_other_days_teams():
     """The old timetable, cut to the interpreters still there, is re-staffed only on the days the ill
     interpreter worked: no session moves, and the other days keep their teams."""

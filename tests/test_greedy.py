@@ -127,3 +127,14 @@ def test_greedy_placement_starts_again_with_the_sessions_it_left_out(monkeypatch
     event, placed = _placed(data)
     assert set(placed) == {"z", "x", "y"}
     assert not _overlap(event, placed, "x", "y") and placed["x"][1] == placed["y"][1] == "r1"
+
+
+def test_greedy_placement_keeps_a_pinned_sessions_time_from_a_plenary():
+    """`p` is pinned to 10:00 in r2; the plenary, placed first, would take its preferred 10:00-11:00 in r1 and
+    leave `p` no place (nothing runs beside a plenary): a pinned slot holds its time, not only its room."""
+    sessions = [_session("p", pin={"day": DAY, "start": "10:00", "room": "r2"}),
+                _session("q", kind="plenary", preferred=[{"start": f"{DAY}T10:00", "end": f"{DAY}T11:00"}])]
+    event, placed = _placed(event_dict(sessions, rooms=[room("r1"), room("r2")]))
+    assert set(placed) == {"p", "q"}
+    assert (event.local(placed["p"][0]).strftime("%H:%M"), placed["p"][1]) == ("10:00", "r2")
+    assert not _overlap(event, placed, "p", "q")
