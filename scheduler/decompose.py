@@ -419,7 +419,7 @@ def repaired_by_day(run: Search, draft: Timetable, breaches: list, bound: int) -
 def staffing_model(run: Search, placed: dict[str, tuple[int, str]], bound: int) -> Timetable | None:
     """Staff interpreters with CP-SAT, every time fixed (when the greedy staffing fails and cannot be mended day
     by day), on events of up to STAFFING_MODEL_LIMIT sessions x interpreters and with time left."""
-    if len(run.event.sessions) * len(run.event.interpreters) > STAFFING_MODEL_LIMIT or run.left() < 2.0:
+    if run.event.size() > STAFFING_MODEL_LIMIT or run.left() < 2.0:
         return None
     staffing = ScheduleModel(run.event, run.previous, fixed_times=placed)
     hint_staffing(staffing, greedy_staffing(run.event, placed, run.previous))
@@ -467,9 +467,8 @@ def timing_alone_bound(run: Search, solver: cp_model.CpSolver, code: int) -> int
     """The timing model's own bound when it is one on the goals of rooms and times alone: with no required
     channel its counters of people working cost nothing (CoSPLib's OR60F with French, every channel optional:
     260, proven optimal, where `timing_goals_bound` is not tried above DUTY_LIMIT sessions); 0 otherwise."""
-    required = any(s.interpretation == "required" and run.event.channels(s) for s in run.event.sessions)
     bound = solver.best_objective_bound
-    if required or code == cp_model.INFEASIBLE or not math.isfinite(bound):
+    if run.event.required_work() or code == cp_model.INFEASIBLE or not math.isfinite(bound):
         return 0
     return max(0, math.ceil(bound - 1e-6))
 

@@ -318,6 +318,10 @@ class Event(Strict):
         return sum(len(self.channels(s)) * self.team_size(s) * s.duration
                    for s in self.sessions if s.interpretation == "required")
 
+    def size(self) -> int:
+        """Sessions x interpreters (at least one): what the exact model grows with, and what picks the methods."""
+        return len(self.sessions) * max(1, len(self.interpreters))
+
     def even_share(self) -> int:
         """The required work's minutes shared evenly by every interpreter, rounded up (0 without any): a lower
         bound on the busiest interpreter's load."""

@@ -1116,7 +1116,7 @@ SEARCH_LIMIT = 20_000
 
 def searchable(ev: Event) -> bool:
     """Whether the event is small enough for the exact model of the search layer (SEARCH_LIMIT)."""
-    return len(ev.sessions) * max(1, len(ev.interpreters)) <= SEARCH_LIMIT
+    return ev.size() <= SEARCH_LIMIT
 
 
 def solved(ev: Event, seconds: float, workers: int = 1) -> bool | None:

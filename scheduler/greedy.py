@@ -90,10 +90,6 @@ def _placed_in_order(sm: ScheduleModel, order: list[str], present: bool) -> dict
     # Re-planning: each session's old (start, room), which costs nothing to keep.
     before = previous_places(sm)
 
-    def values(sid: str) -> list[int]:
-        bounds = sm.start_domain[sid].flattened_intervals()
-        return [v for lo, hi in zip(bounds[::2], bounds[1::2]) for v in range(lo, hi + 1) if v % slot == 0]
-
     def soft(s, start: int, room: str) -> int:
         cost = own_start_cost(ev, s, start)
         if s.id in before and before[s.id] != (start, room):
@@ -145,7 +141,7 @@ def _placed_in_order(sm: ScheduleModel, order: list[str], present: bool) -> dict
         team = ev.team_size(s)
         best = None
         old_room = before.get(sid, (0, None))[1]
-        for start in values(sid):
+        for start in _starts(sm, sid):
             if start < earliest or start > latest[sid]:
                 continue
             a, b = start // slot, (start + s.duration) // slot
@@ -211,13 +207,7 @@ def _order(sm: ScheduleModel, promoted: set[str] = frozenset()) -> list[str]:
     needs a time where nothing else runs, which a filled timetable no longer has), then the `promoted` ones and
     those they must follow, then the least free (fewest start x room options)."""
     ev = sm.event
-    slot = ev.event.slot_minutes
-
-    def starts(sid: str) -> int:
-        bounds = sm.start_domain[sid].flattened_intervals()
-        return sum(len(range(lo + (-lo) % slot, hi + 1, slot)) for lo, hi in zip(bounds[::2], bounds[1::2]))
-
-    freedom = {s.id: starts(s.id) * len(sm.room_options[s.id]) for s in ev.sessions}
+    freedom = {s.id: len(_starts(sm, s.id)) * len(sm.room_options[s.id]) for s in ev.sessions}
     first = _with_predecessors(ev, {s.id for s in ev.sessions if s.kind == "plenary"})
     early = _with_predecessors(ev, set(promoted)) - first
     waiting = {s.id: len(set(s.after)) for s in ev.sessions}
@@ -329,6 +319,13 @@ def greedy_staffing(ev: Event, placement: dict[str, tuple[int, str]],
                     take(sid, into, source, people[:team])
                     break
     return out
+
+
+def _starts(sm: ScheduleModel, sid: str) -> list[int]:
+    """The session's possible starts on the event's grid."""
+    slot = sm.event.event.slot_minutes
+    bounds = sm.start_domain[sid].flattened_intervals()
+    return [v for lo, hi in zip(bounds[::2], bounds[1::2]) for v in range(lo + (-lo) % slot, hi + 1, slot)]
 
 
 def _with_predecessors(ev: Event, ids: set[str]) -> set[str]:

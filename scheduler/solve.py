@@ -68,7 +68,7 @@ def solve(event: Event, *, time_limit: float = 60.0, workers: int | None = None,
     if conflicts:
         log.info("infeasible by the fast checks: %s", conflicts[0].message)
         return Outcome("infeasible", None, 0.0, run.elapsed(), method="checks", note=conflicts[0].message)
-    size = len(event.sessions) * max(1, len(event.interpreters))
+    size = event.size()
     if method == "exact" or (method == "auto" and size <= EXACT_LIMIT):
         return exact(run)
     if method == "auto" and size <= MIXED_LIMIT:
