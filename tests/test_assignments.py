@@ -52,7 +52,7 @@ def test_paris_interpreter_sees_paris_times(written):
     assert "## vendredi 12 février 2021" in md
     assert "Langues : anglais → français" in md and "Coéquipiers : Jean-François Gagnon" in md
     html = (written / "interpreters" / "i-clefebvre" / "agenda.html").read_text("utf-8")
-    assert '<html lang="fr-FR">' in html and f"19:30{THIN}–{THIN}21:00" in html
+    assert '<html lang="fr-FR" dir="ltr">' in html and f"19:30{THIN}–{THIN}21:00" in html
 
 
 def test_english_interpreter_agenda_in_english(written):

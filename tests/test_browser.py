@@ -112,3 +112,23 @@ def test_readable_on_a_phone(browser, page_file):
         assert problems == []
     finally:
         ctx.close()
+
+
+def test_right_to_left_page_mirrors_and_switches_back(browser, tmp_path):
+    event = load_event(EVENT)
+    path = tmp_path / "timetable.ar.html"
+    path.write_text(render(event, load_timetable(TIMETABLE, event), "html", "ar_EG"), "utf-8")
+    ctx, page, problems, _requests = open_page(browser, path, viewport={"width": 1280, "height": 900})
+    try:
+        assert page.evaluate("document.dir") == "rtl"
+        arabic = page.locator('[data-variant="ar"]')
+        time_head, first_room = arabic.locator("thead th").nth(0), arabic.locator("thead th").nth(1)
+        assert time_head.bounding_box()["x"] > first_room.bounding_box()["x"]  # times on the right
+        page.get_by_role("button", name="Français").click()
+        assert page.evaluate("document.dir") == "ltr"
+        french = page.locator('[data-variant="fr"]')
+        time_head, first_room = french.locator("thead th").nth(0), french.locator("thead th").nth(1)
+        assert time_head.bounding_box()["x"] < first_room.bounding_box()["x"]
+        assert problems == []
+    finally:
+        ctx.close()

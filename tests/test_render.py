@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 import jsonschema
 import pytest
+from babel import localedata
+from babel.units import format_unit
 from click.testing import CliRunner
 
 from scheduler.cli import cli
@@ -131,7 +133,7 @@ def test_also_tz_columns(school):
     assert "23:30–Sat, Feb 13, 01:00" in en
 
 
-@pytest.mark.parametrize("locale", ["de_DE", "ja_JP", "ar_EG", "pt_BR", "fr_BE"])
+@pytest.mark.parametrize("locale", ["de_DE", "ja_JP", "ar_EG", "pt_BR", "fr_BE", "bg_BG", "is_IS", "th_TH", "he_IL"])
 def test_any_cldr_locale(school, locale):
     for fmt in ("md", "csv", "html", "ics", "frab-json"):
         assert render(*school, fmt, locale)
@@ -144,6 +146,30 @@ def test_durations_and_lists():
     assert fr.names(["Amina", "Jean", "Priya"]) == "Amina, Jean et Priya"
     assert fr.language_name("en") == "anglais"
     assert Reader.of("en_GB", "Europe/London").language_name("fr") == "French"
+
+
+def test_durations_and_lists_in_every_cldr_locale():
+    # Babel's format_list raised KeyError on 1 h 30 min in Bulgarian, Icelandic or Thai (a list style the
+    # locale defines only in part), and Arabic read "1 h and 30 min and 30 min"
+    assert Reader.of("ar_EG", "Africa/Cairo").duration(90) == "1 س و30 د"
+    assert Reader.of("bg_BG", "Europe/Sofia").duration(90) == "1 ч и 30 мин"
+    for code in localedata.locale_identifiers():
+        reader = Reader.of(code, "UTC")
+        hour = format_unit(1, "duration-hour", length="short", locale=reader.locale)
+        minutes = format_unit(30, "duration-minute", length="short", locale=reader.locale)
+        text = reader.duration(90)
+        assert text.count(hour) == 1 and text.count(minutes) == 1, (code, text)
+        for names in (["Amina", "Jean"], ["Amina", "Jean", "Priya", "Kwame"]):
+            listed = reader.names(names)
+            assert all(listed.count(name) == 1 for name in names), (code, listed)
+
+
+def test_right_to_left_readers_get_a_right_to_left_page(school):
+    page = render(*school, "html", "ar_EG")
+    assert '<html lang="ar-EG" dir="rtl">' in page
+    assert 'data-variant="ar" data-tag="ar-EG" data-dir="rtl"' in page
+    assert 'data-variant="fr" data-tag="fr" data-dir="ltr"' in page  # the French and English switches
+    assert '<html lang="fr-CA" dir="ltr">' in render(*school, "html", "fr_CA")
 
 
 # --- escaping -----------------------------------------------------------------------------------------------

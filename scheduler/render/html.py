@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from ..event import Event
 from ..timetable import Timetable
-from .i18n import Reader, sibling_locale, translations
+from .i18n import Reader, catalog_name, sibling_locale, translations
 from .view import SessionView, days, event_name
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -23,8 +23,8 @@ SWITCH_LANGUAGES = ("fr", "en")
 
 
 @cache
-def environment(language: str) -> jinja2.Environment:
-    """A Jinja2 environment with autoescape on and the gettext catalog of one language installed."""
+def environment(catalog: str) -> jinja2.Environment:
+    """A Jinja2 environment with autoescape on and one gettext catalog (`catalog_name`) installed."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
@@ -33,12 +33,12 @@ def environment(language: str) -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.install_gettext_translations(translations(language), newstyle=True)
+    env.install_gettext_translations(translations(catalog), newstyle=True)
     return env
 
 
 def render_template(template: str, reader: Reader, **context) -> str:
-    return environment(reader.language).get_template(template).render(reader=reader, **context)
+    return environment(catalog_name(reader.locale)).get_template(template).render(reader=reader, **context)
 
 
 @dataclass
@@ -149,5 +149,5 @@ def render(event: Event, timetable: Timetable, reader: Reader) -> str:
             fallbacks=fallbacks, session_count=sum(len(d.sessions) for d in views),
             also_zones=r.names([f"{r.zone_name(z)} ({z.key})" for z in r.also]),
         )
-        variants.append({"language": lang, "tag": r.tag, "autonym": autonym(lang), "body": Markup(body)})
+        variants.append({"language": lang, "tag": r.tag, "autonym": autonym(lang), "dir": r.direction, "body": Markup(body)})
     return render_template("timetable.html", reader, name=event_name(event, reader), variants=variants)

@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_interval, format_skeleton, get_datetime_format, get_timezone_location
-from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.units import format_unit
@@ -49,6 +48,48 @@ def parse_locale(code: str) -> Locale:
         return Locale.parse(code.replace("-", "_"))
     except (ValueError, TypeError, UnknownLocaleError) as exc:
         raise ValueError(f"{code!r} is not a locale known to CLDR (e.g. fr_CA, en_GB)") from exc
+
+
+# CLDR's aliases between list styles (root.xml), followed key by key: a locale may define only some of a style's
+# patterns ("is" has unit-narrow's start and middle), the others come from the next style of the chain.
+_LIST_STYLE_CHAIN = {
+    "standard": ("standard",),
+    "unit-narrow": ("unit-narrow", "unit-short", "unit", "standard"),
+}
+
+
+@cache
+def _list_patterns(locale: str, style: str) -> dict[str, str]:
+    patterns: dict[str, str] = {}
+    styles = Locale.parse(locale).list_patterns
+    for name in _LIST_STYLE_CHAIN[style]:
+        for key, pattern in (styles.get(name) or {}).items():
+            patterns.setdefault(key, pattern)
+    return patterns
+
+
+def format_list(items: list[str], style: str = "standard", locale: Locale | str = "en") -> str:
+    """'A, B and C' in a locale. Not Babel's `format_list` (2.19): it takes the first style of the chain that
+    a locale has, even partly, so Bulgarian, Icelandic and Thai durations of 1 h 30 min raised KeyError, and
+    Arabic read '1 h and 30 min and 30 min' (two items glued by 'start', then by 'end' again)."""
+    if len(items) <= 1:
+        return items[0] if items else ""
+    patterns = _list_patterns(str(locale), style)
+    if len(items) == 2:
+        return patterns["2"].format(*items)
+    text = patterns["start"].format(items[0], items[1])
+    for item in items[2:-1]:
+        text = patterns["middle"].format(text, item)
+    return patterns["end"].format(text, items[-1])
+
+
+def catalog_name(locale: Locale) -> str:
+    """The catalog of a locale: `zh_Hant` for a Traditional Chinese reader when it exists, else the language's."""
+    if locale.script:
+        scripted = f"{locale.language}_{locale.script}"
+        if (LOCALES_DIR / scripted / "LC_MESSAGES" / f"{DOMAIN}.po").is_file():
+            return scripted
+    return locale.language
 
 
 def sibling_locale(locale: Locale, language: str) -> Locale:
@@ -87,13 +128,18 @@ class Reader:
         return self.locale.language
 
     @property
+    def direction(self) -> str:
+        """'rtl' for Arabic, Hebrew, Persian or Urdu readers, else 'ltr' (the `dir` of HTML)."""
+        return "rtl" if self.locale.character_order == "right-to-left" else "ltr"
+
+    @property
     def tag(self) -> str:
         """BCP 47 tag for `lang` attributes (fr-CA)."""
         return str(self.locale).replace("_", "-")
 
     @cached_property
     def _t(self) -> _gettext.NullTranslations:
-        return translations(self.language)
+        return translations(catalog_name(self.locale))
 
     # gettext ---------------------------------------------------------------------------------------------
 
