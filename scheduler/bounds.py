@@ -22,6 +22,7 @@ from ortools.sat.python import cp_model
 from .constraints import able_by_target
 from .costs import own_start_cost
 from .event import Event, Interpreter
+from .interrupt import new_solver
 
 if TYPE_CHECKING:
     from .model import ScheduleModel
@@ -156,8 +157,7 @@ def _proven(m: cp_model.CpModel, cost, seconds: float, workers: int, seed: int, 
     """CP-SAT's proven lower bound on minimising `cost` in `m` (with the solver `settings` given, in text
     format), rounded up (0 when nothing is proven); None when `m` is infeasible."""
     m.minimize(cost)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = seconds
+    solver = new_solver(seconds)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     solver.parameters.merge_text_format(settings)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from .interrupt import requested as stop_requested, stopping_on_ctrl_c
 from .loading import InputError, load_event, load_timetable, write_atomic
 
 
@@ -18,6 +19,7 @@ class Exit(IntEnum):
     BAD_INPUT = 2
     INFEASIBLE = 3
     NO_SOLUTION = 4
+    INTERRUPTED = 130  # Ctrl-C before anything could be written (128 + SIGINT, as shells report it)
 
 
 def _fail_input(error: InputError) -> None:
@@ -85,17 +87,25 @@ def solve(event_path: Path, output: Path, time_limit: float, workers: int | None
             click.echo(f"\r{p.elapsed:7.1f} s  best {p.objective:,.0f}  bound {p.bound:,.0f}  gap {p.gap:6.1%}  ",
                        err=True, nl=False)
 
-    outcome = run_solve(event, time_limit=time_limit, workers=workers, seed=seed, previous=old, on_progress=show,
-                        method=method)
+    with stopping_on_ctrl_c("the search stops, and the best timetable found so far will be written; "
+                            "Ctrl-C again to quit at once"):
+        outcome = run_solve(event, time_limit=time_limit, workers=workers, seed=seed, previous=old,
+                            on_progress=show, method=method)
+        interrupted = stop_requested()
     if live:
         click.echo("", err=True)
+    if outcome.timetable is None and interrupted and outcome.status != "infeasible":
+        click.echo(f"{event_path}: interrupted after {outcome.solve_seconds:.1f} s, before any timetable was "
+                   f"found; nothing written.", err=True)
+        sys.exit(Exit.INTERRUPTED)
     if outcome.timetable is None:
         if outcome.status == "infeasible":
             from .explain import explain as run_explain, render_text
 
             click.echo(f"{event_path}: no timetable exists: the hard rules cannot all hold together "
                        f"(proven in {outcome.solve_seconds:.1f} s).", err=True)
-            why = run_explain(event, time_limit=time_limit, workers=workers, known_infeasible=True)
+            with stopping_on_ctrl_c("the explanation ends with what it has found; Ctrl-C again to quit at once"):
+                why = run_explain(event, time_limit=time_limit, workers=workers, known_infeasible=True)
             click.echo(render_text(event, why), err=True, nl=False)
             sys.exit(Exit.INFEASIBLE)
         note = f" ({outcome.note})" if outcome.note else ""
@@ -104,8 +114,9 @@ def solve(event_path: Path, output: Path, time_limit: float, workers: int | None
         sys.exit(Exit.NO_SOLUTION)
     tt = outcome.timetable
     write_atomic(output, tt.to_json())
+    stopped = " (interrupted: the best found so far)" if interrupted else ""
     click.echo(f"{output}: {tt.status}, objective {tt.objective} (bound {tt.bound}), "
-               f"{len(tt.sessions)} sessions, {outcome.solve_seconds:.2f} s.", err=True)
+               f"{len(tt.sessions)} sessions, {outcome.solve_seconds:.2f} s{stopped}.", err=True)
 
 
 @cli.command()
@@ -243,7 +254,12 @@ def explain(event_path: Path, fmt: str, time_limit: float, workers: int | None) 
         event = load_event(event_path)
     except InputError as exc:
         _fail_input(exc)
-    why = run_explain(event, time_limit=time_limit, workers=workers)
+    with stopping_on_ctrl_c("the explanation ends with what it has found; Ctrl-C again to quit at once"):
+        why = run_explain(event, time_limit=time_limit, workers=workers)
+        interrupted = stop_requested()
+    if why.status == "unknown" and interrupted:
+        click.echo(f"{event_path}: interrupted after {why.seconds:.1f} s, undecided.", err=True)
+        sys.exit(Exit.INTERRUPTED)
     if fmt == "json":  # data for tools, on standard output
         click.echo(json.dumps([c.model_dump() for c in why.conflicts], indent=2, ensure_ascii=False))
     else:  # words for people: on standard error when infeasible, as the contract says for exit 3

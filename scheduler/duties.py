@@ -25,6 +25,7 @@ from ortools.linear_solver import pywraplp
 from .check import workable
 from .constraints import able_interpreters
 from .event import BIG, Event
+from .interrupt import requested as stop_requested
 
 log = logging.getLogger(__name__)
 
@@ -229,7 +230,7 @@ class DutyMaster:
         person = {key: row.dual_value() for key, row in self.person.items()}
         found = []
         for (who, day), jobs in self.able.items():
-            if time.perf_counter() > deadline:
+            if time.perf_counter() > deadline or stop_requested():
                 break
             if (who, day) in skip:
                 continue
@@ -325,6 +326,8 @@ class DutyMaster:
         rush = deadline - DIVE_RUSH * max(0.0, deadline - began)
         last = max(deadline, began) + DIVE_GRACE
         while True:
+            if stop_requested():  # Ctrl-C: no more pricing, what is left is rounded at once
+                rush = last = 0.0
             chosen = {key: v for key, var in self.x.items() if (v := var.solution_value()) > EPSILON}
             fractional = sorted(((v, key) for key, v in chosen.items() if v < 1 - EPSILON and key not in fixed),
                                 key=lambda vk: (-vk[0], vk[1]))
@@ -552,7 +555,7 @@ def staff_by_duties(ev: Event, placement: dict[str, tuple[int, str]],
         master.add(who, [n for n in jobs if n in master.able.get((who, day), ())])
     # Column generation until no duty improves the LP or GENERATION_SHARE of the time is spent, then diving.
     rounds, last = 0, float("inf")
-    while time.perf_counter() < began + seconds * GENERATION_SHARE:
+    while time.perf_counter() < began + seconds * GENERATION_SHARE and not stop_requested():
         value = master.solve_lp()
         if value is None:
             log.info("duties: the first LP is infeasible")

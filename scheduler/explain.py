@@ -35,6 +35,7 @@ from ortools.sat.python import cp_model
 from pydantic import BaseModel
 
 from .event import BIG, Event, Session
+from .interrupt import new_solver, requested as stop_requested
 from .types import minutes_of
 
 log = logging.getLogger(__name__)
@@ -807,8 +808,7 @@ def feasible(ev: Event, seconds: float, workers: int = 1) -> bool | None:
     started = time.perf_counter()
     sm = ScheduleModel(ev)
     sm.model.clear_objective()
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.05, seconds - (time.perf_counter() - started))
+    solver = new_solver(max(0.05, seconds - (time.perf_counter() - started)))
     solver.parameters.num_workers = workers
     code = run_solver(solver, sm.model)
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -838,7 +838,7 @@ class _Oracle:
         self.undecided = False
 
     def left(self) -> float:
-        return self.deadline - time.perf_counter()
+        return 0.0 if stop_requested() else self.deadline - time.perf_counter()
 
     def infeasible(self, kept: list[Fact]) -> bool:
         """True only when proven: the event with `kept` and every other fact lifted has no timetable."""
@@ -894,7 +894,7 @@ class _Switched:
         self.model = sm.model  # no objective: a model with switches has no goals
         self.switch = dict(sm.switches)  # only the facts that constrain anything have one
         self.key_of = {lit.index: key for key, lit in self.switch.items()}
-        self.solver = cp_model.CpSolver()
+        self.solver = new_solver(0.0)  # each test sets its own time
         self.solver.parameters.num_workers = 1
         self.solver.parameters.cp_model_presolve = False
         self.solver.parameters.cp_model_probing_level = 0  # most tests are quick; probing costs each of them

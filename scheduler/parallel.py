@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 
+from .interrupt import in_side_process
+
 
 class InProcess(Executor):
     """An executor that runs each call at once, in this process (its future is done when `submit` returns)."""
@@ -32,5 +34,6 @@ def side_processes(workers: int) -> Iterator[tuple[Executor, int]]:
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         yield InProcess(), 1
         return
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                             initializer=in_side_process) as pool:
         yield pool, workers

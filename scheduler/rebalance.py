@@ -31,6 +31,7 @@ from ortools.sat.python import cp_model
 from .check import workable
 from .constraints import able_interpreters
 from .event import BIG, Event
+from .interrupt import new_solver
 
 log = logging.getLogger(__name__)
 
@@ -161,8 +162,7 @@ def rebalanced(ev: Event, placement: dict[str, tuple[int, str]], teams: Teams, s
     if seconds - built < built:  # presolve takes about as long as building (560 sessions: 1.2 s each): no time
         log.info("rebalancing %d duties: no time left to solve (%.1f s)", len(duties), seconds - built)
         return None
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = seconds - built
+    solver = new_solver(seconds - built)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     solver.parameters.cp_model_probing_level = 0

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from .event import Event
+from .interrupt import new_solver, requested as stop_requested
 from .model import ScheduleModel
 from .timetable import Timetable
 
@@ -63,7 +64,8 @@ class Search:
         return time.perf_counter() - self.started
 
     def left(self) -> float:
-        return self.time_limit - self.elapsed()
+        """Seconds left of the time limit; none once Ctrl-C asked to stop."""
+        return 0.0 if stop_requested() else self.time_limit - self.elapsed()
 
     @contextmanager
     def reserving(self, seconds: float) -> Iterator[None]:
@@ -77,8 +79,7 @@ class Search:
     def solver(self, seconds: float, seed_offset: int = 0) -> cp_model.CpSolver:
         """A CP-SAT solver for `seconds`, with this solve's workers and its seed plus `seed_offset` (so that
         successive models of a search do not all start the same way)."""
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.05, seconds)
+        solver = new_solver(max(0.05, seconds))
         solver.parameters.num_workers = self.workers
         solver.parameters.random_seed = self.seed + seed_offset
         return solver

@@ -12,6 +12,7 @@ from ortools.sat.python import cp_model
 from .check import check
 from .costs import costs
 from .event import Event
+from .interrupt import new_solver
 from .model import ScheduleModel
 from .search import run_solver
 from .timetable import Channel, Placement, Timetable
@@ -156,8 +157,7 @@ def complete_hint(model: cp_model.CpModel, seconds: float = 5.0) -> bool:
     for index, value in zip(proto.solution_hint.vars, proto.solution_hint.values):
         fixed.add(fixed.get_int_var_from_proto_index(index) == value)
     fixed.clear_objective()
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = seconds
+    solver = new_solver(seconds)
     solver.parameters.num_workers = 1
     if run_solver(solver, fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return False
