@@ -147,9 +147,9 @@ def test_relay_source_and_pivot():
     event, timetable = relay_event()
     out = files(event, timetable)
     elena = out[Path("interpreters/e1/agenda.md")]
-    # Madrid is six hours ahead: 04:15 on the next day, in Spanish dates (UI strings in English, no es catalog)
+    # Madrid is six hours ahead: 04:15 on the next day, in Spanish
     assert "sábado, 13 de febrero de 2021" in elena and "### 4:15–4:45 · Night talk \\[en\\]" in elena
-    assert "relay from the francés channel (Fanny)" in elena
+    assert "- Fuente: relé del canal en francés (Fanny)" in elena
     fanny = out[Path("interpreters/f1/agenda.md")]
     assert "Votre canal sert de relais pour : espagnol" in fanny
     assert "aucun (seul en cabine)" in fanny

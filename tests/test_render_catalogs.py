@@ -1,7 +1,7 @@
-"""The gettext catalogs are in step with the code: a stale catalog or a missing French string fails here.
+"""The gettext catalogs are in step with the code: a stale catalog or a missing translation fails here.
 
-To fix a failure: `.venv/bin/python -m scheduler.render.catalogs`, then translate the new strings in
-locales/fr/LC_MESSAGES/messages.po (see docs/rendering.md).
+To fix a failure: `.venv/bin/python -m scheduler.render.catalogs`, then translate the new strings in every
+locales/<language>/LC_MESSAGES/messages.po (see docs/rendering.md).
 """
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from scheduler.render.catalogs import extract
-from scheduler.render.i18n import translations
+from babel import Locale
+
+from scheduler.render.catalogs import extract, languages
+from scheduler.render.i18n import Reader, catalog_name, translations
 
 LOCALES = Path(__file__).resolve().parents[1] / "locales"
 FIX = "run `python -m scheduler.render.catalogs` and translate the new strings"
@@ -45,9 +47,16 @@ def test_template_catalog_is_up_to_date(extracted):
     assert not missing and not stale, f"messages.pot is stale ({FIX}): new {sorted(map(str, missing))}, gone {sorted(map(str, stale))}"
 
 
-@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_catalogs_found():
+    assert languages()[:2] == ["fr", "en"]
+    assert {"es", "de", "ar", "zh", "zh_Hant", "ru"} <= set(languages())
+
+
+@pytest.mark.parametrize("language", languages())
 def test_every_string_is_translated(extracted, language):
     po = read(LOCALES / language / "LC_MESSAGES" / "messages.po", language)
+    rule = translations(language)
+    assert {rule.ngettext("a", "b", n) for n in range(0, 1000)} <= {"a", "b"}  # the header's rule compiles
     missing = ids(extracted) - ids(po)
     assert not missing, f"{language}: untranslated strings ({FIX}): {sorted(map(str, missing))}"
     for message in po:
@@ -55,6 +64,8 @@ def test_every_string_is_translated(extracted, language):
             continue
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         assert all(strings), f"{language}: empty translation of {message.id!r}"
+        if message.pluralizable:
+            assert len(strings) == po.num_plurals, f"{language}: {len(strings)} forms of {message.id!r}"
         assert "fuzzy" not in message.flags, f"{language}: fuzzy translation of {message.id!r}"
         source = message.id if isinstance(message.id, str) else message.id[0]
         for text in strings:
@@ -69,8 +80,23 @@ def test_french_plural_rule():
     assert fr.ngettext("%(count)s session", "%(count)s sessions", 2) == "%(count)s séances"
 
 
+def test_plural_forms_follow_the_count():
+    ru, ar = translations("ru"), translations("ar")
+    forms = [ru.ngettext("%(count)s session", "%(count)s sessions", n) % {"count": n} for n in (1, 3, 11, 21, 25)]
+    assert forms == ["1 заседание", "3 заседания", "11 заседаний", "21 заседание", "25 заседаний"]
+    forms = [ar.ngettext("%(count)s session", "%(count)s sessions", n) % {"count": n} for n in (1, 2, 5, 11, 100)]
+    assert forms == ["1 جلسة", "2 جلستان", "5 جلسات", "11 جلسةً", "100 جلسة"]
+
+
+def test_a_reader_gets_the_catalog_of_their_script():
+    assert catalog_name(Locale.parse("zh_Hant_TW")) == catalog_name(Locale.parse("zh_TW")) == "zh_Hant"
+    assert catalog_name(Locale.parse("zh_Hans_CN")) == catalog_name(Locale.parse("zh_CN")) == "zh"
+    assert catalog_name(Locale.parse("sr_Latn")) == "sr"  # no such catalog: the language's (none: English)
+    assert Reader.of("zh_Hant_TW", "Asia/Taipei")._("Room") != Reader.of("zh_Hans_CN", "Asia/Shanghai")._("Room")
+
+
 def test_catalogs_load_without_compiled_files():
     # .mo files are git-ignored: catalogs are compiled in memory from the .po files
     assert translations("fr").gettext("Room") == "Salle"
     assert translations("en").gettext("Room") == "Room"
-    assert translations("de").gettext("Room") == "Room"  # no catalog: English UI, German dates
+    assert translations("ko").gettext("Room") == "Room"  # no catalog: English UI, Korean dates

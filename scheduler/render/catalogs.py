@@ -1,8 +1,9 @@
 """Keeping the gettext catalogs in step with the code: `python -m scheduler.render.catalogs`.
 
 Extracts every UI string of `scheduler/render/` (Python `_()`/`ngettext()` and Jinja2 `{% trans %}`/`_()`),
-with the mappings of `[tool.babel]` in pyproject.toml, writes `locales/messages.pot`, then updates
-`locales/fr` and `locales/en` (new strings appear empty or fuzzy: translate them, then run the tests).
+with the mappings of `[tool.babel]` in pyproject.toml, writes `locales/messages.pot`, then updates every
+catalog of `locales/` (new strings appear empty or fuzzy: translate them, then run the tests). A new language:
+`python -m scheduler.render.catalogs xx` (or `xx_Script`, e.g. `zh_Hant`) starts its catalog.
 The same can be done with `pybabel extract -F pyproject.toml -o locales/messages.pot .` and
 `pybabel update -i locales/messages.pot -d locales`.
 """
@@ -18,7 +19,12 @@ from babel.messages.pofile import read_po, write_po
 from .i18n import DOMAIN, LOCALES_DIR
 
 ROOT = LOCALES_DIR.parent
-LANGUAGES = ("fr", "en")
+
+
+def languages() -> list[str]:
+    """Every language with a catalog in `locales/` (French and English first: they are the reference)."""
+    found = {p.parents[1].name for p in LOCALES_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")}
+    return ["fr", "en"] + sorted(found - {"fr", "en"})
 
 
 def mappings() -> tuple[list[tuple[str, str]], dict[str, dict[str, str]]]:
@@ -43,12 +49,12 @@ def extract() -> Catalog:
     return catalog
 
 
-def update() -> None:
+def update(new: tuple[str, ...] = ()) -> None:
     template = extract()
     pot = LOCALES_DIR / f"{DOMAIN}.pot"
     with pot.open("wb") as f:
         write_po(f, template, width=100, sort_output=True, include_lineno=False)
-    for language in LANGUAGES:
+    for language in dict.fromkeys([*languages(), *new]):
         po = LOCALES_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
         if po.is_file():
             with po.open("rb") as f:
@@ -70,4 +76,6 @@ def update() -> None:
 
 
 if __name__ == "__main__":
-    update()
+    import sys
+
+    update(tuple(sys.argv[1:]))
