@@ -153,6 +153,8 @@ def test_relay_source_and_pivot():
     fanny = out[Path("interpreters/f1/agenda.md")]
     assert "Votre canal sert de relais pour : espagnol" in fanny
     assert "aucun (seul en cabine)" in fanny
+    # the [en] after the title is explained, as on the timetable
+    assert "Un titre suivi de \\[en\\] n’existe pas en français ; il est donné en anglais." in fanny
 
 
 def test_interpreter_without_assignment_gets_a_folder_that_says_so():

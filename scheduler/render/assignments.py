@@ -25,7 +25,7 @@ from . import ics
 from .html import render_template
 from .i18n import Reader
 from .text import md
-from .view import SessionView, event_name, ordered, session_view
+from .view import SessionView, event_name, fallback_legend, ordered, session_view
 
 
 @dataclass(frozen=True)
@@ -122,6 +122,7 @@ def interpreter_agenda(event: Event, timetable: Timetable, who: Interpreter) -> 
         agenda.intro.append(reader.ngettext(
             "%(num)d assignment, %(total)s in all.", "%(num)d assignments, %(total)s in all.",
             len(agenda.items), total=reader.duration(minutes)))
+    agenda.intro += fallback_legend(reader, [item.view.title for item in agenda.items])
     return agenda
 
 
@@ -150,6 +151,7 @@ def speaker_agenda(event: Event, timetable: Timetable, who: Speaker) -> Agenda:
         fields += _zone_fields(view, event, reader, p)
         fields.append((_("Duration"), view.duration))
         agenda.items.append(Item(view, tuple(fields), view.title.shown, ics.guid(event.event.id, p.session, who.id)))
+    agenda.intro += fallback_legend(reader, [item.view.title for item in agenda.items])
     return agenda
 
 

@@ -6,7 +6,7 @@ from ..event import Event
 from ..timetable import Timetable
 from .i18n import Reader
 from .text import md
-from .view import DayView, SessionView, days, event_name
+from .view import DayView, SessionView, days, event_name, fallback_legend
 
 
 def _row(cells: list[str]) -> str:
@@ -22,12 +22,8 @@ def preamble(event: Event, reader: Reader, views: list[DayView]) -> list[str]:
     if reader.also:
         lines[-1] += " " + _("Also shown: %(zones)s.",
                             zones=reader.names([f"{reader.zone_name(z)} ({z.key})" for z in reader.also]))
-    fallbacks = sorted({s.title.language for d in views for s in d.sessions if s.title.fallback})
-    if fallbacks:
-        lines += ["", _("A title followed by %(marker)s is not available in %(language)s; it is shown in %(other)s.",
-                        marker=reader.names([f"[{lang}]" for lang in fallbacks]),
-                        language=reader.language_name(reader.language),
-                        other=reader.names([reader.language_name(lang) for lang in fallbacks]))]
+    for line in fallback_legend(reader, [s.title for d in views for s in d.sessions]):
+        lines += ["", line]
     return lines
 
 

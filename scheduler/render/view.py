@@ -142,3 +142,14 @@ def event_name(event: Event, reader: Reader) -> Title:
         if lang in names:
             return Title(names[lang], lang, lang != reader.language)
     raise AssertionError("an event has at least one name")
+
+
+def fallback_legend(reader: Reader, titles: list[Title]) -> list[str]:
+    """'A title followed by [en] is not available in French; it is shown in English.', when some title is."""
+    fallbacks = sorted({t.language for t in titles if t.fallback})
+    if not fallbacks:
+        return []
+    return [reader._("A title followed by %(marker)s is not available in %(language)s; it is shown in %(other)s.",
+                     marker=reader.names([f"[{lang}]" for lang in fallbacks]),
+                     language=reader.language_name(reader.language),
+                     other=reader.names([reader.language_name(lang) for lang in fallbacks]))]
