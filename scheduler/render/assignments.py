@@ -25,7 +25,7 @@ from . import ics
 from .html import render_template
 from .i18n import Reader
 from .text import md
-from .view import SessionView, event_name, fallback_legend, ordered, session_view
+from .view import SessionView, event_name, event_span, fallback_legend, ordered, session_view
 
 
 @dataclass(frozen=True)
@@ -84,40 +84,41 @@ def _agenda(event: Event, reader: Reader, who: str, kind: str, title: str, empty
     return Agenda(who, kind, reader, title=title, intro=[event_name(event, reader).text, zone_line], empty=empty)
 
 
-def interpreter_agenda(event: Event, timetable: Timetable, who: Interpreter) -> Agenda:
+def interpreter_agenda(event: Event, timetable: Timetable, who: Interpreter,
+                       work: list[tuple[Placement, Channel]] | None = None) -> Agenda:
+    """`work`: their channels in time order, when known (`agendas` finds everyone's in one pass)."""
+    if work is None:
+        work = _work(event, timetable).get(who.id, [])
     reader = Reader.of(who.locale, who.timezone or event.event.timezone)
     _ = reader._
     agenda = _agenda(event, reader, who.id, "interpreters", _("%(name)s: interpretation assignments", name=who.name),
                      _("No assignment for this event."))
     minutes = 0
-    for p in ordered(event, timetable):
-        for ch in p.channels:
-            if who.id not in ch.interpreters:
-                continue
-            view = session_view(event, p, reader)
-            mates = [event.interpreter[i].name for i in ch.interpreters if i != who.id and i in event.interpreter]
-            pair = _("%(source)s into %(target)s", source=reader.language_name(ch.from_),
-                     target=reader.language_name(ch.into))
-            fields = [(_("Room"), view.room), (_("Languages"), pair),
-                      (_("Team mates"), reader.names(mates) if mates else _("none (working alone)"))]
-            if ch.via:
-                pivot = _pivot(p, ch)
-                pivot_names = [event.interpreter[i].name for i in pivot.interpreters] if pivot else []
-                relay = _("relay from the %(language)s channel", language=reader.language_name(ch.via))
-                if pivot_names:
-                    relay += f" ({reader.names(pivot_names)})"
-                fields.append((_("Source"), relay))
-            else:
-                fields.append((_("Source"), _("the floor (%(language)s)", language=reader.language_name(ch.from_))))
-            fed = [reader.language_name(c.into) for c in p.channels if c.via == ch.into and c is not ch]
-            if fed:
-                fields.append((_("Your channel is the relay for"), reader.names(fed)))
-            fields.append((_("Speakers"), view.speakers_text or "—"))
-            fields += _zone_fields(view, event, reader, p)
-            fields.append((_("Duration"), view.duration))
-            minutes += int((p.end - p.start).total_seconds() // 60)
-            summary = f"{view.title.shown} · {pair}"
-            agenda.items.append(Item(view, tuple(fields), summary, ics.guid(event.event.id, p.session, who.id)))
+    for p, ch in work:
+        view = session_view(event, p, reader)
+        mates = [event.interpreter[i].name for i in ch.interpreters if i != who.id and i in event.interpreter]
+        pair = _("%(source)s into %(target)s", source=reader.language_name(ch.from_),
+                 target=reader.language_name(ch.into))
+        fields = [(_("Room"), view.room), (_("Languages"), pair),
+                  (_("Team mates"), reader.names(mates) if mates else _("none (working alone)"))]
+        if ch.via:
+            pivot = _pivot(p, ch)
+            pivot_names = [event.interpreter[i].name for i in pivot.interpreters] if pivot else []
+            relay = _("relay from the %(language)s channel", language=reader.language_name(ch.via))
+            if pivot_names:
+                relay += f" ({reader.names(pivot_names)})"
+            fields.append((_("Source"), relay))
+        else:
+            fields.append((_("Source"), _("the floor (%(language)s)", language=reader.language_name(ch.from_))))
+        fed = [reader.language_name(c.into) for c in p.channels if c.via == ch.into and c is not ch]
+        if fed:
+            fields.append((_("Your channel is the relay for"), reader.names(fed)))
+        fields.append((_("Speakers"), view.speakers_text or "—"))
+        fields += _zone_fields(view, event, reader, p)
+        fields.append((_("Duration"), view.duration))
+        minutes += int((p.end - p.start).total_seconds() // 60)
+        summary = f"{view.title.shown} · {pair}"
+        agenda.items.append(Item(view, tuple(fields), summary, ics.guid(event.event.id, p.session, who.id)))
     if agenda.items:
         agenda.intro.append(reader.ngettext(
             "%(num)d assignment, %(total)s in all.", "%(num)d assignments, %(total)s in all.",
@@ -133,15 +134,16 @@ def _pivot(p: Placement, ch: Channel) -> Channel | None:
     return None
 
 
-def speaker_agenda(event: Event, timetable: Timetable, who: Speaker) -> Agenda:
+def speaker_agenda(event: Event, timetable: Timetable, who: Speaker, talks: list[Placement] | None = None) -> Agenda:
+    """`talks`: their sessions in time order, when known (`agendas` finds everyone's in one pass)."""
+    if talks is None:
+        talks = _talks(event, timetable).get(who.id, [])
     reader = Reader.of(speaker_locale(event, who), who.timezone or event.event.timezone)
     _ = reader._
     agenda = _agenda(event, reader, who.id, "speakers", _("%(name)s: sessions", name=who.name),
                      _("No session for this event."))
-    for p in ordered(event, timetable):
+    for p in talks:
         session = event.session[p.session]
-        if who.id not in session.speakers:
-            continue
         view = session_view(event, p, reader)
         others = [event.speaker[i].name for i in session.speakers if i != who.id and i in event.speaker]
         fields = [(_("Room"), view.room), (_("Language"), view.language_name)]
@@ -155,9 +157,29 @@ def speaker_agenda(event: Event, timetable: Timetable, who: Speaker) -> Agenda:
     return agenda
 
 
+def _work(event: Event, timetable: Timetable) -> dict[str, list[tuple[Placement, Channel]]]:
+    """Each interpreter's channels, in time order."""
+    out: dict[str, list[tuple[Placement, Channel]]] = {}
+    for p in ordered(event, timetable):
+        for ch in p.channels:
+            for who in dict.fromkeys(ch.interpreters):
+                out.setdefault(who, []).append((p, ch))
+    return out
+
+
+def _talks(event: Event, timetable: Timetable) -> dict[str, list[Placement]]:
+    """Each speaker's sessions, in time order."""
+    out: dict[str, list[Placement]] = {}
+    for p in ordered(event, timetable):
+        for who in dict.fromkeys(event.session[p.session].speakers):
+            out.setdefault(who, []).append(p)
+    return out
+
+
 def agendas(event: Event, timetable: Timetable) -> list[Agenda]:
-    return ([interpreter_agenda(event, timetable, i) for i in event.interpreters]
-            + [speaker_agenda(event, timetable, s) for s in event.speakers])
+    work, talks = _work(event, timetable), _talks(event, timetable)
+    return ([interpreter_agenda(event, timetable, i, work.get(i.id, [])) for i in event.interpreters]
+            + [speaker_agenda(event, timetable, s, talks.get(s.id, [])) for s in event.speakers])
 
 
 def markdown(agenda: Agenda) -> str:
@@ -188,7 +210,7 @@ def calendar(event: Event, agenda: Agenda) -> bytes:
                                         for k, v in item.fields))
         for item in agenda.items
     ]
-    return ics.calendar(agenda.title, entries, agenda.reader.zone, agenda.reader.language, around=event.epoch)
+    return ics.calendar(agenda.title, entries, agenda.reader.zone, agenda.reader.language, event_span(event))
 
 
 def files(event: Event, timetable: Timetable) -> dict[Path, str | bytes]:

@@ -20,7 +20,7 @@ from ..event import Event
 from ..timetable import Timetable
 from .i18n import Reader
 from .text import one_line
-from .view import SessionView, days, event_name
+from .view import SessionView, days, event_name, event_span
 
 PRODID = "-//scheduler//multilingual conference timetable//EN"
 
@@ -49,7 +49,7 @@ class Entry:
     language: str | None = None  # of the summary, when not the calendar's (a title shown in another language)
 
 
-def calendar(name: str, entries: list[Entry], zone: ZoneInfo, language: str, around: date | None = None) -> bytes:
+def calendar(name: str, entries: list[Entry], zone: ZoneInfo, language: str, span: tuple[date, date]) -> bytes:
     """A whole VCALENDAR; the zone's VTIMEZONE is always there, so even a calendar with no entry is valid."""
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -74,9 +74,9 @@ def calendar(name: str, entries: list[Entry], zone: ZoneInfo, language: str, aro
         ev["summary"].params["language"] = e.language or language
         cal.add_component(ev)
     # VTIMEZONE of the calendar's zone (even with no entry, so that an empty calendar stays valid), covering
-    # the year around the event: enough for every calendar program, and a few hundred bytes instead of 70 years.
-    days = [d for e in entries for d in (e.start.date(), e.end.date())] or [around or date(2000, 1, 1)]
-    first, last = min(days) - timedelta(days=366), max(days) + timedelta(days=366)
+    # the year around the event's days (`span`): enough for every calendar program, and a few hundred bytes
+    # instead of 70 years; the same for every calendar of the event in that zone, so it is made once.
+    first, last = span[0] - timedelta(days=366), span[1] + timedelta(days=366)
     cal.add_component(_vtimezone(zone, first, last))
     cal.add_missing_timezones(first_date=first, last_date=last)
     return cal.to_ical()
@@ -110,4 +110,4 @@ def render(event: Event, timetable: Timetable, reader: Reader) -> bytes:
                 location=s.room, description=session_description(s, reader),
                 categories=tuple(c for c in (s.track,) if c), language=s.title.language,
             ))
-    return calendar(event_name(event, reader).text, entries, reader.zone, reader.language, around=event.epoch)
+    return calendar(event_name(event, reader).text, entries, reader.zone, reader.language, event_span(event))

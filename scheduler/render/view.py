@@ -121,6 +121,12 @@ def session_view(event: Event, p: Placement, reader: Reader, on: date | None = N
     )
 
 
+def event_span(event: Event) -> tuple[date, date]:
+    """The first and the last day of the event (in its own zone)."""
+    dates = [d.date for d in event.event.days]
+    return min(dates), max(dates)
+
+
 def ordered(event: Event, timetable: Timetable) -> list[Placement]:
     """Placements by start, then by the order of rooms in the event, then by session id."""
     rank = {r.id: i for i, r in enumerate(event.rooms)}
