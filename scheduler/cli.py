@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import IntEnum
 from pathlib import Path
@@ -29,6 +30,34 @@ def _fail_input(error: InputError) -> None:
 
 
 FILE = click.Path(path_type=Path)  # existence and kind are checked by read_json, in our error format
+
+
+def _check_output(path: Path, folder: bool = False) -> None:
+    """Exit 2 at once, before any work, if `path` cannot be written (a solve of minutes must not end in an
+    error): an existing file of the wrong kind, or a nearest existing folder we may not write in."""
+    problem = None
+    if path.exists() and path.is_dir() != folder:
+        problem = "cannot write: it is a folder, not a file" if not folder else "cannot write: it is a file, not a folder"
+    else:
+        ancestor = path if folder and path.exists() else path.parent
+        while not ancestor.exists() and ancestor != ancestor.parent:
+            ancestor = ancestor.parent
+        if not ancestor.is_dir():
+            problem = f"cannot write: {ancestor} is not a folder"
+        elif not os.access(ancestor, os.W_OK | os.X_OK):
+            problem = f"cannot write: no permission to write in {ancestor}"
+    if problem:
+        click.echo(f"{path}: {problem}", err=True)
+        sys.exit(Exit.BAD_INPUT)
+
+
+def _write(path: Path, content: str | bytes) -> None:
+    """`write_atomic`, with exit 2 and one line (no traceback) when the system refuses."""
+    try:
+        write_atomic(path, content)
+    except OSError as exc:
+        click.echo(f"{path}: cannot write: {exc.strerror or exc}", err=True)
+        sys.exit(Exit.BAD_INPUT)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -80,6 +109,7 @@ def solve(event_path: Path, output: Path, time_limit: float, workers: int | None
         old = load_timetable(previous) if previous is not None else None
     except InputError as exc:
         _fail_input(exc)
+    _check_output(output)
     live = sys.stderr.isatty()
 
     def show(p: Progress) -> None:
@@ -113,7 +143,7 @@ def solve(event_path: Path, output: Path, time_limit: float, workers: int | None
                    f"or `scheduler explain` to look for a conflict.", err=True)
         sys.exit(Exit.NO_SOLUTION)
     tt = outcome.timetable
-    write_atomic(output, tt.to_json())
+    _write(output, tt.to_json())
     stopped = " (interrupted: the best found so far)" if interrupted else ""
     click.echo(f"{output}: {tt.status}, objective {tt.objective} (bound {tt.bound}), "
                f"{len(tt.sessions)} sessions, {outcome.solve_seconds:.2f} s{stopped}.", err=True)
@@ -155,13 +185,16 @@ def generate(output: Path, timetable_out: Path | None, sessions: int, days: int,
 
     settings = GeneratorSettings(sessions=sessions, days=days, rooms=rooms, languages=languages,
                                  interpreters=interpreters, seed=seed)
+    for path in (output, timetable_out):
+        if path is not None:
+            _check_output(path)
     try:
         event, planted = generate_event(settings)
     except ValueError as exc:
         raise click.UsageError(str(exc))
-    write_atomic(output, event.model_dump_json(indent=2, exclude_defaults=True) + "\n")
+    _write(output, event.model_dump_json(indent=2, exclude_defaults=True) + "\n")
     if timetable_out is not None:
-        write_atomic(timetable_out, planted.to_json())
+        _write(timetable_out, planted.to_json())
     click.echo(f"{output}: {len(event.sessions)} sessions, {len(event.interpreters)} interpreters.")
 
 
@@ -203,11 +236,8 @@ def render(event_path: Path, timetable_path: Path, locale: str, fmt: str, output
         timetable = load_timetable(timetable_path, event)
     except InputError as exc:
         _fail_input(exc)
-    try:
-        write_atomic(output, run_render(event, timetable, fmt, locale, also))
-    except OSError as exc:
-        click.echo(f"{output}: cannot write: {exc.strerror or exc}", err=True)
-        sys.exit(Exit.BAD_INPUT)
+    _check_output(output)
+    _write(output, run_render(event, timetable, fmt, locale, also))
     click.echo(f"{output}: {fmt}, {locale}, {len(timetable.sessions)} sessions.", err=True)
 
 
@@ -224,16 +254,10 @@ def assignments(event_path: Path, timetable_path: Path, output: Path) -> None:
         timetable = load_timetable(timetable_path, event)
     except InputError as exc:
         _fail_input(exc)
-    if output.exists() and not output.is_dir():
-        click.echo(f"{output}: exists and is not a folder", err=True)
-        sys.exit(Exit.BAD_INPUT)
+    _check_output(output, folder=True)
     rendered = files(event, timetable)  # everything is rendered before anything is written
-    try:
-        for relative, content in rendered.items():
-            write_atomic(output / relative, content)
-    except OSError as exc:
-        click.echo(f"{output}: cannot write: {exc.strerror or exc}", err=True)
-        sys.exit(Exit.BAD_INPUT)
+    for relative, content in rendered.items():
+        _write(output / relative, content)
     click.echo(f"{output}: agendas of {len(event.interpreters)} interpreters and {len(event.speakers)} speakers.",
                err=True)
 

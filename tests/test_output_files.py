@@ -35,3 +35,37 @@ def test_a_replaced_file_keeps_its_mode(tmp_path: Path):
     path.chmod(0o640)
     write_atomic(path, b"new")
     assert (_mode(path), path.read_bytes()) == (0o640, b"new")
+
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHOOL = str(ROOT / "fixtures" / "school.json")
+SCHOOL_TT = str(ROOT / "fixtures" / "school.timetable.json")
+
+
+@pytest.mark.parametrize("command", [
+    ["solve", SCHOOL, "--time-limit", "30", "-o"],
+    ["generate", "--sessions", "4", "-o"],
+    ["render", SCHOOL, SCHOOL_TT, "--locale", "fr_CA", "--format", "md", "-o"],
+])
+def test_an_output_that_is_a_folder_is_refused_before_any_work(tmp_path: Path, command: list[str]):
+    # solve wrote its timetable only after its whole search, then failed with a traceback (IsADirectoryError)
+    from click.testing import CliRunner
+
+    from scheduler.cli import cli
+
+    result = CliRunner().invoke(cli, [*command, str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == f"{tmp_path}: cannot write: it is a folder, not a file"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_output_under_a_file_is_refused(tmp_path: Path):
+    from click.testing import CliRunner
+
+    from scheduler.cli import cli
+
+    (tmp_path / "notes.txt").write_text("x")
+    result = CliRunner().invoke(cli, ["solve", SCHOOL, "-o", str(tmp_path / "notes.txt" / "t.json")])
+    assert result.exit_code == 2 and "is not a folder" in result.output
+    result = CliRunner().invoke(cli, ["assignments", SCHOOL, SCHOOL_TT, "-o", str(tmp_path / "notes.txt")])
+    assert result.exit_code == 2 and "it is a file, not a folder" in result.output
