@@ -106,7 +106,7 @@ def solve(event_path: Path, output: Path, time_limit: float, workers: int | None
 
     try:
         event = load_event(event_path)
-        old = load_timetable(previous) if previous is not None else None
+        old = load_timetable(previous, event, references=False) if previous is not None else None
     except InputError as exc:
         _fail_input(exc)
     _check_output(output)

@@ -277,20 +277,31 @@ def load_event(path: Path | str) -> Event:
     return parse(Event, read_json(path), str(path))
 
 
-def load_timetable(path: Path | str, event: Event | None = None) -> Timetable:
-    """Read and validate a `timetable.json`; with an event, also check that its ids refer to that event."""
+def load_timetable(path: Path | str, event: Event | None = None, references: bool = True) -> Timetable:
+    """Read and validate a `timetable.json`; with an event, also check that it is that event's and (with
+    `references`) that its ids refer to it. A previous timetable being re-planned is checked without: it may
+    name sessions, rooms or interpreters the event has lost since."""
     timetable = parse(Timetable, read_json(path), str(path))
     if event is not None:
-        lines = [f"{path}: {json_path(loc)}: {msg}" for loc, msg in timetable_reference_issues(timetable, event)]
+        issues = timetable_reference_issues(timetable, event) if references else _other_event(timetable, event)
+        lines = [f"{path}: {json_path(loc)}: {msg}" for loc, msg in issues]
         if lines:
             raise InputError(lines)
     return timetable
 
 
-def timetable_reference_issues(tt: Timetable, ev: Event):
-    """(JSON path, message) for each id of the timetable that the event does not know."""
+def _other_event(tt: Timetable, ev: Event):
     if tt.event != ev.event.id:
         yield ("event",), f"this timetable is for event {tt.event!r}, not {ev.event.id!r}"
+
+
+def timetable_reference_issues(tt: Timetable, ev: Event):
+    """(JSON path, message) for each id of the timetable that the event does not know; only the first
+    when the timetable is another event's (every id would be unknown)."""
+    other = list(_other_event(tt, ev))
+    if other:
+        yield from other
+        return
     for i, p in enumerate(tt.sessions):
         if p.session not in ev.session:
             yield ("sessions", i, "session"), f"unknown session {p.session!r}"

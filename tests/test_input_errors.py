@@ -639,13 +639,16 @@ def test_every_cross_reference_problem_of_a_file_is_reported(tmp_path: Path) -> 
 
 
 def test_every_problem_of_a_timetable_is_reported(tmp_path: Path) -> None:
-    bad_refs = mutated(BASE_TIMETABLE, put("event", "other"), put("sessions[0].session", "s9"),
+    bad_refs = mutated(BASE_TIMETABLE, put("sessions[0].session", "s9"),
                        put("sessions[1].room", "hall"), put("sessions[2].channels[0].interpreters[0]", "i-zz"))
+    # another event's timetable: that alone is said (every one of its ids would be unknown here)
+    other_event = mutated(BASE_TIMETABLE, put("event", "other"), put("sessions[0].session", "s9"))
     bad_fields = mutated(BASE_TIMETABLE, put("status", "done"), put("sessions[0].start", "2024-03-01T10:00"),
                          put("sessions[3].channels", [{"into": "fr", "from": "en", "via": "xx"}]), put("extra", 1))
     for name, data, expected in [
-        ("refs.json", bad_refs, ["event", "sessions[0].session", "sessions[1].room",
+        ("refs.json", bad_refs, ["sessions[0].session", "sessions[1].room",
                                  "sessions[2].channels[0].interpreters[0]"]),
+        ("other.json", other_event, ["event"]),
         ("fields.json", bad_fields, ["status", "sessions[0].start", "sessions[3].channels[0].via", "extra"]),
     ]:
         (tmp_path / "ev.json").write_bytes(dumps(BASE_EVENT))

@@ -833,3 +833,18 @@ def test_exact_search_starts_from_the_second_greedy_timetable(monkeypatch):
     tt = assert_sound(event, outcome)
     assert len(made) == 1 and made[0] > 60 * solve_module.EXACT_SHARE
     assert outcome.status == "optimal" and tt.objective == 634
+
+
+def test_cli_previous_of_another_event_is_refused(tmp_path: Path):
+    # it was taken silently: the re-plan then paid `moved` against sessions of another event
+    school = SCHOOL
+    other = event_dict(sessions=[session("s1", 60)], languages=("en",))
+    other["event"]["id"] = "another-event"
+    path = write_event(tmp_path, other)
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["solve", str(path), "-o", str(first), "--time-limit", "5"]).exit_code == 0
+    result = runner.invoke(cli, ["solve", str(school), "-o", str(second), "--previous", str(first)])
+    assert result.exit_code == 2
+    assert result.output == f"{first}: event: this timetable is for event 'another-event', not 'ehm-2021'\n"
+    assert not second.exists()
