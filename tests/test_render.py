@@ -146,6 +146,12 @@ def test_durations_and_lists():
     assert fr.names(["Amina", "Jean", "Priya"]) == "Amina, Jean et Priya"
     assert fr.language_name("en") == "anglais"
     assert Reader.of("en_GB", "Europe/London").language_name("fr") == "French"
+    # channels one after the other, and notes in brackets, in each language's punctuation
+    assert fr.series(["anglais (A et B)", "espagnol (C)", "arabe"]) == "anglais (A et B) ; espagnol (C) ; arabe"
+    assert Reader.of("ar_EG", "Africa/Cairo").series(["a", "b"]) == "a؛ b"
+    ja = Reader.of("ja_JP", "Asia/Tokyo")
+    assert ja.series(["a", "b"]) == "a；b" and ja.annotated("10:00–11:00", "トロント") == "10:00–11:00（トロント）"
+    assert fr.annotated("Ouverture", "plénière") == "Ouverture (plénière)"
 
 
 def test_durations_and_lists_in_every_cldr_locale():

@@ -75,7 +75,7 @@ def _zone_fields(view: SessionView, event: Event, reader: Reader, p: Placement) 
         return []
     _ = reader._
     when = reader.interval(p.start, p.end, zone=event.zone, on=None)
-    return [(_("Event time"), f"{when} ({reader.zone_name(event.zone)})")]
+    return [(_("Event time"), reader.annotated(when, reader.zone_name(event.zone)))]
 
 
 def _agenda(event: Event, reader: Reader, who: str, kind: str, title: str, empty: str) -> Agenda:
@@ -106,7 +106,7 @@ def interpreter_agenda(event: Event, timetable: Timetable, who: Interpreter,
             pivot_names = [event.interpreter[i].name for i in pivot.interpreters] if pivot else []
             relay = _("relay from the %(language)s channel", language=reader.language_name(ch.via))
             if pivot_names:
-                relay += f" ({reader.names(pivot_names)})"
+                relay = reader.annotated(relay, reader.names(pivot_names))
             fields.append((_("Source"), relay))
         else:
             fields.append((_("Source"), _("the floor (%(language)s)", language=reader.language_name(ch.from_))))

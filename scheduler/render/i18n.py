@@ -203,6 +203,17 @@ class Reader:
             parts.append(format_unit(rest, "duration-minute", length="short", locale=self.locale))
         return format_list(parts, style="unit-narrow", locale=self.locale)
 
+    def annotated(self, text: str, note: str) -> str:
+        """'Salle B (Toronto)': a note after a text, in the reader's brackets (full-width in Chinese)."""
+        return self._("%(text)s (%(note)s)", text=text, note=note)
+
+    def series(self, items: list[str]) -> str:
+        """Items that contain lists themselves, one after the other: 'a (x, y); b' ('a (x, y) ; b' in French)."""
+        text = items[0] if items else ""
+        for item in items[1:]:
+            text = self._("%(first)s; %(second)s", first=text, second=item)
+        return text
+
     def names(self, names: list[str]) -> str:
         """'Amina, Jean et Priya'."""
         return format_list(list(names), locale=self.locale) if names else ""

@@ -31,7 +31,7 @@ def session_cells(s: SessionView, reader: Reader) -> list[str]:
     _ = reader._
     title = md(s.title.text) + (f" {md(s.title.marker)}" if s.title.fallback else "")
     if s.plenary:
-        title += " (" + _("plenary") + ")"
+        title = reader.annotated(title, _("plenary"))
     return [
         md(s.when), *(md(t) for _zone, t in s.also), md(s.duration), md(s.room), title,
         md(s.speakers_text), md(s.language_name), md(s.interpretation_text),

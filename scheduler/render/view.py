@@ -105,7 +105,7 @@ def session_view(event: Event, p: Placement, reader: Reader, on: date | None = N
     speakers = tuple(event.speaker[i].name if i in event.speaker else i for i in s.speakers)
     channels = tuple(channel_view(event, ch, reader) for ch in p.channels)
     if channels:
-        interpretation = "; ".join(c.text for c in channels)
+        interpretation = reader.series([c.text for c in channels])
     elif s.interpretation == "none" or not event.channels(s):
         interpretation = _("none")
     else:
