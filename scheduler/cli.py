@@ -165,8 +165,13 @@ def validate(event_path: Path) -> None:
         ev = load_event(event_path)
     except InputError as exc:
         _fail_input(exc)
+    from .lint import notes
+    from .loading import json_path
+
     click.echo(f"{event_path}: valid: {len(ev.sessions)} sessions, {len(ev.rooms)} rooms, "
                f"{len(ev.event.days)} days, {len(ev.speakers)} speakers, {len(ev.interpreters)} interpreters.")
+    for where, note in notes(ev):
+        click.echo(f"{event_path}: {json_path(where)}: note: {note}")
 
 
 @cli.command()

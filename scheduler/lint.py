@@ -1,0 +1,54 @@
+"""What a valid event may hold by mistake: `scheduler validate` says it after "valid", and still exits 0.
+
+Each note is a JSON path and a sentence, like an input error, because it points at data to look at again; none
+of them makes the event infeasible by itself (`scheduler explain` says when something does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from .constraints import able_by_target, able_interpreters
+from .event import Event
+
+Note = tuple[tuple[str | int, ...], str]
+
+
+def interpreter_without_channel(ev: Event) -> Iterator[Note]:
+    """An interpreter whose languages fit no channel of the event (a typo in a language code, often)."""
+    able = {who for people in able_interpreters(ev).values() for who in people}
+    spoken = sorted(set(ev.event.languages) | {s.language for s in ev.sessions})
+    for i, it in enumerate(ev.interpreters):
+        if it.id in able:
+            continue
+        if it.pairs is not None:
+            theirs = ", ".join(f"{a}->{b}" for a, b in it.pairs) or "none"
+            what = f"their pairs ({theirs})"
+        else:
+            classes = [f"{c} {' '.join(getattr(it.languages, c))}" for c in "ABC" if getattr(it.languages, c)]
+            what = f"their languages ({'; '.join(classes) or 'none'})"
+        yield (("interpreters", i),
+               f"{it.id} ({it.name}) can work no channel of this event: {what} fit none of its channels "
+               f"(from {', '.join(spoken)} into {', '.join(ev.event.languages)})")
+
+
+def language_without_interpreter(ev: Event) -> Iterator[Note]:
+    """An audience language nobody can interpret into, while sessions have a channel into it."""
+    into = able_by_target(ev)
+    for k, language in enumerate(ev.event.languages):
+        sessions = [s for s in ev.sessions if language in ev.channels(s)]
+        if sessions and not into.get(language):
+            required = sum(1 for s in sessions if s.interpretation == "required")
+            yield (("event", "languages", k),
+                   f"nobody can interpret into {language!r}, and {len(sessions)} session(s) have a channel into it "
+                   f"({required} required: no timetable then, see `scheduler explain`)" if required else
+                   f"nobody can interpret into {language!r}: the {len(sessions)} session(s) with a channel into "
+                   f"it will all leave it unstaffed")
+
+
+NOTES: list[Callable[[Event], Iterator[Note]]] = [interpreter_without_channel, language_without_interpreter]
+
+
+def notes(ev: Event) -> list[Note]:
+    """Every note on the event, in the order of `NOTES`."""
+    return [n for rule in NOTES for n in rule(ev)]

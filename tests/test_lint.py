@@ -1,0 +1,50 @@
+"""`scheduler validate` notes what a valid event may hold by mistake; each note has a case it must say and one
+it must not."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from builders import event_dict, interpreter, session
+from scheduler.cli import cli
+from scheduler.event import Event
+from scheduler.lint import interpreter_without_channel, language_without_interpreter
+
+
+def make(sessions: list[dict], interpreters: list[dict], languages=("fr", "en")) -> Event:
+    return Event.model_validate(event_dict(sessions, interpreters=interpreters, languages=languages))
+
+
+def test_interpreter_without_channel():
+    typo = interpreter("i2", A=["fr"], C=["de"])  # 'de' for 'en' (a slip): works from nothing the event speaks
+    ev = make([session("s1", language="en")], [interpreter("i1", A=["fr"], C=["en"]), typo])
+    notes = list(interpreter_without_channel(ev))
+    assert [where for where, _ in notes] == [("interpreters", 1)]
+    assert "i2" in notes[0][1] and "A fr; C de" in notes[0][1]
+    assert list(interpreter_without_channel(make([session("s1", language="en")],
+                                                 [interpreter("i1", A=["fr"], C=["en"])]))) == []
+
+
+def test_language_without_interpreter():
+    people = [interpreter("i1", A=["fr"], C=["en"]), interpreter("i2", A=["en"], C=["fr"])]
+    ev = make([session("s1", language="en"), session("s2", language="fr", interpretation="optional")], people,
+              languages=("fr", "en", "es"))
+    notes = list(language_without_interpreter(ev))
+    assert [where for where, _ in notes] == [("event", "languages", 2)]
+    assert "'es'" in notes[0][1] and "1 required" in notes[0][1]
+    assert list(language_without_interpreter(make([session("s1", language="en")], people))) == []
+
+
+def test_validate_prints_notes_and_still_exits_0(tmp_path: Path):
+    data = event_dict([session("s1", language="en")], interpreters=[interpreter("i1", A=["de"])])
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(data), "utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0].startswith(f"{path}: valid: 1 sessions")
+    assert lines[1].startswith(f"{path}: interpreters[0]: note: i1 ")
+    assert lines[2].startswith(f"{path}: event.languages[0]: note: nobody can interpret into 'fr'")
