@@ -134,6 +134,9 @@ def solve(event_path: Path, output: Path, time_limit: float, workers: int | None
 
             click.echo(f"{event_path}: no timetable exists: the hard rules cannot all hold together "
                        f"(proven in {outcome.solve_seconds:.1f} s).", err=True)
+            if interrupted:  # Ctrl-C came during the proof: no explanation of minutes after it
+                click.echo("Interrupted: `scheduler explain` says why.", err=True)
+                sys.exit(Exit.INFEASIBLE)
             with stopping_on_ctrl_c("the explanation ends with what it has found; Ctrl-C again to quit at once"):
                 why = run_explain(event, time_limit=time_limit, workers=workers, known_infeasible=True)
             click.echo(render_text(event, why), err=True, nl=False)

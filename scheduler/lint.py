@@ -1,7 +1,8 @@
 """What a valid event may hold by mistake: `scheduler validate` says it after "valid", and still exits 0.
 
-Each note is a JSON path and a sentence, like an input error, because it points at data to look at again; none
-of them makes the event infeasible by itself (`scheduler explain` says when something does).
+Each note is a JSON path and a sentence, like an input error, because it points at data to look at again. A
+note may also mean that no timetable exists (a required channel nobody can staff): it then says so, and
+`scheduler explain` says why.
 """
 
 from __future__ import annotations

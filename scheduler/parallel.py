@@ -2,7 +2,8 @@
 (GLOP's solves and pricing in Python) uses one, so the decomposition staffs several days side by side.
 
 Processes are forked, so the work needs no import and its arguments only a pickle (a day of the 560-session
-event: 0.2 MB, 5 ms); where fork does not exist, or with one worker, the work runs in this process.
+event: 0.2 MB, 5 ms); where fork does not exist, or with one worker, the work runs in this process. Ctrl-C in
+the children only asks their work to stop (`interrupt.py`'s fork hooks).
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ import multiprocessing
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
-
-from .interrupt import in_side_process
 
 
 class InProcess(Executor):
@@ -34,6 +33,5 @@ def side_processes(workers: int) -> Iterator[tuple[Executor, int]]:
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         yield InProcess(), 1
         return
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                             initializer=in_side_process) as pool:
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         yield pool, workers

@@ -88,7 +88,7 @@ def interpreter_agenda(event: Event, timetable: Timetable, who: Interpreter,
                        work: list[tuple[Placement, Channel]] | None = None) -> Agenda:
     """`work`: their channels in time order, when known (`agendas` finds everyone's in one pass)."""
     if work is None:
-        work = _work(event, timetable).get(who.id, [])
+        work = _work(ordered(event, timetable)).get(who.id, [])
     reader = Reader.of(who.locale, who.timezone or event.event.timezone)
     _ = reader._
     agenda = _agenda(event, reader, who.id, "interpreters", _("%(name)s: interpretation assignments", name=who.name),
@@ -137,7 +137,7 @@ def _pivot(p: Placement, ch: Channel) -> Channel | None:
 def speaker_agenda(event: Event, timetable: Timetable, who: Speaker, talks: list[Placement] | None = None) -> Agenda:
     """`talks`: their sessions in time order, when known (`agendas` finds everyone's in one pass)."""
     if talks is None:
-        talks = _talks(event, timetable).get(who.id, [])
+        talks = _talks(event, ordered(event, timetable)).get(who.id, [])
     reader = Reader.of(speaker_locale(event, who), who.timezone or event.event.timezone)
     _ = reader._
     agenda = _agenda(event, reader, who.id, "speakers", _("%(name)s: sessions", name=who.name),
@@ -157,27 +157,28 @@ def speaker_agenda(event: Event, timetable: Timetable, who: Speaker, talks: list
     return agenda
 
 
-def _work(event: Event, timetable: Timetable) -> dict[str, list[tuple[Placement, Channel]]]:
-    """Each interpreter's channels, in time order."""
+def _work(placements: list[Placement]) -> dict[str, list[tuple[Placement, Channel]]]:
+    """Each interpreter's channels, in the order of `placements`."""
     out: dict[str, list[tuple[Placement, Channel]]] = {}
-    for p in ordered(event, timetable):
+    for p in placements:
         for ch in p.channels:
             for who in dict.fromkeys(ch.interpreters):
                 out.setdefault(who, []).append((p, ch))
     return out
 
 
-def _talks(event: Event, timetable: Timetable) -> dict[str, list[Placement]]:
-    """Each speaker's sessions, in time order."""
+def _talks(event: Event, placements: list[Placement]) -> dict[str, list[Placement]]:
+    """Each speaker's sessions, in the order of `placements`."""
     out: dict[str, list[Placement]] = {}
-    for p in ordered(event, timetable):
+    for p in placements:
         for who in dict.fromkeys(event.session[p.session].speakers):
             out.setdefault(who, []).append(p)
     return out
 
 
 def agendas(event: Event, timetable: Timetable) -> list[Agenda]:
-    work, talks = _work(event, timetable), _talks(event, timetable)
+    placements = ordered(event, timetable)
+    work, talks = _work(placements), _talks(event, placements)
     return ([interpreter_agenda(event, timetable, i, work.get(i.id, [])) for i in event.interpreters]
             + [speaker_agenda(event, timetable, s, talks.get(s.id, [])) for s in event.speakers])
 

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from ..event import Event
 from ..timetable import Timetable
 from .i18n import Reader, catalog_name, sibling_locale, translations
-from .view import SessionView, days, event_name
+from .view import SessionView, days, event_name, fallback_legend
 
 TEMPLATES = Path(__file__).parent / "templates"
 SWITCH_LANGUAGES = ("fr", "en")
@@ -141,13 +141,11 @@ def render(event: Event, timetable: Timetable, reader: Reader) -> str:
     for lang in languages:
         r = Reader(sibling_locale(reader.locale, lang), reader.zone, reader.also)
         views = days(event, timetable, r)
-        fallbacks = sorted({s.title.language for d in views for s in d.sessions if s.title.fallback})
         body = render_template(
             "timetable_body.html", r, name=event_name(event, r), grids=grids(event, timetable, r),
-            fallback_markers=r.names([f"[{x}]" for x in fallbacks]),
-            fallback_languages=r.names([r.language_name(x) for x in fallbacks]),
-            fallbacks=fallbacks, session_count=sum(len(d.sessions) for d in views),
-            also_zones=r.names([f"{r.zone_name(z)} ({z.key})" for z in r.also]),
+            legend=fallback_legend(r, [s.title for d in views for s in d.sessions]),
+            session_count=sum(len(d.sessions) for d in views),
+            also_zones=r.names([r.annotated(r.zone_name(z), z.key) for z in r.also]),
         )
         variants.append({"language": lang, "tag": r.tag, "autonym": autonym(lang), "dir": r.direction, "body": Markup(body)})
     return render_template("timetable.html", reader, name=event_name(event, reader), variants=variants)

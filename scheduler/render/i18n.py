@@ -62,7 +62,7 @@ _LIST_STYLE_CHAIN = {
 def _list_patterns(locale: str, style: str) -> dict[str, str]:
     patterns: dict[str, str] = {}
     styles = Locale.parse(locale).list_patterns
-    for name in _LIST_STYLE_CHAIN[style]:
+    for name in _LIST_STYLE_CHAIN.get(style, (style, "standard")):
         for key, pattern in (styles.get(name) or {}).items():
             patterns.setdefault(key, pattern)
     return patterns

@@ -21,7 +21,7 @@ def preamble(event: Event, reader: Reader, views: list[DayView]) -> list[str]:
     lines.append(_("Times are in %(city)s time (%(zone)s).", city=reader.zone_name(), zone=reader.zone.key))
     if reader.also:
         lines[-1] += " " + _("Also shown: %(zones)s.",
-                            zones=reader.names([f"{reader.zone_name(z)} ({z.key})" for z in reader.also]))
+                            zones=reader.names([reader.annotated(reader.zone_name(z), z.key) for z in reader.also]))
     for line in fallback_legend(reader, [s.title for d in views for s in d.sessions]):
         lines += ["", line]
     return lines
