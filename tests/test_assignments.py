@@ -49,7 +49,8 @@ def test_paris_interpreter_sees_paris_times(written):
     assert "Heures de Paris (Europe/Paris)" in md
     assert f"### 19:30{THIN}–{THIN}21:00 · Logement, loyers et économie de l'hiver" in md
     assert f"Heure de l’événement : 13:30{THIN}–{THIN}15:00 (Toronto)" in md
-    assert "## vendredi 12 février 2021" in md
+    assert "## vendredi 12 février 2021 (1\u202fh 30\u00a0min)" in md
+    assert "## samedi 13 février 2021 (3\u202fh)" in md  # two sessions that day: the day's work in all
     assert "Langues : anglais → français" in md and "Coéquipiers : Jean-François Gagnon" in md
     html = (written / "interpreters" / "i-clefebvre" / "agenda.html").read_text("utf-8")
     assert '<html lang="fr-FR" dir="ltr">' in html and f"19:30{THIN}–{THIN}21:00" in html
@@ -178,7 +179,8 @@ def test_crossing_midnight_in_agenda():
     event, timetable = relay_event()
     # 22:15-22:45 Toronto is 04:15-04:45 in Madrid: the agenda is under the Madrid date
     agenda = interpreter_agenda(event, timetable, event.interpreter["e1"])
-    assert [heading for _d, heading, _i in agenda.days()] == ["sábado, 13 de febrero de 2021"]
+    # with the minutes of work of that day, which the interpreter's daily limit is about
+    assert [heading for _d, heading, _i in agenda.days()] == ["sábado, 13 de febrero de 2021 (30 min)"]
 
 
 def test_cli_assignments_bad_input(tmp_path):

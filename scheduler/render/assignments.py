@@ -49,9 +49,16 @@ class Agenda:
     items: list[Item] = field(default_factory=list)
 
     def days(self) -> list[tuple[date, str, list[Item]]]:
+        """(day, heading, items) in the reader's zone; an interpreter's heading says the day's minutes of work,
+        which their daily limit is about ('vendredi 12 février 2021 (4 h 30 min)')."""
         out = []
         for day, group in groupby(self.items, key=lambda i: i.view.day):
-            out.append((day, self.reader.date(day), list(group)))
+            items = list(group)
+            heading = self.reader.date(day)
+            if self.kind == "interpreters":
+                minutes = sum(int((i.view.end - i.view.start).total_seconds() // 60) for i in items)
+                heading = self.reader.annotated(heading, self.reader.duration(minutes))
+            out.append((day, heading, items))
         return out
 
 
