@@ -59,18 +59,29 @@ def request_stop() -> None:
         solvers = list(_solvers)
     for solver in solvers:
         solver.stop_search()
-    for child in multiprocessing.active_children():  # Ctrl-C reaches them too, but `kill -INT` only us
+    for child in _children():  # Ctrl-C reaches them too, but `kill -INT` only us
         try:
             os.kill(child.pid, signal.SIGINT)
         except (OSError, TypeError):
             pass
 
 
+def _children() -> list[multiprocessing.process.BaseProcess]:
+    """This process's side processes, asked again (then none) rather than failing if the main thread starts one
+    meanwhile: the watcher thread asks, and an exception would end it, and with it the second Ctrl-C."""
+    for _attempt in range(3):
+        try:
+            return multiprocessing.active_children()
+        except RuntimeError:  # "Set changed size during iteration"
+            continue
+    return []
+
+
 def _quit() -> NoReturn:
     """The second Ctrl-C: end now, side processes included (they would wait forever for work, holding the
     output pipes open), writing nothing."""
     print("\nInterrupted again: quitting, nothing written.", file=sys.stderr, flush=True)
-    for child in multiprocessing.active_children():
+    for child in _children():
         try:
             os.kill(child.pid, signal.SIGKILL)
         except (OSError, TypeError):
