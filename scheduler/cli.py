@@ -10,7 +10,6 @@ from pathlib import Path
 
 import click
 
-from .interrupt import requested as stop_requested, stopping_on_ctrl_c
 from .loading import InputError, load_event, load_timetable, write_atomic
 
 
@@ -102,6 +101,7 @@ def check(event_path: Path, timetable_path: Path) -> None:
 def solve(event_path: Path, output: Path, time_limit: float, workers: int | None, seed: int,
           previous: Path | None, method: str) -> None:
     """Find a timetable that obeys every hard rule and costs as little as possible."""
+    from .interrupt import requested as stop_requested, stopping_on_ctrl_c
     from .solve import Progress, solve as run_solve
 
     try:
@@ -281,6 +281,7 @@ def explain(event_path: Path, fmt: str, time_limit: float, workers: int | None) 
     """Say why an event has no timetable: the smallest set of conflicting rules and resources found (exit 3),
     or that it has one (exit 0)."""
     from .explain import explain as run_explain, render_text
+    from .interrupt import requested as stop_requested, stopping_on_ctrl_c
 
     try:
         event = load_event(event_path)

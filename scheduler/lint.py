@@ -9,18 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from .constraints import able_by_target, able_interpreters
-from .event import Event
+from .event import Event, Interpreter
 
 Note = tuple[tuple[str | int, ...], str]
 
 
+def _spoken(ev: Event) -> list[str]:
+    """Every language a channel may be interpreted from: the audience's and the floor's."""
+    return sorted(set(ev.event.languages) | {s.language for s in ev.sessions})
+
+
+def _works_into(ev: Event, it: Interpreter, target: str) -> bool:
+    return any(it.can_interpret(source, target) for source in _spoken(ev))
+
+
 def interpreter_without_channel(ev: Event) -> Iterator[Note]:
     """An interpreter whose languages fit no channel of the event (a typo in a language code, often)."""
-    able = {who for people in able_interpreters(ev).values() for who in people}
-    spoken = sorted(set(ev.event.languages) | {s.language for s in ev.sessions})
+    spoken = _spoken(ev)
     for i, it in enumerate(ev.interpreters):
-        if it.id in able:
+        if any(_works_into(ev, it, target) for target in ev.event.languages):
             continue
         if it.pairs is not None:
             theirs = ", ".join(f"{a}->{b}" for a, b in it.pairs) or "none"
@@ -35,10 +42,9 @@ def interpreter_without_channel(ev: Event) -> Iterator[Note]:
 
 def language_without_interpreter(ev: Event) -> Iterator[Note]:
     """An audience language nobody can interpret into, while sessions have a channel into it."""
-    into = able_by_target(ev)
     for k, language in enumerate(ev.event.languages):
         sessions = [s for s in ev.sessions if language in ev.channels(s)]
-        if sessions and not into.get(language):
+        if sessions and not any(_works_into(ev, it, language) for it in ev.interpreters):
             required = sum(1 for s in sessions if s.interpretation == "required")
             yield (("event", "languages", k),
                    f"nobody can interpret into {language!r}, and {len(sessions)} session(s) have a channel into it "
