@@ -231,7 +231,10 @@ def _locale_option(ctx: click.Context, param: click.Parameter, value: str) -> st
 @click.argument("timetable_path", metavar="TIMETABLE.json", type=FILE)
 @click.option("--locale", "locale", required=True, callback=_locale_option,
               help="CLDR locale of the reader: fr_CA, fr_FR, en_CA, en_GB...")
-@click.option("--format", "fmt", required=True, type=click.Choice(["md", "html", "ics", "csv", "frab-json"]))
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["md", "html", "ics", "csv", "frab-json", "workload-csv"]),
+              help="workload-csv: not the timetable but each interpreter's minutes of work per day, days worked "
+                   "and minutes in all (what they are paid by).")
 @click.option("-o", "--output", type=FILE, required=True, help="Where to write the rendering.")
 @click.option("--also-tz", "also", multiple=True, callback=_zone_option, metavar="ZONE",
               help="Also show times in this IANA zone (repeatable), e.g. for an online audience.")

@@ -135,7 +135,7 @@ def test_also_tz_columns(school):
 
 @pytest.mark.parametrize("locale", ["de_DE", "ja_JP", "ar_EG", "pt_BR", "fr_BE", "bg_BG", "is_IS", "th_TH", "he_IL"])
 def test_any_cldr_locale(school, locale):
-    for fmt in ("md", "csv", "html", "ics", "frab-json"):
+    for fmt in ("md", "csv", "html", "ics", "frab-json", "workload-csv"):
         assert render(*school, fmt, locale)
 
 
@@ -176,6 +176,28 @@ def test_right_to_left_readers_get_a_right_to_left_page(school):
     assert 'data-variant="ar" data-tag="ar-EG" data-dir="rtl"' in page
     assert 'data-variant="fr" data-tag="fr" data-dir="ltr"' in page  # the French and English switches
     assert '<html lang="fr-CA" dir="ltr">' in render(*school, "html", "fr_CA")
+
+
+def test_workload_csv_counts_what_the_interpreters_are_paid_by(school):
+    from scheduler.costs import costs
+
+    event, timetable = school
+    text = render(event, timetable, "workload-csv", "fr_CA")
+    check_golden("school.fr_CA.workload.csv", text)
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    header, body, total = rows[0], rows[1:-1], rows[-1]
+    assert header[:3] == ["Identifiant d’interprète", "Nom", "ven. 12 févr."]
+    assert [r[0] for r in body] == [i.id for i in event.interpreters] and total[1] == "Total"
+    days = len(event.event.days)
+    for row in body:  # each day's minutes add up to the row's total, and count its days
+        per_day = [int(x) for x in row[2:2 + days]]
+        assert int(row[2 + days]) == sum(1 for m in per_day if m) and int(row[3 + days]) == sum(per_day)
+    # the days worked are the interpreter-days the costs count (recomputed independently of the renderer)
+    paid = [c for c in costs(event, timetable) if c.goal == "interpreter_day"]
+    assert int(total[2 + days]) == len(paid) > 0
+    worked = sum(int((p.end - p.start).total_seconds() // 60) * len(set(c.interpreters))
+                 for p in timetable.sessions for c in p.channels)
+    assert int(total[3 + days]) == worked
 
 
 # --- escaping -----------------------------------------------------------------------------------------------
@@ -271,7 +293,7 @@ def test_frab_acronym_matches_the_schema_pattern():
 
 def test_cli_render_every_format(tmp_path):
     runner = CliRunner()
-    for fmt in ("md", "html", "ics", "csv", "frab-json"):
+    for fmt in ("md", "html", "ics", "csv", "frab-json", "workload-csv"):
         out = tmp_path / f"fr.{fmt}"
         result = runner.invoke(cli, ["render", str(EVENT), str(TIMETABLE), "--locale", "fr_CA", "--format", fmt,
                                      "-o", str(out), "--also-tz", "Europe/Paris"])

@@ -1,4 +1,5 @@
-"""Renderings of a timetable for people: Markdown, HTML, CSV, iCalendar and frab/c3voc JSON, in any CLDR locale.
+"""Renderings of a timetable for people: Markdown, HTML, CSV, iCalendar and frab/c3voc JSON, in any CLDR locale;
+and the interpreters' workload (CSV) for the organiser.
 
 Renderers only read the input and output models (`Event`, `Timetable`); every date, time, duration, list and
 language name comes from Babel, every UI string from the gettext catalogs in `locales/`.
@@ -12,7 +13,7 @@ from ..event import Event
 from ..timetable import Timetable
 from .i18n import Reader
 
-FORMATS = ("md", "html", "ics", "csv", "frab-json")
+FORMATS = ("md", "html", "ics", "csv", "frab-json", "workload-csv")
 
 
 def renderer(fmt: str) -> Callable[[Event, Timetable, Reader], str | bytes]:
@@ -26,6 +27,8 @@ def renderer(fmt: str) -> Callable[[Event, Timetable, Reader], str | bytes]:
         from .csv import render
     elif fmt == "frab-json":
         from .frab import render
+    elif fmt == "workload-csv":
+        from .workload import render
     else:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     return render
