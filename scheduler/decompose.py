@@ -436,8 +436,7 @@ def interpreters_bound(run: Search) -> int:
     """The placement-free bound on the interpreters' goals (`bounds.staffing_bound`); with the busiest load capped
     cap after cap on events of up to CAPS_CHANNEL_LIMIT channels, which gets more time (on 560 sessions in 10
     languages a capped model proves little in 2 s, and the plain one's bound is as good)."""
-    if sum(len(run.event.channels(s)) for s in run.event.sessions if s.interpretation != "none") \
-            > CAPS_CHANNEL_LIMIT:
+    if sum(len(run.event.channels(s)) for s in run.event.sessions) > CAPS_CHANNEL_LIMIT:  # none for "none"
         return staffing_bound(run.event, min(2.0, max(1.0, run.left() * 0.02)), run.workers, run.seed, caps=False)
     seconds = min(STAFFING_BOUND_SECONDS, max(1.0, run.left() * STAFFING_BOUND_SHARE))
     return staffing_bound(run.event, seconds, run.workers, run.seed)

@@ -19,15 +19,15 @@ def _spoken(ev: Event) -> list[str]:
     return sorted(set(ev.event.languages) | {s.language for s in ev.sessions})
 
 
-def _works_into(ev: Event, it: Interpreter, target: str) -> bool:
-    return any(it.can_interpret(source, target) for source in _spoken(ev))
+def _works_into(it: Interpreter, target: str, spoken: list[str]) -> bool:
+    return any(it.can_interpret(source, target) for source in spoken)
 
 
 def interpreter_without_channel(ev: Event) -> Iterator[Note]:
     """An interpreter whose languages fit no channel of the event (a typo in a language code, often)."""
     spoken = _spoken(ev)
     for i, it in enumerate(ev.interpreters):
-        if any(_works_into(ev, it, target) for target in ev.event.languages):
+        if any(_works_into(it, target, spoken) for target in ev.event.languages):
             continue
         if it.pairs is not None:
             theirs = ", ".join(f"{a}->{b}" for a, b in it.pairs) or "none"
@@ -42,9 +42,10 @@ def interpreter_without_channel(ev: Event) -> Iterator[Note]:
 
 def language_without_interpreter(ev: Event) -> Iterator[Note]:
     """An audience language nobody can interpret into, while sessions have a channel into it."""
+    spoken = _spoken(ev)
     for k, language in enumerate(ev.event.languages):
         sessions = [s for s in ev.sessions if language in ev.channels(s)]
-        if sessions and not any(_works_into(ev, it, language) for it in ev.interpreters):
+        if sessions and not any(_works_into(it, language, spoken) for it in ev.interpreters):
             required = sum(1 for s in sessions if s.interpretation == "required")
             yield (("event", "languages", k),
                    f"nobody can interpret into {language!r}, and {len(sessions)} session(s) have a channel into it "

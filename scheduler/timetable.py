@@ -31,6 +31,11 @@ class Placement(Output):
     end: AwareDateTime
     channels: list[Channel] = []
 
+    @property
+    def minutes(self) -> int:
+        """How long the session lasts, as placed."""
+        return int((self.end - self.start).total_seconds() // 60)
+
 
 class Cost(Output):
     """One soft cost paid, with what caused it (sessions, interpreters, day, language as they apply)."""

@@ -36,6 +36,7 @@ class Item:
     fields: tuple[tuple[str, str], ...]  # (label, value), already localised
     summary: str  # calendar title
     uid: str
+    minutes: int  # of work (an interpreter's) or of speaking, as placed
 
 
 @dataclass
@@ -56,8 +57,7 @@ class Agenda:
             items = list(group)
             heading = self.reader.date(day)
             if self.kind == "interpreters":
-                minutes = sum(int((i.view.end - i.view.start).total_seconds() // 60) for i in items)
-                heading = self.reader.annotated(heading, self.reader.duration(minutes))
+                heading = self.reader.annotated(heading, self.reader.duration(sum(i.minutes for i in items)))
             out.append((day, heading, items))
         return out
 
@@ -100,7 +100,6 @@ def interpreter_agenda(event: Event, timetable: Timetable, who: Interpreter,
     _ = reader._
     agenda = _agenda(event, reader, who.id, "interpreters", _("%(name)s: interpretation assignments", name=who.name),
                      _("No assignment for this event."))
-    minutes = 0
     for p, ch in work:
         view = session_view(event, p, reader)
         mates = [event.interpreter[i].name for i in ch.interpreters if i != who.id and i in event.interpreter]
@@ -123,13 +122,13 @@ def interpreter_agenda(event: Event, timetable: Timetable, who: Interpreter,
         fields.append((_("Speakers"), view.speakers_text or "—"))
         fields += _zone_fields(view, event, reader, p)
         fields.append((_("Duration"), view.duration))
-        minutes += int((p.end - p.start).total_seconds() // 60)
         summary = f"{view.title.shown} · {pair}"
-        agenda.items.append(Item(view, tuple(fields), summary, ics.guid(event.event.id, p.session, who.id)))
+        agenda.items.append(Item(view, tuple(fields), summary, ics.guid(event.event.id, p.session, who.id),
+                                 p.minutes))
     if agenda.items:
         agenda.intro.append(reader.ngettext(
             "%(num)d assignment, %(total)s in all.", "%(num)d assignments, %(total)s in all.",
-            len(agenda.items), total=reader.duration(minutes)))
+            len(agenda.items), total=reader.duration(sum(i.minutes for i in agenda.items))))
     agenda.intro += fallback_legend(reader, [item.view.title for item in agenda.items])
     return agenda
 
@@ -159,7 +158,8 @@ def speaker_agenda(event: Event, timetable: Timetable, who: Speaker, talks: list
         fields.append((_("Interpretation"), view.interpretation_text))
         fields += _zone_fields(view, event, reader, p)
         fields.append((_("Duration"), view.duration))
-        agenda.items.append(Item(view, tuple(fields), view.title.shown, ics.guid(event.event.id, p.session, who.id)))
+        agenda.items.append(Item(view, tuple(fields), view.title.shown, ics.guid(event.event.id, p.session, who.id),
+                                 p.minutes))
     agenda.intro += fallback_legend(reader, [item.view.title for item in agenda.items])
     return agenda
 

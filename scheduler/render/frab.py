@@ -58,7 +58,7 @@ def schedule(event: Event, timetable: Timetable, reader: Reader) -> dict:
         for s in day.sessions:
             p = placements[s.id]
             session = event.session[s.id]
-            minutes = int((p.end - p.start).total_seconds() // 60)
+            minutes = p.minutes
             lines = [_("Language: %(language)s", language=s.language_name),
                      _("Interpretation: %(channels)s", channels=s.interpretation_text)]
             by_room.setdefault(s.room, []).append({

@@ -21,10 +21,9 @@ def minutes_by_day(event: Event, timetable: Timetable) -> dict[str, Counter[date
     out: dict[str, Counter[date]] = {it.id: Counter() for it in event.interpreters}
     for p in timetable.sessions:
         day = p.start.astimezone(event.zone).date()
-        minutes = int((p.end - p.start).total_seconds() // 60)
         for ch in p.channels:
             for who in set(ch.interpreters):
-                out.setdefault(who, Counter())[day] += minutes
+                out.setdefault(who, Counter())[day] += p.minutes
     return out
 
 
