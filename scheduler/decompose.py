@@ -90,6 +90,10 @@ CAPS_CHANNEL_LIMIT = 1000
 # The whole event's staffing model (the last fallback) is built only up to this many sessions x interpreters: a
 # generated 1,000-session, 644-interpreter event's took 6.5 GB and ran the solve to twice its time limit.
 STAFFING_MODEL_LIMIT = 100_000
+# ... and only with the time its building takes left: about 1.4 s for the 130-session benchmark (13,780), so a
+# second per 7,000 sessions x interpreters. A fixed 2 s (stop 22) left a 13-session event with a 1.5 s limit,
+# whose greedy staffing failed, without any timetable.
+STAFFING_MODEL_BUILD_PER_SIZE = 1 / 7_000
 # Goals that depend on rooms and times only; the others are the interpreters' (see `bounds.staffing_bound`).
 TIMING_GOALS = ("track_overlap", "outside_preferred", "audience_asleep", "moved")
 
@@ -418,8 +422,8 @@ def repaired_by_day(run: Search, draft: Timetable, breaches: list, bound: int) -
 
 def staffing_model(run: Search, placed: dict[str, tuple[int, str]], bound: int) -> Timetable | None:
     """Staff interpreters with CP-SAT, every time fixed (when the greedy staffing fails and cannot be mended day
-    by day), on events of up to STAFFING_MODEL_LIMIT sessions x interpreters and with time left."""
-    if run.event.size() > STAFFING_MODEL_LIMIT or run.left() < 2.0:
+    by day), on events of up to STAFFING_MODEL_LIMIT sessions x interpreters and with the time to build it."""
+    if run.event.size() > STAFFING_MODEL_LIMIT or run.left() < run.event.size() * STAFFING_MODEL_BUILD_PER_SIZE:
         return None
     staffing = ScheduleModel(run.event, run.previous, fixed_times=placed)
     hint_staffing(staffing, greedy_staffing(run.event, placed, run.previous))
@@ -436,9 +440,13 @@ def interpreters_bound(run: Search) -> int:
     """The placement-free bound on the interpreters' goals (`bounds.staffing_bound`); with the busiest load capped
     cap after cap on events of up to CAPS_CHANNEL_LIMIT channels, which gets more time (on 560 sessions in 10
     languages a capped model proves little in 2 s, and the plain one's bound is as good)."""
+    # At least a second, but never more than a quarter of what is left: it runs before any staffing of the
+    # timing model's placements, and a 1.5 s solve of a 13-session event spent 1 s of it here, then had no time
+    # left to staff anything (the property test found it).
+    least = min(1.0, run.left() / 4)
     if sum(len(run.event.channels(s)) for s in run.event.sessions) > CAPS_CHANNEL_LIMIT:  # none for "none"
-        return staffing_bound(run.event, min(2.0, max(1.0, run.left() * 0.02)), run.workers, run.seed, caps=False)
-    seconds = min(STAFFING_BOUND_SECONDS, max(1.0, run.left() * STAFFING_BOUND_SHARE))
+        return staffing_bound(run.event, min(2.0, max(least, run.left() * 0.02)), run.workers, run.seed, caps=False)
+    seconds = min(STAFFING_BOUND_SECONDS, max(least, run.left() * STAFFING_BOUND_SHARE))
     return staffing_bound(run.event, seconds, run.workers, run.seed)
 
 
