@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from .english import counted
 from .loading import InputError, load_event, load_timetable, write_atomic
 
 
@@ -81,9 +82,9 @@ def check(event_path: Path, timetable_path: Path) -> None:
     for breach in breaches:
         click.echo(f"{breach.rule}: {breach.message}  [{', '.join(breach.ids)}]")
     if breaches:
-        click.echo(f"{len(breaches)} breach(es) of the hard rules.", err=True)
+        click.echo(f"{counted(len(breaches), 'breach', 'breaches')} of the hard rules.", err=True)
         sys.exit(Exit.BREACHES)
-    click.echo(f"{timetable_path}: obeys every hard rule ({len(timetable.sessions)} sessions).")
+    click.echo(f"{timetable_path}: obeys every hard rule ({counted(len(timetable.sessions), 'session')}).")
 
 
 @cli.command()
@@ -149,7 +150,7 @@ def solve(event_path: Path, output: Path, time_limit: float, workers: int | None
     _write(output, tt.to_json())
     stopped = " (interrupted: the best found so far)" if interrupted else ""
     click.echo(f"{output}: {tt.status}, objective {tt.objective} (bound {tt.bound}), "
-               f"{len(tt.sessions)} sessions, {outcome.solve_seconds:.2f} s{stopped}.", err=True)
+               f"{counted(len(tt.sessions), 'session')}, {outcome.solve_seconds:.2f} s{stopped}.", err=True)
 
 
 @cli.command()
@@ -171,8 +172,9 @@ def validate(event_path: Path) -> None:
     from .lint import notes
     from .loading import json_path
 
-    click.echo(f"{event_path}: valid: {len(ev.sessions)} sessions, {len(ev.rooms)} rooms, "
-               f"{len(ev.event.days)} days, {len(ev.speakers)} speakers, {len(ev.interpreters)} interpreters.")
+    click.echo(f"{event_path}: valid: {counted(len(ev.sessions), 'session')}, {counted(len(ev.rooms), 'room')}, "
+               f"{counted(len(ev.event.days), 'day')}, {counted(len(ev.speakers), 'speaker')}, "
+               f"{counted(len(ev.interpreters), 'interpreter')}.")
     for where, note in notes(ev):
         click.echo(f"{event_path}: {json_path(where)}: note: {note}")
 
@@ -203,7 +205,7 @@ def generate(output: Path, timetable_out: Path | None, sessions: int, days: int,
     _write(output, event.model_dump_json(indent=2, exclude_defaults=True) + "\n")
     if timetable_out is not None:
         _write(timetable_out, planted.to_json())
-    click.echo(f"{output}: {len(event.sessions)} sessions, {len(event.interpreters)} interpreters.")
+    click.echo(f"{output}: {counted(len(event.sessions), 'session')}, {counted(len(event.interpreters), 'interpreter')}.")
 
 
 def _zone_option(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
@@ -249,7 +251,7 @@ def render(event_path: Path, timetable_path: Path, locale: str, fmt: str, output
         _fail_input(exc)
     _check_output(output)
     _write(output, run_render(event, timetable, fmt, locale, also))
-    click.echo(f"{output}: {fmt}, {locale}, {len(timetable.sessions)} sessions.", err=True)
+    click.echo(f"{output}: {fmt}, {locale}, {counted(len(timetable.sessions), 'session')}.", err=True)
 
 
 @cli.command()
@@ -269,8 +271,8 @@ def assignments(event_path: Path, timetable_path: Path, output: Path) -> None:
     rendered = files(event, timetable)  # everything is rendered before anything is written
     for relative, content in rendered.items():
         _write(output / relative, content)
-    click.echo(f"{output}: agendas of {len(event.interpreters)} interpreters and {len(event.speakers)} speakers.",
-               err=True)
+    click.echo(f"{output}: agendas of {counted(len(event.interpreters), 'interpreter')} and "
+               f"{counted(len(event.speakers), 'speaker')}.", err=True)
 
 
 @cli.command()
@@ -301,7 +303,7 @@ def explain(event_path: Path, fmt: str, time_limit: float, workers: int | None) 
     else:  # words for people: on standard error when infeasible, as the contract says for exit 3
         click.echo(render_text(event, why), nl=False, err=why.status == "infeasible")
     if why.status == "infeasible":
-        click.echo(f"{event_path}: infeasible: {len(why.conflicts)} conflict(s), explained in "
+        click.echo(f"{event_path}: infeasible: {counted(len(why.conflicts), 'conflict')}, explained in "
                    f"{why.seconds:.2f} s.", err=True)
         sys.exit(Exit.INFEASIBLE)
     if why.status == "unknown":

@@ -34,6 +34,7 @@ from typing import Literal
 from ortools.sat.python import cp_model
 from pydantic import BaseModel
 
+from .english import counted
 from .event import BIG, Event, Session
 from .interrupt import new_solver, requested as stop_requested
 from .types import minutes_of
@@ -356,7 +357,8 @@ def fixed_overlaps(cx: _Context) -> Iterator[Conflict]:
         plenary = [s for s in (a, b) if s.kind == "plenary"]
         if plenary:
             yield Conflict(rule="plenary_alone", ids=[a.id, b.id],
-                           message=f"{_names([session_name(ev, p.id) for p in plenary])} is a plenary, so nothing "
+                           message=f"{_names([session_name(ev, p.id) for p in plenary])} "
+                                   f"{'is a plenary' if len(plenary) == 1 else 'are plenaries'}, so nothing "
                                    f"else may run at the same time, but {both} {fix}")
         if len(cx.rooms[a.id]) == 1 and cx.rooms[a.id] == cx.rooms[b.id] and not plenary:
             rid = cx.rooms[a.id][0]
@@ -1142,7 +1144,7 @@ def render_text(ev: Event, explanation: Explanation) -> str:
     checks = [c for c in x.conflicts if c.found_by == "check"]
     found = [c for c in x.conflicts if c.found_by == "search"]
     if checks:
-        lines.append(f"No timetable exists. {len(checks)} conflict(s), each enough on its own to prevent one:")
+        lines.append(f"No timetable exists. {counted(len(checks), 'conflict')}, each enough on its own to prevent one:")
         lines += [f"  - {c}" for c in checks]
     if found:
         if len(found) == 1:

@@ -99,6 +99,18 @@ def test_speaker_pinned_twice_at_once():
     assert_feasible(fixed(data, lambda d: by_id(d["sessions"], "b").pop("pin")))
 
 
+@pytest.mark.parametrize("kinds, words", [(("plenary", "parallel"), "session a “Session a” is a plenary,"),
+                                           (("plenary", "plenary"), "session a “Session a” and session b “Session b” are plenaries,")])
+def test_plenary_pinned_beside_another_session(kinds, words):
+    data = event_dict([session("a", interpretation="none", kind=kinds[0], pin={"start": "09:00"}),
+                       session("b", interpretation="none", kind=kinds[1], pin={"start": "09:30"})],
+                      rooms=[room("r1"), room("r2")])
+    why = explained(data)
+    assert [c.rule for c in why.conflicts] == ["plenary_alone"]
+    assert words in why.conflicts[0].message, why.conflicts[0].message
+    assert_feasible(fixed(data, lambda d: by_id(d["sessions"], "b").pop("pin")))
+
+
 def test_too_many_plenary_hours_on_a_day():
     data = event_dict([session(f"p{i}", kind="plenary", interpretation="none", pin={"day": DAY}) for i in range(4)],
                       rooms=[room("r1"), room("r2")], days=[day(DAY), day(DAY2)])

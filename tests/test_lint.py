@@ -45,7 +45,7 @@ def test_validate_prints_notes_and_still_exits_0(tmp_path: Path):
     result = CliRunner().invoke(cli, ["validate", str(path)])
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[0].startswith(f"{path}: valid: 1 sessions")
+    assert lines[0] == f"{path}: valid: 1 session, 1 room, 1 day, 0 speakers, 1 interpreter."
     assert lines[1].startswith(f"{path}: interpreters[0]: note: i1 ")
     assert lines[2].startswith(f"{path}: event.languages[0]: note: nobody can interpret into 'fr'")
 

@@ -1,0 +1,9 @@
+"""English words for the command line's own messages (timetables and agendas are worded by Babel and the
+catalogs, in the reader's language)."""
+
+from __future__ import annotations
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """`n` and the noun, singular for one: "1 day", "3 days", "2 breaches" (with `plural` given)."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
