@@ -129,9 +129,15 @@ def session_timing(ctx: Context) -> Iterator[Breach]:
         if any(t.second or t.microsecond for t in (pl.placement.start, pl.placement.end)):
             yield _breach(session_timing, [pl.id], f"session {pl.id} starts or ends between minutes "
                           f"({pl.placement.start.isoformat()} to {pl.placement.end.isoformat()})")
-        if pl.end - pl.start != pl.session.duration:
-            yield _breach(session_timing, [pl.id], f"session {pl.id} lasts {pl.end - pl.start} minutes, "
-                          f"not its {pl.session.duration}")
+        real = int((pl.placement.end - pl.placement.start).total_seconds() // 60)
+        if pl.end - pl.start != pl.session.duration or real != pl.session.duration:
+            # Both: a session across a clock change may last its duration on the clock or in fact, not both.
+            if real == pl.end - pl.start:
+                why = f"lasts {real} minutes, not its {pl.session.duration}"
+            else:
+                why = (f"lasts {real} minutes, {pl.end - pl.start} on the clocks of {ctx.event.event.timezone} "
+                       f"(across a clock change): it must last its {pl.session.duration} on both")
+            yield _breach(session_timing, [pl.id], f"session {pl.id} {why}")
         if pl.start % slot:
             yield _breach(session_timing, [pl.id], f"session {pl.id} starts at {ctx.clock(pl.start)}, "
                           f"off the {slot}-minute grid")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import timezone
+from datetime import datetime, timedelta, timezone
 
 from ortools.util.python.sorted_interval_list import Domain
 
@@ -34,24 +34,31 @@ def session_timing(sm: ScheduleModel) -> None:
 def inside_day(sm: ScheduleModel) -> None:
     """A session lies inside the window of one of the event's days."""
     windows = [sm.event.day_window(d) for d in sm.event.event.days]
-    skipped = skipped_minutes(sm.event, windows)
+    changes = clock_change_spans(sm.event, windows)
     for s in sm.event.sessions:
         sm.restrict_start(s, Domain.from_intervals([[a, b - s.duration] for a, b in windows if b - a >= s.duration]))
-        sm.forbid_spans(s, skipped)
+        sm.forbid_spans(s, changes)
 
 
-def skipped_minutes(event, windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Spans of local time that do not exist (skipped when clocks go forward) inside the day windows."""
+def clock_change_spans(event, windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans of the day windows that no session may overlap, because the clocks change there: local times that
+    do not exist (skipped when clocks go forward), and the last slot before clocks go back (a session across
+    it would last an hour more than its duration, the repeated hour's clock times being read as their first)."""
+    slot = event.event.slot_minutes
     spans: list[tuple[int, int]] = []
+
+    def real(minute: int) -> datetime:
+        return event.local(minute).replace(tzinfo=event.zone).astimezone(timezone.utc)
+
     for start, end in windows:
-        for minute in range(start, end, event.event.slot_minutes):
+        for minute in range(start, end, slot):
             local = event.local(minute)
-            back = local.replace(tzinfo=event.zone).astimezone(timezone.utc).astimezone(event.zone)
-            if back.replace(tzinfo=None) != local:
+            skipped = real(minute).astimezone(event.zone).replace(tzinfo=None) != local
+            if skipped or real(minute + slot) - real(minute) > timedelta(minutes=slot):
                 if spans and spans[-1][1] == minute:
-                    spans[-1] = (spans[-1][0], minute + event.event.slot_minutes)
+                    spans[-1] = (spans[-1][0], minute + slot)
                 else:
-                    spans.append((minute, minute + event.event.slot_minutes))
+                    spans.append((minute, minute + slot))
     return spans
 
 

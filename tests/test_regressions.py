@@ -88,6 +88,36 @@ def test_no_session_in_the_hour_skipped_by_daylight_saving_time():
     valid_or_none(ev, "exact")
 
 
+# Was a bug: a session across the hour repeated when clocks go back lasted an hour more than its duration, and
+# `check` accepted it (it measured durations on the clock). In Toronto, 2024-11-03 02:00 EDT is 01:00 EST: a
+# clock time between 01:00 and 02:00 is read as its first pass, so 01:00 -> 02:00 on the clock is two hours.
+def test_no_session_across_the_hour_repeated_by_daylight_saving_time():
+    ev = event([{"date": "2024-11-03", "start": "00:00", "end": "04:00"}],
+               [session("a", 90, interpretation="none"), session("b", 120, interpretation="none")],
+               timezone="America/Toronto")
+    out = solve(ev, time_limit=5, workers=2, method="exact")
+    assert out.timetable is not None, out.status  # a from 00:00 to 01:30 and b from 02:00 on the clock
+    tt = roundtrip(out.timetable)
+    assert check(ev, tt) == []
+    assert all((p.end - p.start).total_seconds() == 60 * ev.session[p.session].duration for p in tt.sessions)
+
+
+@pytest.mark.parametrize("start, end, real, clock", [
+    ("2024-11-03T01:00:00-04:00", "2024-11-03T02:00:00-05:00", 120, 60),  # on the clock: 01:00-02:00
+    ("2024-11-03T01:30:00-04:00", "2024-11-03T01:30:00-05:00", 60, 0),  # in fact an hour, 0 on the clock
+])
+def test_check_measures_a_session_across_a_clock_change_in_fact_and_on_the_clock(start, end, real, clock):
+    ev = event([{"date": "2024-11-03", "start": "00:00", "end": "04:00"}],
+               [session("a", 60, interpretation="none")], timezone="America/Toronto")
+    tt = Timetable.model_validate({
+        "event": "reg", "status": "feasible", "objective": 0, "bound": 0, "solve_seconds": 0.0,
+        "sessions": [{"session": "a", "room": "r", "start": start, "end": end, "channels": []}],
+    })
+    breaches = check(ev, tt)
+    assert [b.rule for b in breaches] == ["session_timing"]
+    assert f"lasts {real} minutes, {clock} on the clocks of America/Toronto" in breaches[0].message
+
+
 # Was a bug: costs.asleep_cost floors a float product: 100 * 0.29 * 60 / 60 is 28.999999999999996, so floor gives
 # 28 where the contract's floor(weight*share*minutes/60) is 29
 def test_audience_asleep_cost_is_the_exact_floor():
