@@ -129,7 +129,7 @@ def session_timing(ctx: Context) -> Iterator[Breach]:
         if any(t.second or t.microsecond for t in (pl.placement.start, pl.placement.end)):
             yield _breach(session_timing, [pl.id], f"session {pl.id} starts or ends between minutes "
                           f"({pl.placement.start.isoformat()} to {pl.placement.end.isoformat()})")
-        real = int((pl.placement.end - pl.placement.start).total_seconds() // 60)
+        real = pl.placement.minutes
         if pl.end - pl.start != pl.session.duration or real != pl.session.duration:
             # Both: a session across a clock change may last its duration on the clock or in fact, not both.
             if real == pl.end - pl.start:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from .english import counted
+from .english import counted, names
 from .loading import InputError, load_event, load_timetable, write_atomic
 
 
@@ -151,6 +151,24 @@ def solve(event_path: Path, output: Path, time_limit: float, workers: int | None
     stopped = " (interrupted: the best found so far)" if interrupted else ""
     click.echo(f"{output}: {tt.status}, objective {tt.objective} (bound {tt.bound}), "
                f"{counted(len(tt.sessions), 'session')}, {outcome.solve_seconds:.2f} s{stopped}.", err=True)
+    if old is not None:
+        click.echo(f"{output}: against {previous}: {_changes_line(event, old, tt)}", err=True)
+
+
+def _changes_line(event, old, tt) -> str:
+    """Whom a re-plan concerns, in one line: the sessions moved or gone, and whose agendas changed."""
+    from .changes import changes
+
+    what = changes(event, old, tt)
+    moved = f"{counted(len(what.moved), 'session')} moved" + (f" ({names(what.moved, 10)})" if what.moved else "")
+    if what.dropped:
+        moved += f", {len(what.dropped)} no longer in the event ({names(what.dropped, 10)})"
+    people = [(who, kind) for who, kind in ((what.interpreters, "interpreter"), (what.speakers, "speaker")) if who]
+    if not people:
+        return f"{moved}; nobody's agenda changed."
+    lookup = {**{i.id: i.name for i in event.interpreters}, **{s.id: s.name for s in event.speakers}}
+    told = "; ".join(f"{counted(len(who), kind)} ({names([lookup[x] for x in who], 10)})" for who, kind in people)
+    return f"{moved}; agendas changed for {told}."
 
 
 @cli.command()

@@ -7,3 +7,12 @@ from __future__ import annotations
 def counted(n: int, noun: str, plural: str | None = None) -> str:
     """`n` and the noun, singular for one: "1 day", "3 days", "2 breaches" (with `plural` given)."""
     return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+def names(items: list[str], most: int = 6) -> str:
+    """Items as an English list: "a", "a and b", "a, b and c", past `most` "a, b and 3 more"."""
+    if len(items) > most:
+        return ", ".join(items[:most]) + f" and {len(items) - most} more"
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

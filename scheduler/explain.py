@@ -34,7 +34,7 @@ from typing import Literal
 from ortools.sat.python import cp_model
 from pydantic import BaseModel
 
-from .english import counted
+from .english import counted, names
 from .event import BIG, Event, Session
 from .interrupt import new_solver, requested as stop_requested
 from .types import minutes_of
@@ -103,14 +103,6 @@ def interpreter_name(ev: Event, iid: str) -> str:
 
 def room_name(ev: Event, rid: str) -> str:
     return f"room {rid} ({ev.room[rid].name})"
-
-
-def _names(items: list[str], most: int = 6) -> str:
-    if len(items) > most:
-        return ", ".join(items[:most]) + f" and {len(items) - most} more"
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _hours(minutes: int) -> str:
@@ -300,7 +292,7 @@ def no_possible_start(cx: _Context) -> Iterator[Conflict]:
             elif key == "speaker":
                 sp = f[1]
                 periods = [span(ev, a, b) for a, b in ev.periods(ev.speaker[sp].unavailable)]
-                parts.append(f"{speaker_name(ev, sp)} being unavailable {_names(periods)}")
+                parts.append(f"{speaker_name(ev, sp)} being unavailable {names(periods)}")
                 ids.append(sp)
             elif f == "capacity":
                 big = max(ev.rooms, key=lambda r: r.capacity)
@@ -311,16 +303,16 @@ def no_possible_start(cx: _Context) -> Iterator[Conflict]:
                 need = len(ev.channels(s))
                 most = max(ev.rooms, key=lambda r: r.channels)
                 parts.append(f"its {need} required interpretation channel(s) "
-                             f"({_names(ev.channels(s))}; the room with most booths, {room_name(ev, most.id)}, "
+                             f"({names(ev.channels(s))}; the room with most booths, {room_name(ev, most.id)}, "
                              f"has {most.channels})")
                 ids.append(most.id)
             elif f == "room_unavailable":
-                closed = [f"{room_name(ev, r.id)} {_names([span(ev, a, b) for a, b in ev.periods(r.unavailable)])}"
+                closed = [f"{room_name(ev, r.id)} {names([span(ev, a, b) for a, b in ev.periods(r.unavailable)])}"
                           for r in ev.rooms if r.unavailable]
                 parts.append(f"the rooms' unavailability ({'; '.join(closed)})")
             elif f == "breaks":
                 shown = [f"{day_name(d.date)} {b.start:%H:%M}–{b.end:%H:%M}" for d in cx.days for b in d.breaks]
-                parts.append(f"the breaks ({_names(shown)})")
+                parts.append(f"the breaks ({names(shown)})")
         if not core:
             longest = max(b - a for a, b in (ev.day_window(d) for d in cx.days))
             yield Conflict(rule="inside_day", ids=[s.id],
@@ -331,7 +323,7 @@ def no_possible_start(cx: _Context) -> Iterator[Conflict]:
         rule = rules[0] if len(core) == 1 else next(r for r in _FACT_RULE.values() if r in rules)
         yield Conflict(rule=rule, ids=ids,
                        message=f"{session_name(ev, s.id)} ({_hours(s.duration)}) has no possible start because of "
-                               f"{_names(parts, 10)}: change " + ("it." if len(parts) == 1 else "one of them."))
+                               f"{names(parts, 10)}: change " + ("it." if len(parts) == 1 else "one of them."))
 
 
 def _pairs_at_fixed_times(cx: _Context) -> Iterator[tuple[Session, Session, int, int]]:
@@ -352,12 +344,12 @@ def fixed_overlaps(cx: _Context) -> Iterator[Conflict]:
         shared = [sp for sp in a.speakers if sp in b.speakers]
         if shared:
             yield Conflict(rule="speaker_one_place", ids=[a.id, b.id, *shared],
-                           message=f"{_names([speaker_name(ev, sp) for sp in shared])} would be in two places: "
+                           message=f"{names([speaker_name(ev, sp) for sp in shared])} would be in two places: "
                                    f"{both} {fix}")
         plenary = [s for s in (a, b) if s.kind == "plenary"]
         if plenary:
             yield Conflict(rule="plenary_alone", ids=[a.id, b.id],
-                           message=f"{_names([session_name(ev, p.id) for p in plenary])} "
+                           message=f"{names([session_name(ev, p.id) for p in plenary])} "
                                    f"{'is a plenary' if len(plenary) == 1 else 'are plenaries'}, so nothing "
                                    f"else may run at the same time, but {both} {fix}")
         if len(cx.rooms[a.id]) == 1 and cx.rooms[a.id] == cx.rooms[b.id] and not plenary:
@@ -412,7 +404,7 @@ def after_chains(cx: _Context) -> Iterator[Conflict]:
                                f"{when(ev, min(cx.starts[first]))} at the earliest, so {session_name(ev, by)} ends at "
                                f"{when(ev, bound)} at the earliest, but {session_name(ev, sid)} can start at "
                                f"{when(ev, latest)} at the latest"
-                               + (f" (pinned: {_names(pinned)})" if pinned else "")
+                               + (f" (pinned: {names(pinned)})" if pinned else "")
                                + ": drop one of these orders, or move a pin.")
 
 
@@ -426,7 +418,7 @@ def plenary_time(cx: _Context) -> Iterator[Conflict]:
         need = sum(s.duration for s in mine)
         if len(mine) > 1 and need > cx.open_minutes[d.date]:
             reported = True
-            plenary_names = _names([session_name(ev, s.id) for s in mine])
+            plenary_names = names([session_name(ev, s.id) for s in mine])
             yield Conflict(rule="plenary_alone", ids=[s.id for s in mine],
                            message=f"on {day_name(d.date)} the plenaries {plenary_names} need {_hours(need)} to "
                                    f"themselves, but the day has {_hours(cx.open_minutes[d.date])} "
@@ -485,19 +477,19 @@ def language_pairs(cx: _Context) -> Iterator[Conflict]:
                 short[(s.language, into, team)].append(s.id)
     for (src, into), sids in missing.items():
         pivots = [p for p in ev.event.languages if p not in (src, into)]
-        relays = _names([f"{src}→{p}→{into}" for p in pivots])
+        relays = names([f"{src}→{p}→{into}" for p in pivots])
         through = f", directly or through a relay ({relays})" if pivots else ""
         yield Conflict(rule="interpreter_competence", ids=sids,
                        message=f"nobody can interpret {src}→{into}{through}, but "
-                               f"{_names([session_name(ev, x) for x in sids])} need(s) it (interpretation: required): "
+                               f"{names([session_name(ev, x) for x in sids])} need(s) it (interpretation: required): "
                                f"add an interpreter for {src}→{into}, or make the interpretation of these sessions "
                                f"optional.")
     for (src, into, team), sids in short.items():
         who = sorted(set(cx.able.get((src, into), [])))
         yield Conflict(rule="team_size", ids=[*sids, *who],
-                       message=f"{_names([session_name(ev, x) for x in sids])} need(s) a team of {team} interpreters "
+                       message=f"{names([session_name(ev, x) for x in sids])} need(s) a team of {team} interpreters "
                                f"{src}→{into} (longer than {ev.event.team_size.solo_max_minutes} min), but only "
-                               f"{_names([interpreter_name(ev, w) for w in who]) or 'nobody'} can interpret it "
+                               f"{names([interpreter_name(ev, w) for w in who]) or 'nobody'} can interpret it "
                                f"(nor enough for a relay): add interpreters, or shorten the sessions.")
 
 
@@ -524,7 +516,7 @@ def session_staffing(cx: _Context) -> Iterator[Conflict]:
                 yield Conflict(rule="interpreter_minutes_per_day", ids=[s.id, *capped],
                                message=f"{session_name(ev, s.id)} lasts {_hours(s.duration)} and needs {team} "
                                        f"interpreter(s) into {into}, but "
-                                       f"{_names([interpreter_name(ev, w) for w in capped])} may work less than "
+                                       f"{names([interpreter_name(ev, w) for w in capped])} may work less than "
                                        f"that in a day (max_minutes_per_day): raise their limits or shorten the "
                                        f"session.")
         need = team * len(channels)
@@ -532,7 +524,7 @@ def session_staffing(cx: _Context) -> Iterator[Conflict]:
         if len(everyone) >= need:
             caps = {r: ev.room[r].max_interpreters for r in cx.rooms[s.id]}
             if caps and all(c is not None and c < need for c in caps.values()):
-                allowed = _names([f"{room_name(ev, r)} allows {c}" for r, c in caps.items()])
+                allowed = names([f"{room_name(ev, r)} allows {c}" for r, c in caps.items()])
                 yield Conflict(rule="room_max_interpreters", ids=[s.id, *caps],
                                message=f"{session_name(ev, s.id)} needs {need} interpreters ({len(channels)} "
                                        f"channel(s) × {team}), but {allowed}"
@@ -542,7 +534,7 @@ def session_staffing(cx: _Context) -> Iterator[Conflict]:
             yield Conflict(rule="interpreter_one_place", ids=[s.id, *everyone],
                            message=f"{session_name(ev, s.id)} needs {need} interpreters at once ({len(channels)} "
                                    f"channel(s) × {team}), but only {len(everyone)} can serve its channels: "
-                                   f"{_names([interpreter_name(ev, w) for w in everyone])}.")
+                                   f"{names([interpreter_name(ev, w) for w in everyone])}.")
 
 
 def interpreters_at_fixed_times(cx: _Context) -> Iterator[Conflict]:
@@ -566,13 +558,13 @@ def interpreters_at_fixed_times(cx: _Context) -> Iterator[Conflict]:
             seen.add(key)
             away = sorted(able - set(free))
             sources = sorted({ev.session[x].language for x in need_by})
-            sessions = _names([f"{session_name(ev, x)} ({span(ev, fixed[x], fixed[x] + ev.session[x].duration)})"
+            sessions = names([f"{session_name(ev, x)} ({span(ev, fixed[x], fixed[x] + ev.session[x].duration)})"
                                for x in need_by])
             yield Conflict(rule="interpreter_available" if away else "team_size", ids=[*need_by, *sorted(able)],
                            message=f"{sessions} cannot move (pinned or otherwise constrained) and need(s) {need} "
                                    f"interpreter(s) {'/'.join(sources)}→{into} at once, but only "
-                                   f"{_names([interpreter_name(ev, w) for w in free]) or 'nobody'} can work then"
-                                   + (f" ({_names([interpreter_name(ev, w) for w in away])} unavailable)"
+                                   f"{names([interpreter_name(ev, w) for w in free]) or 'nobody'} can work then"
+                                   + (f" ({names([interpreter_name(ev, w) for w in away])} unavailable)"
                                       if away else "")
                                    + ": find more interpreters, or move or unpin a session.")
 
@@ -604,11 +596,11 @@ def interpreter_minutes(cx: _Context) -> Iterator[Conflict]:
                 found = True
                 yield Conflict(
                     rule="interpreter_minutes_per_day", ids=[*(s.id for s in mine), *able],
-                    message=f"on {day_name(d.date)}, {_names([session_name(ev, s.id) for s in mine])} (bound to that "
+                    message=f"on {day_name(d.date)}, {names([session_name(ev, s.id) for s in mine])} (bound to that "
                             f"day) {'needs' if len(mine) == 1 else 'need'} {need} interpreter-minutes into {into}, but "
                             f"the interpreters who can work into "
                             f"{into} give at most {sum(give.values())} that day: "
-                            + _names([f"{interpreter_name(ev, w)} {give[w]}" for w in able], 10)
+                            + names([f"{interpreter_name(ev, w)} {give[w]}" for w in able], 10)
                             + " (max_minutes_per_day, unavailability): add an interpreter into "
                               f"{into}, raise a daily limit, or move a session to another day.")
         if found:
@@ -621,7 +613,7 @@ def interpreter_minutes(cx: _Context) -> Iterator[Conflict]:
                 rule="interpreter_minutes_per_day", ids=[*(s.id for s in sessions), *able],
                 message=f"the sessions needing interpretation into {into} need {need} interpreter-minutes in all, "
                         f"but the interpreters who can work into {into} give at most {sum(give.values())} over the "
-                        f"event: " + _names([f"{interpreter_name(ev, w)} {give[w]}" for w in able], 10)
+                        f"event: " + names([f"{interpreter_name(ev, w)} {give[w]}" for w in able], 10)
                         + f": add an interpreter into {into}, raise daily limits, or make some interpretation "
                           f"optional.")
 
@@ -639,7 +631,7 @@ def speaker_days(cx: _Context) -> Iterator[Conflict]:
             if len(bound) > limit:
                 yield Conflict(rule="speaker_sessions_per_day", ids=[sp.id, *bound],
                                message=f"{speaker_name(ev, sp.id)} gives at most {limit} session(s) a day, but "
-                                       f"{_names([session_name(ev, x) for x in bound])} can only be on "
+                                       f"{names([session_name(ev, x) for x in bound])} can only be on "
                                        f"{day_name(d.date)}: move or unpin one, or raise max_sessions_per_day.")
         days = {ev.day_of(t) for s in mine for t in cx.starts[s.id]}
         if len(mine) > limit * len(days) and not any(
@@ -730,7 +722,7 @@ def facts_of(ev: Event) -> list[Fact]:
                 f"{session_name(ev, s.id)} is a plenary (nothing else may run at the same time)", "make it parallel")
     for d in ev.event.days:
         if d.breaks:
-            shown = _names([f"{b.start:%H:%M}–{b.end:%H:%M}" for b in d.breaks])
+            shown = names([f"{b.start:%H:%M}–{b.end:%H:%M}" for b in d.breaks])
             add(("breaks", d.date.isoformat()), "no_break_overlap", [],
                 f"{day_name(d.date)} has break(s) {shown}", "shorten or move a break")
     for s in ev.sessions:
@@ -739,7 +731,7 @@ def facts_of(ev: Event) -> list[Fact]:
                 f"{speaker_name(ev, sp)} speaks in {session_name(ev, s.id)}", "give this session another speaker")
     for s in ev.sessions:
         if s.interpretation == "required" and ev.channels(s):
-            pairs = _names([f"{s.language}→{t}" for t in ev.channels(s)])
+            pairs = names([f"{s.language}→{t}" for t in ev.channels(s)])
             add(("required", s.id), "required_channel_staffed", [s.id],
                 f"{session_name(ev, s.id)} needs interpretation {pairs} (interpretation: required)",
                 "make its interpretation optional, or find interpreters")
@@ -1037,15 +1029,15 @@ def _describe(ev: Event, core: list[Fact]) -> list[Conflict]:
             for f in facts:
                 s = ev.session[f.key[1]]
                 shown.append(f"{session_name(ev, s.id)} ({', '.join(f'{s.language}→{t}' for t in ev.channels(s))})")
-            message = (f"{len(facts)} sessions need interpretation (interpretation: required): {_names(shown, 20)}: "
+            message = (f"{len(facts)} sessions need interpretation (interpretation: required): {names(shown, 20)}: "
                        f"make the interpretation of one of them optional, or find interpreters.")
         elif key[0] == "max_minutes_per_day":
             shown = [f"{interpreter_name(ev, f.key[1])} {ev.interpreter[f.key[1]].max_minutes_per_day} min"
                      for f in facts]
-            message = f"daily limits of the interpreters (max_minutes_per_day): {_names(shown, 20)}: raise one of them."
+            message = f"daily limits of the interpreters (max_minutes_per_day): {names(shown, 20)}: raise one of them."
         elif key[0] == "speaks":
             message = (f"{speaker_name(ev, key[1])} speaks in "
-                       f"{_names([session_name(ev, f.key[1]) for f in facts], 20)}: give one of these sessions "
+                       f"{names([session_name(ev, f.key[1]) for f in facts], 20)}: give one of these sessions "
                        f"another speaker.")
         elif key[0] == "pin":
             parts = {"day": "day", "start": "start", "room": "room"}
@@ -1068,7 +1060,7 @@ def _unplaceable(ev: Event, facts: list[Fact], deadline: float, workers: int) ->
     sids = [f.ids[0] for f in core]
     minutes = sum(ev.session[x].duration for x in sids)
     rooms = len(ev.rooms)
-    message = (f"{_names([session_name(ev, x) for x in sids], 10)} ({_hours(minutes)} in all) cannot all be placed "
+    message = (f"{names([session_name(ev, x) for x in sids], 10)} ({_hours(minutes)} in all) cannot all be placed "
                f"in the {rooms} room(s) within the days' windows, even with every pin, order, break, "
                f"unavailability, limit and required interpretation lifted: add a room or a day, lengthen a day, or "
                f"drop or shorten a session.")

@@ -809,6 +809,7 @@ def test_cli_previous_keeps_the_timetable(tmp_path: Path):
     assert result.exit_code == 0, result.output
     result = runner.invoke(cli, ["solve", str(path), "-o", str(second), "--previous", str(first), *args])
     assert result.exit_code == 0, result.output
+    assert f"{second}: against {first}: 0 sessions moved; nobody's agenda changed." in result.output
     old, new = load_timetable(first, event), load_timetable(second, event)
     assert check(event, new) == []
     assert not [c for c in new.costs if c.goal == "moved"]

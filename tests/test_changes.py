@@ -1,0 +1,45 @@
+"""What a re-plan changes for people (`scheduler solve --previous` says it in one line): the sessions moved or
+gone, and the interpreters and speakers whose agendas differ."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from scheduler.changes import Changes, changes
+from scheduler.loading import load_event, load_timetable
+from scheduler.timetable import Timetable
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+EVENT = load_event(FIXTURES / "school.json")
+BEFORE = load_timetable(FIXTURES / "school.timetable.json", EVENT)
+
+
+def edited(tt: Timetable, sid: str, **update) -> Timetable:
+    """`tt` with the placement of `sid` updated (or dropped with drop=True)."""
+    drop = update.pop("drop", False)
+    placements = [p if p.session != sid else p.model_copy(update=update) for p in tt.sessions
+                  if not (drop and p.session == sid)]
+    return tt.model_copy(update={"sessions": placements})
+
+
+def test_the_same_timetable_changes_nothing():
+    assert changes(EVENT, BEFORE, BEFORE) == Changes([], [], [], [])
+
+
+def test_a_session_moved_concerns_its_speakers_and_interpreters():
+    s07 = next(p for p in BEFORE.sessions if p.session == "s07")  # asiddiqui; i-clefebvre, i-jfgagnon into fr
+    later = edited(BEFORE, "s07", start=s07.start + timedelta(hours=2), end=s07.end + timedelta(hours=2))
+    assert changes(EVENT, BEFORE, later) == Changes(["s07"], [], ["i-jfgagnon", "i-clefebvre"], ["asiddiqui"])
+    elsewhere = edited(BEFORE, "s07", room="salle-b")
+    assert changes(EVENT, BEFORE, elsewhere).moved == ["s07"]
+
+
+def test_an_interpreter_taken_off_and_one_put_on_are_both_concerned():
+    s05 = next(p for p in BEFORE.sessions if p.session == "s05")  # i-dmacleod into en
+    swapped = edited(BEFORE, "s05", channels=[s05.channels[0].model_copy(update={"interpreters": ["i-eroy"]})])
+    assert changes(EVENT, BEFORE, swapped) == Changes([], [], ["i-dmacleod", "i-eroy"], [])
+
+
+def test_a_dropped_session_concerns_its_interpreters():
+    assert changes(EVENT, BEFORE, edited(BEFORE, "s05", drop=True)) == Changes([], ["s05"], ["i-dmacleod"], [])
