@@ -37,6 +37,7 @@ class Item:
     summary: str  # calendar title
     uid: str
     minutes: int  # of work (an interpreter's) or of speaking, as placed
+    day: date  # the heading it goes under: an interpreter's event day, a speaker's own date
 
 
 @dataclass
@@ -49,14 +50,19 @@ class Agenda:
     empty: str
     items: list[Item] = field(default_factory=list)
 
+    event_city: str = ""  # where the event's days are counted, named for an interpreter whose own dates differ
+
     def days(self) -> list[tuple[date, str, list[Item]]]:
-        """(day, heading, items) in the reader's zone; an interpreter's heading says the day's minutes of work,
-        which their daily limit is about ('vendredi 12 février 2021 (4 h 30 min)')."""
+        """(day, heading, items). An interpreter's days are the event's (their daily limit and days of work
+        count by them), headed with that day's minutes of work ('vendredi 12 février 2021 (4 h 30 min)'), and
+        with the event's city when their own dates differ; a speaker's are their own dates."""
         out = []
-        for day, group in groupby(self.items, key=lambda i: i.view.day):
+        for day, group in groupby(self.items, key=lambda i: i.day):
             items = list(group)
             heading = self.reader.date(day)
             if self.kind == "interpreters":
+                if self.event_city:
+                    heading = self.reader._("%(date)s in %(city)s", date=heading, city=self.event_city)
                 heading = self.reader.annotated(heading, self.reader.duration(sum(i.minutes for i in items)))
             out.append((day, heading, items))
         return out
@@ -101,7 +107,8 @@ def interpreter_agenda(event: Event, timetable: Timetable, who: Interpreter,
     agenda = _agenda(event, reader, who.id, "interpreters", _("%(name)s: interpretation assignments", name=who.name),
                      _("No assignment for this event."))
     for p, ch in work:
-        view = session_view(event, p, reader)
+        day = p.start.astimezone(event.zone).date()  # the event's day, which their daily limit is about
+        view = session_view(event, p, reader, on=day)
         mates = [event.interpreter[i].name for i in ch.interpreters if i != who.id and i in event.interpreter]
         pair = _("%(source)s into %(target)s", source=reader.language_name(ch.from_),
                  target=reader.language_name(ch.into))
@@ -124,7 +131,11 @@ def interpreter_agenda(event: Event, timetable: Timetable, who: Interpreter,
         fields.append((_("Duration"), view.duration))
         summary = f"{view.title.shown} · {pair}"
         agenda.items.append(Item(view, tuple(fields), summary, ics.guid(event.event.id, p.session, who.id),
-                                 p.minutes))
+                                 p.minutes, day))
+    if any(item.view.day != item.day for item in agenda.items):  # working from elsewhere: their dates differ
+        agenda.event_city = reader.zone_name(event.zone)
+        agenda.intro.append(_("Days are the event's days in %(city)s: your daily limit and your days of work "
+                              "count by them.", city=agenda.event_city))
     if agenda.items:
         agenda.intro.append(reader.ngettext(
             "%(num)d assignment, %(total)s in all.", "%(num)d assignments, %(total)s in all.",
@@ -159,7 +170,7 @@ def speaker_agenda(event: Event, timetable: Timetable, who: Speaker, talks: list
         fields += _zone_fields(view, event, reader, p)
         fields.append((_("Duration"), view.duration))
         agenda.items.append(Item(view, tuple(fields), view.title.shown, ics.guid(event.event.id, p.session, who.id),
-                                 p.minutes))
+                                 p.minutes, view.day))
     agenda.intro += fallback_legend(reader, [item.view.title for item in agenda.items])
     return agenda
 
