@@ -16,6 +16,7 @@ from itertools import combinations
 
 from pydantic import BaseModel
 
+from .english import counted
 from .event import DaySchedule, Event, Session
 from .rules import HARD_RULES
 from .timetable import Channel, Placement, Timetable
@@ -326,7 +327,7 @@ def team_size(ctx: Context) -> Iterator[Breach]:
             if len(set(ch.interpreters)) < need:
                 yield _breach(team_size, [pl.id, *ch.interpreters],
                               f"the {ch.into} channel of session {pl.id} ({pl.session.duration} minutes) has "
-                              f"{len(set(ch.interpreters))} interpreter(s); it needs {need}")
+                              f"{counted(len(set(ch.interpreters)), 'interpreter')}; it needs {need}")
 
 
 def channel_source(ctx: Context) -> Iterator[Breach]:
@@ -394,13 +395,19 @@ def interpreter_minutes_per_day(ctx: Context) -> Iterator[Breach]:
 def interpreter_rest(ctx: Context) -> Iterator[Breach]:
     """An interpreter works at most max_continuous minutes in a row without a break of min_break minutes."""
     rest = ctx.event.event.interpreter_rest
+
+    def real(moment) -> int:  # minutes as they pass, not as the clock shows them (which may skip an hour)
+        return int(moment.timestamp() // 60)
+
     for who, items in sorted(ctx.assignments.items()):
-        for stretch in work_stretches([(pl.start, pl.end, pl.id) for pl, _ in items], rest.min_break):
+        starts = {pl.id: pl.start for pl, _ in items}
+        spans = sorted((real(pl.placement.start), real(pl.placement.end), pl.id) for pl, _ in items)
+        for stretch in work_stretches(spans, rest.min_break):
             length = max(end for _, end, _ in stretch) - stretch[0][0]
             if length > rest.max_continuous:
                 ids = [sid for _, _, sid in stretch]
                 yield _breach(interpreter_rest, [who, *ids], f"interpreter {who} works {length} minutes in a row "
-                              f"from {ctx.clock(stretch[0][0])} ({', '.join(ids)}) with no {rest.min_break}-minute "
+                              f"from {ctx.clock(starts[ids[0]])} ({', '.join(ids)}) with no {rest.min_break}-minute "
                               f"break; at most {rest.max_continuous}")
 
 

@@ -41,24 +41,31 @@ def inside_day(sm: ScheduleModel) -> None:
 
 
 def clock_change_spans(event, windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Spans of the day windows that no session may overlap, because the clocks change there: local times that
-    do not exist (skipped when clocks go forward), and the last slot before clocks go back (a session across
-    it would last an hour more than its duration, the repeated hour's clock times being read as their first)."""
+    """Spans of event minutes that no session may overlap, because the clocks change there. Clocks going
+    forward: the local times that do not exist, and the break before them (a gap across them is that much
+    shorter than on the clock, so a rest there could be no rest; a session ending on them would be read back
+    later). Clocks going back: the last slot before (a session across it would last an hour more than its
+    duration, the repeated hour's clock times being read as their first pass)."""
     slot = event.event.slot_minutes
+    before = max(1, event.event.interpreter_rest.min_break if event.interpreters else 0)
     spans: list[tuple[int, int]] = []
 
     def real(minute: int) -> datetime:
         return event.local(minute).replace(tzinfo=event.zone).astimezone(timezone.utc)
 
+    def add(start: int, end: int) -> None:
+        if spans and spans[-1][1] >= start:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+        else:
+            spans.append((start, end))
+
     for start, end in windows:
-        for minute in range(start, end, slot):
-            local = event.local(minute)
-            skipped = real(minute).astimezone(event.zone).replace(tzinfo=None) != local
-            if skipped or real(minute + slot) - real(minute) > timedelta(minutes=slot):
-                if spans and spans[-1][1] == minute:
-                    spans[-1] = (spans[-1][0], minute + slot)
-                else:
-                    spans.append((minute, minute + slot))
+        # Past the window by a break: clocks going forward just after a day shorten the rest after it.
+        for minute in range(start, end + before, slot):
+            if real(minute).astimezone(event.zone).replace(tzinfo=None) != event.local(minute):  # skipped
+                add(minute - before, minute + slot)
+            elif minute < end and real(minute + slot) - real(minute) > timedelta(minutes=slot):
+                add(minute, minute + slot)  # the repeated hour follows
     return spans
 
 

@@ -41,7 +41,7 @@ class ConsistencyError(ValueError):
     """Raised by the root validator with every cross-reference issue at once."""
 
     def __init__(self, issues: list[Issue]):
-        super().__init__(f"{len(issues)} consistency issue(s)")
+        super().__init__(f"{len(issues)} consistency {'issue' if len(issues) == 1 else 'issues'}")
         self.issues = issues
 
 

@@ -34,6 +34,7 @@ from typing import Literal
 from ortools.sat.python import cp_model
 from pydantic import BaseModel
 
+from .constraints import clock_change_spans
 from .english import counted, names
 from .event import BIG, Event, Session
 from .interrupt import new_solver, requested as stop_requested
@@ -103,6 +104,11 @@ def interpreter_name(ev: Event, iid: str) -> str:
 
 def room_name(ev: Event, rid: str) -> str:
     return f"room {rid} ({ev.room[rid].name})"
+
+
+def _need(sessions: list) -> str:
+    """The verb for a list of sessions: 'needs' for one, 'need' for more."""
+    return "needs" if len(sessions) == 1 else "need"
 
 
 def _hours(minutes: int) -> str:
@@ -302,7 +308,7 @@ def no_possible_start(cx: _Context) -> Iterator[Conflict]:
             elif f == "channels":
                 need = len(ev.channels(s))
                 most = max(ev.rooms, key=lambda r: r.channels)
-                parts.append(f"its {need} required interpretation channel(s) "
+                parts.append(f"its {counted(need, 'required interpretation channel')} "
                              f"({names(ev.channels(s))}; the room with most booths, {room_name(ev, most.id)}, "
                              f"has {most.channels})")
                 ids.append(most.id)
@@ -451,7 +457,8 @@ def plenary_time(cx: _Context) -> Iterator[Conflict]:
         yield Conflict(rule="room_one_session_at_a_time", ids=[s.id for s in ev.sessions],
                        message=f"the {len(ev.sessions)} sessions need {_hours(need)} of room time"
                                + (" (a plenary keeps every room for itself)" if plenaries and not closed_any else "")
-                               + f", but the {rooms} room(s) are open {_hours(have)} in all outside breaks: add a "
+                               + f", but the {counted(rooms, 'room')} are open {_hours(have)} in all outside breaks: "
+                                 f"add a "
                                  f"room or a day, lengthen the days, or drop or shorten sessions.")
 
 
@@ -481,13 +488,15 @@ def language_pairs(cx: _Context) -> Iterator[Conflict]:
         through = f", directly or through a relay ({relays})" if pivots else ""
         yield Conflict(rule="interpreter_competence", ids=sids,
                        message=f"nobody can interpret {src}→{into}{through}, but "
-                               f"{names([session_name(ev, x) for x in sids])} need(s) it (interpretation: required): "
+                               f"{names([session_name(ev, x) for x in sids])} {_need(sids)} it "
+                               f"(interpretation: required): "
                                f"add an interpreter for {src}→{into}, or make the interpretation of these sessions "
                                f"optional.")
     for (src, into, team), sids in short.items():
         who = sorted(set(cx.able.get((src, into), [])))
         yield Conflict(rule="team_size", ids=[*sids, *who],
-                       message=f"{names([session_name(ev, x) for x in sids])} need(s) a team of {team} interpreters "
+                       message=f"{names([session_name(ev, x) for x in sids])} {_need(sids)} a team of {team} "
+                               f"interpreters "
                                f"{src}→{into} (longer than {ev.event.team_size.solo_max_minutes} min), but only "
                                f"{names([interpreter_name(ev, w) for w in who]) or 'nobody'} can interpret it "
                                f"(nor enough for a relay): add interpreters, or shorten the sessions.")
@@ -515,7 +524,7 @@ def session_staffing(cx: _Context) -> Iterator[Conflict]:
                 capped = sorted(able - set(fit))
                 yield Conflict(rule="interpreter_minutes_per_day", ids=[s.id, *capped],
                                message=f"{session_name(ev, s.id)} lasts {_hours(s.duration)} and needs {team} "
-                                       f"interpreter(s) into {into}, but "
+                                       f"{'interpreter' if team == 1 else 'interpreters'} into {into}, but "
                                        f"{names([interpreter_name(ev, w) for w in capped])} may work less than "
                                        f"that in a day (max_minutes_per_day): raise their limits or shorten the "
                                        f"session.")
@@ -527,13 +536,14 @@ def session_staffing(cx: _Context) -> Iterator[Conflict]:
                 allowed = names([f"{room_name(ev, r)} allows {c}" for r, c in caps.items()])
                 yield Conflict(rule="room_max_interpreters", ids=[s.id, *caps],
                                message=f"{session_name(ev, s.id)} needs {need} interpreters ({len(channels)} "
-                                       f"channel(s) × {team}), but {allowed}"
+                                       f"{'channel' if len(channels) == 1 else 'channels'} × {team}), but {allowed}"
                                        f" (max_interpreters): raise the cap, use another room, or make its "
                                        f"interpretation optional.")
         elif all(cx.able_for(s, t) for t in channels):
             yield Conflict(rule="interpreter_one_place", ids=[s.id, *everyone],
                            message=f"{session_name(ev, s.id)} needs {need} interpreters at once ({len(channels)} "
-                                   f"channel(s) × {team}), but only {len(everyone)} can serve its channels: "
+                                   f"{'channel' if len(channels) == 1 else 'channels'} × {team}), but only "
+                                   f"{len(everyone)} can serve its channels: "
                                    f"{names([interpreter_name(ev, w) for w in everyone])}.")
 
 
@@ -561,8 +571,8 @@ def interpreters_at_fixed_times(cx: _Context) -> Iterator[Conflict]:
             sessions = names([f"{session_name(ev, x)} ({span(ev, fixed[x], fixed[x] + ev.session[x].duration)})"
                                for x in need_by])
             yield Conflict(rule="interpreter_available" if away else "team_size", ids=[*need_by, *sorted(able)],
-                           message=f"{sessions} cannot move (pinned or otherwise constrained) and need(s) {need} "
-                                   f"interpreter(s) {'/'.join(sources)}→{into} at once, but only "
+                           message=f"{sessions} cannot move (pinned or otherwise constrained) and {_need(need_by)} "
+                                   f"{counted(need, 'interpreter')} {'/'.join(sources)}→{into} at once, but only "
                                    f"{names([interpreter_name(ev, w) for w in free]) or 'nobody'} can work then"
                                    + (f" ({names([interpreter_name(ev, w) for w in away])} unavailable)"
                                       if away else "")
@@ -630,7 +640,8 @@ def speaker_days(cx: _Context) -> Iterator[Conflict]:
             bound = [s.id for s in mine if cx.forced_day(s.id) == d.date]
             if len(bound) > limit:
                 yield Conflict(rule="speaker_sessions_per_day", ids=[sp.id, *bound],
-                               message=f"{speaker_name(ev, sp.id)} gives at most {limit} session(s) a day, but "
+                               message=f"{speaker_name(ev, sp.id)} gives at most {counted(limit, 'session')} a day, "
+                                       f"but "
                                        f"{names([session_name(ev, x) for x in bound])} can only be on "
                                        f"{day_name(d.date)}: move or unpin one, or raise max_sessions_per_day.")
         days = {ev.day_of(t) for s in mine for t in cx.starts[s.id]}
@@ -638,7 +649,8 @@ def speaker_days(cx: _Context) -> Iterator[Conflict]:
                 len([s for s in mine if cx.forced_day(s.id) == d.date]) > limit for d in cx.days):
             yield Conflict(rule="speaker_sessions_per_day", ids=[sp.id, *(s.id for s in mine)],
                            message=f"{speaker_name(ev, sp.id)} gives {len(mine)} sessions but at most {limit} a day, "
-                                   f"over the {len(days)} day(s) those sessions can use: raise max_sessions_per_day, "
+                                   f"over the {counted(len(days), 'day')} those sessions can use: raise "
+                                   f"max_sessions_per_day, "
                                    f"or give a session to another speaker.")
 
 
@@ -699,7 +711,7 @@ def facts_of(ev: Event) -> list[Fact]:
     for sp in ev.speakers:
         if sp.max_sessions_per_day is not None:
             add(("max_sessions_per_day", sp.id), "speaker_sessions_per_day", [sp.id],
-                f"{speaker_name(ev, sp.id)} gives at most {sp.max_sessions_per_day} session(s) a day",
+                f"{speaker_name(ev, sp.id)} gives at most {counted(sp.max_sessions_per_day, 'session')} a day",
                 "raise max_sessions_per_day")
     interpreted = [s for s in ev.sessions if ev.channels(s) and s.interpretation != "none"]
     if interpreted:
@@ -712,7 +724,7 @@ def facts_of(ev: Event) -> list[Fact]:
                 "use a larger room")
         if any(len(ev.channels(s)) > r.channels for s in interpreted):
             add(("channels", r.id), "room_channels", [r.id],
-                f"{room_name(ev, r.id)} has {r.channels} interpretation booth(s)", "add booths")
+                f"{room_name(ev, r.id)} has {counted(r.channels, 'interpretation booth')}", "add booths")
         if r.max_interpreters is not None and interpreted:
             add(("max_interpreters", r.id), "room_max_interpreters", [r.id],
                 f"{room_name(ev, r.id)} allows at most {r.max_interpreters} interpreters", "raise this cap")
@@ -724,7 +736,8 @@ def facts_of(ev: Event) -> list[Fact]:
         if d.breaks:
             shown = names([f"{b.start:%H:%M}–{b.end:%H:%M}" for b in d.breaks])
             add(("breaks", d.date.isoformat()), "no_break_overlap", [],
-                f"{day_name(d.date)} has break(s) {shown}", "shorten or move a break")
+                f"{day_name(d.date)} has {'a break' if len(d.breaks) == 1 else 'breaks'} {shown}",
+                "shorten or move a break")
     for s in ev.sessions:
         for sp in s.speakers:
             add(("speaks", s.id, sp), "speaker_one_place", [sp, s.id],
@@ -1061,7 +1074,7 @@ def _unplaceable(ev: Event, facts: list[Fact], deadline: float, workers: int) ->
     minutes = sum(ev.session[x].duration for x in sids)
     rooms = len(ev.rooms)
     message = (f"{names([session_name(ev, x) for x in sids], 10)} ({_hours(minutes)} in all) cannot all be placed "
-               f"in the {rooms} room(s) within the days' windows, even with every pin, order, break, "
+               f"in the {counted(rooms, 'room')} within the days' windows, even with every pin, order, break, "
                f"unavailability, limit and required interpretation lifted: add a room or a day, lengthen a day, or "
                f"drop or shorten a session.")
     return [Conflict(rule="inside_day", ids=sids, found_by="search", message=message)], minimal
@@ -1150,4 +1163,8 @@ def render_text(ev: Event, explanation: Explanation) -> str:
     if not x.conflicts:
         lines.append(x.note or "No timetable exists (proven by the solver), but no smaller conflict was isolated "
                                "within the time limit; try a longer --time-limit.")
+    changes = clock_change_spans(ev, [ev.day_window(d) for d in ev.event.days])
+    if changes:  # times the rules above did not name, which no session may use
+        lines.append(f"Note: the clocks of {ev.event.timezone} change during the event, and no session may run "
+                     f"{names([span(ev, max(a, 0), b) for a, b in changes], 10)} (see README, Times).")
     return "\n".join(lines) + "\n"

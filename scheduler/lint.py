@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from .english import counted
 from .event import Event, Interpreter
 
 Note = tuple[tuple[str | int, ...], str]
@@ -48,9 +49,11 @@ def language_without_interpreter(ev: Event) -> Iterator[Note]:
         if sessions and not any(_works_into(it, language, spoken) for it in ev.interpreters):
             required = sum(1 for s in sessions if s.interpretation == "required")
             yield (("event", "languages", k),
-                   f"nobody can interpret into {language!r}, and {len(sessions)} session(s) have a channel into it "
+                   f"nobody can interpret into {language!r}, and {counted(len(sessions), 'session')} "
+                   f"{'has' if len(sessions) == 1 else 'have'} a channel into it "
                    f"({required} required: no timetable then, see `scheduler explain`)" if required else
-                   f"nobody can interpret into {language!r}: the {len(sessions)} session(s) with a channel into "
+                   f"nobody can interpret into {language!r}: the {counted(len(sessions), 'session')} with a "
+                   f"channel into "
                    f"it will all leave it unstaffed")
 
 

@@ -111,6 +111,17 @@ def test_plenary_pinned_beside_another_session(kinds, words):
     assert_feasible(fixed(data, lambda d: by_id(d["sessions"], "b").pop("pin")))
 
 
+def test_a_clock_change_that_takes_time_away_is_named():
+    # Toronto's clocks go back at 02:00 on 2024-11-03: nothing may run across it, so two 2-hour sessions no longer
+    # fit in 00:00-04:00 on the clock (one slot, 01:45-02:00, is lost), and the explanation says why.
+    data = event_dict([session("a", 120, interpretation="none"), session("b", 120, interpretation="none")],
+                      days=[day("2024-11-03", "00:00", "04:00")])
+    text = render_text(load(data), explained(data))
+    assert ("Note: the clocks of America/Toronto change during the event, and no session may run "
+            "Sun 2024-11-03 01:45–02:00") in text, text
+    assert_feasible(fixed(data, lambda d: by_id(d["sessions"], "b").update(duration=105)))
+
+
 def test_too_many_plenary_hours_on_a_day():
     data = event_dict([session(f"p{i}", kind="plenary", interpretation="none", pin={"day": DAY}) for i in range(4)],
                       rooms=[room("r1"), room("r2")], days=[day(DAY), day(DAY2)])

@@ -7,6 +7,7 @@ on the current code, and the strict marker turns them red the moment the fix lan
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import pytest
 
@@ -116,6 +117,39 @@ def test_check_measures_a_session_across_a_clock_change_in_fact_and_on_the_clock
     breaches = check(ev, tt)
     assert [b.rule for b in breaches] == ["session_timing"]
     assert f"lasts {real} minutes, {clock} on the clocks of America/Toronto" in breaches[0].message
+
+
+# Was a bug (found in review): a session ending when clocks go forward (Toronto, 2024-03-10 02:00, which does not
+# exist) was written as ending at 02:00-05:00, read back as 03:00; and a rest across the skipped hour was an hour
+# shorter than on the clock. Now nothing runs in the break before a skipped hour.
+def test_no_session_ends_when_clocks_go_forward():
+    ev = event([{"date": "2024-03-10", "start": "00:00", "end": "02:00"}],
+               [session("a", 30, preferred=[{"start": "2024-03-10T01:30", "end": "2024-03-10T02:00"}])],
+               ONE_INTERPRETER, timezone="America/Toronto")
+    out = solve(ev, time_limit=5, workers=2, method="exact")
+    assert out.timetable is not None, out.status
+    tt = roundtrip(out.timetable)
+    assert check(ev, tt) == []
+    # Not in its preferred window, which would end it when clocks go forward: a rest before the skipped hour.
+    assert tt.sessions[0].end <= datetime(2024, 3, 10, 1, 30, tzinfo=ev.zone)
+
+
+def test_check_measures_rest_across_a_skipped_hour_as_it_passes():
+    # 01:15-01:45 and 03:00-03:30 on the clock are 15 minutes apart in fact: one 75-minute stretch.
+    ev = event([{"date": "2024-03-10", "start": "00:00", "end": "05:00"}],
+               [session("x", 30), session("y", 30)], ONE_INTERPRETER, timezone="America/Toronto",
+               interpreter_rest={"max_continuous": 45, "min_break": 30})
+    channel = [{"into": "fr", "from": "en", "interpreters": ["i1"]}]
+    tt = Timetable.model_validate({
+        "event": "reg", "status": "feasible", "objective": 0, "bound": 0, "solve_seconds": 0.0,
+        "sessions": [{"session": "x", "room": "r", "start": "2024-03-10T01:15:00-05:00",
+                      "end": "2024-03-10T01:45:00-05:00", "channels": channel},
+                     {"session": "y", "room": "r", "start": "2024-03-10T03:00:00-04:00",
+                      "end": "2024-03-10T03:30:00-04:00", "channels": channel}],
+    })
+    breaches = check(ev, tt)
+    assert [b.rule for b in breaches] == ["interpreter_rest"]
+    assert "works 75 minutes in a row from 2024-03-10 01:15" in breaches[0].message, breaches[0].message
 
 
 # Was a bug: costs.asleep_cost floors a float product: 100 * 0.29 * 60 / 60 is 28.999999999999996, so floor gives
