@@ -161,6 +161,8 @@ def _changes_line(event, old, tt) -> str:
 
     what = changes(event, old, tt)
     moved = f"{counted(len(what.moved), 'session')} moved" + (f" ({names(what.moved, 10)})" if what.moved else "")
+    if what.added:
+        moved += f", {len(what.added)} added ({names(what.added, 10)})"
     if what.dropped:
         moved += f", {len(what.dropped)} no longer in the event ({names(what.dropped, 10)})"
     people = [(who, kind) for who, kind in ((what.interpreters, "interpreter"), (what.speakers, "speaker")) if who]

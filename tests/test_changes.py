@@ -1,5 +1,5 @@
-"""What a re-plan changes for people (`scheduler solve --previous` says it in one line): the sessions moved or
-gone, and the interpreters and speakers whose agendas differ."""
+"""What a re-plan changes for people (`scheduler solve --previous` says it in one line): the sessions moved,
+added or gone, and the interpreters and speakers whose agendas differ."""
 
 from __future__ import annotations
 
@@ -24,13 +24,13 @@ def edited(tt: Timetable, sid: str, **update) -> Timetable:
 
 
 def test_the_same_timetable_changes_nothing():
-    assert changes(EVENT, BEFORE, BEFORE) == Changes([], [], [], [])
+    assert changes(EVENT, BEFORE, BEFORE) == Changes([], [], [], [], [])
 
 
 def test_a_session_moved_concerns_its_speakers_and_interpreters():
     s07 = next(p for p in BEFORE.sessions if p.session == "s07")  # asiddiqui; i-clefebvre, i-jfgagnon into fr
     later = edited(BEFORE, "s07", start=s07.start + timedelta(hours=2), end=s07.end + timedelta(hours=2))
-    assert changes(EVENT, BEFORE, later) == Changes(["s07"], [], ["i-jfgagnon", "i-clefebvre"], ["asiddiqui"])
+    assert changes(EVENT, BEFORE, later) == Changes(["s07"], [], [], ["i-jfgagnon", "i-clefebvre"], ["asiddiqui"])
     elsewhere = edited(BEFORE, "s07", room="salle-b")
     assert changes(EVENT, BEFORE, elsewhere).moved == ["s07"]
 
@@ -38,8 +38,24 @@ def test_a_session_moved_concerns_its_speakers_and_interpreters():
 def test_an_interpreter_taken_off_and_one_put_on_are_both_concerned():
     s05 = next(p for p in BEFORE.sessions if p.session == "s05")  # i-dmacleod into en
     swapped = edited(BEFORE, "s05", channels=[s05.channels[0].model_copy(update={"interpreters": ["i-eroy"]})])
-    assert changes(EVENT, BEFORE, swapped) == Changes([], [], ["i-dmacleod", "i-eroy"], [])
+    assert changes(EVENT, BEFORE, swapped) == Changes([], [], [], ["i-dmacleod", "i-eroy"], [])
 
 
-def test_a_dropped_session_concerns_its_interpreters():
-    assert changes(EVENT, BEFORE, edited(BEFORE, "s05", drop=True)) == Changes([], ["s05"], ["i-dmacleod"], [])
+def test_a_dropped_session_concerns_its_interpreters_and_speakers():
+    # (The event still lists s05 here, so its speaker is known; once it is taken out of the event, it is not.)
+    assert changes(EVENT, BEFORE, edited(BEFORE, "s05", drop=True)) == \
+        Changes([], [], ["s05"], ["i-dmacleod"], ["fpelletier"])
+
+
+def test_an_added_session_concerns_its_speakers_and_interpreters():
+    without = edited(BEFORE, "s05", drop=True)
+    assert changes(EVENT, without, BEFORE) == Changes([], ["s05"], [], ["i-dmacleod"], ["fpelletier"])
+
+
+def test_a_new_team_mate_or_source_concerns_who_stays():
+    s01 = next(p for p in BEFORE.sessions if p.session == "s01")  # i-swilson and i-dmacleod into en
+    mate = s01.channels[0].model_copy(update={"interpreters": ["i-swilson", "i-eroy"]})
+    assert changes(EVENT, BEFORE, edited(BEFORE, "s01", channels=[mate])).interpreters == \
+        ["i-swilson", "i-dmacleod", "i-eroy"]
+    relay = s01.channels[0].model_copy(update={"via": "es"})
+    assert changes(EVENT, BEFORE, edited(BEFORE, "s01", channels=[relay])).interpreters == ["i-swilson", "i-dmacleod"]
