@@ -50,19 +50,15 @@ class Agenda:
     empty: str
     items: list[Item] = field(default_factory=list)
 
-    event_city: str = ""  # where the event's days are counted, named for an interpreter whose own dates differ
-
     def days(self) -> list[tuple[date, str, list[Item]]]:
         """(day, heading, items). An interpreter's days are the event's (their daily limit and days of work
-        count by them), headed with that day's minutes of work ('vendredi 12 février 2021 (4 h 30 min)'), and
-        with the event's city when their own dates differ; a speaker's are their own dates."""
+        count by them), headed with that day's minutes of work ('vendredi 12 février 2021 (4 h 30 min)'); a
+        speaker's are their own dates."""
         out = []
         for day, group in groupby(self.items, key=lambda i: i.day):
             items = list(group)
             heading = self.reader.date(day)
             if self.kind == "interpreters":
-                if self.event_city:
-                    heading = self.reader._("%(date)s in %(city)s", date=heading, city=self.event_city)
                 heading = self.reader.annotated(heading, self.reader.duration(sum(i.minutes for i in items)))
             out.append((day, heading, items))
         return out
@@ -133,9 +129,9 @@ def interpreter_agenda(event: Event, timetable: Timetable, who: Interpreter,
         agenda.items.append(Item(view, tuple(fields), summary, ics.guid(event.event.id, p.session, who.id),
                                  p.minutes, day))
     if any(item.view.day != item.day for item in agenda.items):  # working from elsewhere: their dates differ
-        agenda.event_city = reader.zone_name(event.zone)
-        agenda.intro.append(_("Days are the event's days in %(city)s: your daily limit and your days of work "
-                              "count by them.", city=agenda.event_city))
+        agenda.intro.append(_("Days are the event's (%(city)s), as your daily limit and your days of work count "
+                              "them; a session on another date of yours shows that date.",
+                              city=reader.zone_name(event.zone)))
     if agenda.items:
         agenda.intro.append(reader.ngettext(
             "%(num)d assignment, %(total)s in all.", "%(num)d assignments, %(total)s in all.",
