@@ -3,6 +3,9 @@ catalogs, in the reader's language)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from difflib import get_close_matches
+
 
 def counted(n: int, noun: str, plural: str | None = None) -> str:
     """`n` and the noun, singular for one: "1 day", "3 days", "2 breaches" (with `plural` given)."""
@@ -16,3 +19,12 @@ def names(items: list[str], most: int = 6) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """" (did you mean 'x'?)" for the choice closest to a misspelt `value` (same letters in another case first),
+    or "" when none is close."""
+    choices = [c for c in choices if isinstance(c, str)]  # ids of a file read leniently may be None
+    same = [c for c in choices if c.lower() == value.lower()]
+    close = same or get_close_matches(value, choices, n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""

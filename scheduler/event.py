@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .english import did_you_mean
 from .types import ClockTime, Day, Id, LanguageCode, LocalDateTime, TimeZoneName, minutes_of
 
 Path = tuple[str | int, ...]
@@ -408,17 +409,20 @@ def _references(ev: Event) -> Iterator[Issue]:
     for i, s in enumerate(ev.sessions):
         for j, sp in enumerate(s.speakers):
             if sp not in speakers:
-                yield Issue(path=("sessions", i, "speakers", j), message=f"unknown speaker {sp!r}")
+                yield Issue(path=("sessions", i, "speakers", j),
+                            message=f"unknown speaker {sp!r}{did_you_mean(sp, speakers)}")
         if len(set(s.speakers)) != len(s.speakers):
             yield Issue(path=("sessions", i, "speakers"), message="a speaker is listed twice")
         for j, a in enumerate(s.after):
             if a not in sessions:
-                yield Issue(path=("sessions", i, "after", j), message=f"unknown session {a!r}")
+                yield Issue(path=("sessions", i, "after", j),
+                            message=f"unknown session {a!r}{did_you_mean(a, sessions)}")
             elif a == s.id:
                 yield Issue(path=("sessions", i, "after", j), message="a session cannot come after itself")
         if s.pin is not None:
             if s.pin.room is not None and s.pin.room not in rooms:
-                yield Issue(path=("sessions", i, "pin", "room"), message=f"unknown room {s.pin.room!r}")
+                yield Issue(path=("sessions", i, "pin", "room"),
+                            message=f"unknown room {s.pin.room!r}{did_you_mean(s.pin.room, rooms)}")
             if s.pin.day is not None and s.pin.day not in dates:
                 yield Issue(path=("sessions", i, "pin", "day"), message=f"{s.pin.day} is not one of the event's days")
 

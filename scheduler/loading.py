@@ -8,11 +8,13 @@ import os
 import re
 import stat
 import tempfile
+import typing
 from pathlib import Path
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from .english import did_you_mean
 from .event import ConsistencyError, Event, Issue, reference_issues, skeleton
 from .timetable import Timetable
 
@@ -131,8 +133,34 @@ def _wording(err: dict) -> str:
     return _PYDANTIC_WORDING.get(kind, err["msg"])
 
 
-def issues_of(error: ValidationError, data: object = None) -> list[Issue]:
-    """Every problem of a pydantic error, expanded (cross-reference errors carry several issues each)."""
+def _keys_at(model: type[BaseModel], path: tuple) -> list[str]:
+    """The keys the input may have at a JSON path below `model` (none when the path leaves the models)."""
+    current: object = model
+    for part in path:
+        if isinstance(part, int):
+            continue  # an item of a list: the list's model goes on
+        fields = getattr(current, "model_fields", None)
+        if fields is None or part not in fields:
+            return []
+        current = _model_in(fields[part].annotation)
+    fields = getattr(current, "model_fields", None) or {}
+    return [field.alias or name for name, field in fields.items()]
+
+
+def _model_in(annotation: object) -> object:
+    """The pydantic model an annotation holds (list[Room] -> Room, Pin | None -> Pin), else the annotation."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if isinstance(found, type) and issubclass(found, BaseModel):
+            return found
+    return annotation
+
+
+def issues_of(error: ValidationError, data: object = None, model: type[BaseModel] | None = None) -> list[Issue]:
+    """Every problem of a pydantic error, expanded (cross-reference errors carry several issues each); with the
+    `model` validated, a misspelt key comes with the closest key it may have."""
     issues: list[Issue] = []
     for err in error.errors():
         cause = (err.get("ctx") or {}).get("error")
@@ -145,6 +173,9 @@ def issues_of(error: ValidationError, data: object = None) -> list[Issue]:
             issues.append(pair)
             continue
         message = _wording(err)
+        if err["type"] == "extra_forbidden" and model is not None and isinstance(loc[-1], str):
+            hint = did_you_mean(loc[-1], _keys_at(model, loc[:-1]))
+            message = f"unknown key{hint}" if hint else message
         if isinstance(cause, ValueError):
             message = str(cause)
         elif (err["type"] not in _PYDANTIC_WORDING or err["type"] in ("model_type", "dict_type", "list_type")) \
@@ -255,7 +286,7 @@ def parse(model: type[M], data: object, source: str) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        issues = issues_of(exc, data)
+        issues = issues_of(exc, data, model)
         if model is Event and not any(isinstance((e.get("ctx") or {}).get("error"), ConsistencyError)
                                       for e in exc.errors()):
             # Some fields failed, so the whole-file checks did not run: run those that need only ids.

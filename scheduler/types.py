@@ -15,6 +15,8 @@ from zoneinfo import available_timezones
 from babel import Locale
 from pydantic import AfterValidator, BeforeValidator, PlainSerializer, WithJsonSchema
 
+from .english import did_you_mean
+
 # Always matched with `fullmatch` (with `match`, "$" accepts a trailing newline: "x\n" would pass as an id);
 # the anchors stay for the JSON Schema, whose patterns are unanchored. ASCII digits only.
 _ID = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*$")
@@ -47,17 +49,36 @@ def _check_language(value: str) -> str:
     try:
         canonical = str(Locale.parse(value))
     except Exception:  # Babel raises several kinds on odd input; none of them may escape as a traceback
+        canonical = None
+    if canonical == value:
+        return value
+    suggestion = _language_suggestion(value)
+    if suggestion is None or suggestion == value:
         raise unknown
-    if canonical != value:
-        raise ValueError(f"write the code {value!r} as {canonical!r}")
-    return value
+    raise ValueError(f"write the code {value!r} as {suggestion!r}")
+
+
+def _language_suggestion(value: str) -> str | None:
+    """The canonical form of a code written otherwise ('fr-CA' -> 'fr_CA', 'EN' -> 'en'), keeping to a language
+    when no region was written: Babel reads 'eng' as 'en_US', but the event's languages are 'en', 'fr'."""
+    text = value.replace("-", "_")
+    try:
+        locale = Locale.parse(text)
+    except Exception:
+        return None
+    if "_" not in text:
+        return locale.language
+    return str(locale)
 
 
 def _check_timezone(value: str) -> str:
     # Only the zones tzdata lists: ZoneInfo() itself also opens folders ("America": IsADirectoryError) and
     # files that are not zones ("localtime", "posixrules"), and raises kinds of errors pydantic does not catch.
     if value not in _zones() or value in _NOT_ZONES:
-        raise ValueError(f"{value!r} is not an IANA time zone (e.g. 'America/Toronto', 'Europe/Paris')")
+        zones = sorted(_zones() - _NOT_ZONES)
+        by_city = [z for z in zones if z.rsplit("/", 1)[-1].lower() == value.replace(" ", "_").lower()]
+        hint = f" (did you mean {by_city[0]!r}?)" if by_city else did_you_mean(value, zones)
+        raise ValueError(f"{value!r} is not an IANA time zone{hint or ' (e.g. America/Toronto, Europe/Paris)'}")
     return value
 
 

@@ -13,6 +13,7 @@ from scheduler.cli import cli
 from scheduler.event import Event
 from scheduler.loading import load_event, load_timetable
 from scheduler.render.assignments import files, interpreter_agenda, speaker_locale
+from scheduler.render.i18n import Reader
 from scheduler.timetable import Timetable
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -114,6 +115,18 @@ def test_speaker_locale(school):
     event, _ = school
     assert str(speaker_locale(event, event.speaker["mlavoie"])) == "fr_CA"
     assert str(speaker_locale(event, event.speaker["lmckenzie"])) == "en_CA"
+
+
+def test_a_zone_written_by_an_alias_keeps_its_city_and_region():
+    """America/Montreal is an alias of America/Toronto: CLDR would name it Toronto and give it no region."""
+    data = json.loads(EVENT.read_text("utf-8"))
+    data["event"]["timezone"] = "America/Montreal"
+    event = Event.model_validate(data)
+    assert str(speaker_locale(event, event.speaker["mlavoie"])) == "fr_CA"  # as with America/Toronto
+    assert Reader.of("fr_CA", "America/Montreal").zone_name() == "Montreal"
+    assert Reader.of("en", "Asia/Calcutta").zone_name() == "Calcutta"
+    assert Reader.of("en", "US/Eastern").zone_name() == "New York"  # no city in the name: CLDR's
+    assert Reader.of("fr_CA", "America/Toronto").zone_name() == "Toronto"
 
 
 def relay_event() -> tuple[Event, Timetable]:

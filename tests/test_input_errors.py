@@ -277,6 +277,15 @@ EVENT_CASES = [
     E("title-value-number", put("sessions[0].title.en", 5), "sessions[0].title.en"),
     E("pin-string", put("sessions[0].pin", "main"), "sessions[0].pin", "object"),
     # --- time zones -----------------------------------------------------------------------------------------
+    # A near miss comes with the closest right value.
+    E("key-misspelt", put("speakers[0].max_session_per_day", 2), "speakers[0].max_session_per_day",
+      "did you mean 'max_sessions_per_day'?"),
+    E("key-misspelt-deep", put("interpreters[0].languages.b", ["en"]), "interpreters[0].languages.b",
+      "did you mean 'B'?"),
+    E("timezone-city-only", put("event.timezone", "Dakar"), "event.timezone", "did you mean 'Africa/Dakar'?"),
+    E("timezone-case", put("speakers[0].timezone", "Europe/paris"), "speakers[0].timezone",
+      "did you mean 'Europe/Paris'?"),
+    E("room-id-case", put("sessions[0].pin.room", "Main"), "sessions[0].pin.room", "did you mean 'main'?"),
     E("timezone-unknown", put("event.timezone", "Mars/Olympus"), "event.timezone", "time zone"),
     E("timezone-folder", put("event.timezone", "America"), "event.timezone", "time zone"),
     E("timezone-not-a-zone-file", put("event.timezone", "localtime"), "event.timezone", "time zone"),
@@ -327,7 +336,11 @@ EVENT_CASES = [
     # --- languages ------------------------------------------------------------------------------------------
     E("language-unknown", put("sessions[0].language", "xx"), "sessions[0].language", "language"),
     E("language-uppercase", put("sessions[0].language", "EN"), "sessions[0].language", "'en'"),
-    E("language-dash", put("interpreters[0].locale", "fr-CA"), "interpreters[0].locale"),
+    E("language-dash", put("interpreters[0].locale", "fr-CA"), "interpreters[0].locale", "as 'fr_CA'"),
+    # ISO 639-2 codes: Babel reads 'eng' as en_US, but the advice must be the event's kind of code, 'en'
+    E("language-three-letters", put("sessions[0].language", "eng"), "sessions[0].language", "as 'en'"),
+    E("language-three-letters-b", put("interpreters[0].languages.B[0]", "eng"), "interpreters[0].languages.B[0]",
+      "as 'en'"),
     E("language-empty", put("sessions[1].language", ""), "sessions[1].language"),
     E("language-root", put("sessions[1].language", "root"), "sessions[1].language"),
     E("language-null", put("sessions[1].language", None), "sessions[1].language"),

@@ -23,7 +23,7 @@ from ..event import Event, Interpreter, Speaker
 from ..timetable import Channel, Placement, Timetable
 from . import ics
 from .html import render_template
-from .i18n import Reader
+from .i18n import Reader, canonical_zone
 from .text import md
 from .view import SessionView, event_name, event_span, fallback_legend, ordered, session_view
 
@@ -69,7 +69,7 @@ def speaker_locale(event: Event, speaker: Speaker) -> Locale:
         return Locale.parse(speaker.locale)
     floors = Counter(s.language for s in event.sessions if speaker.id in s.speakers)
     language = floors.most_common(1)[0][0] if floors else event.event.languages[0]
-    territory = get_global("zone_territories").get(event.event.timezone)
+    territory = get_global("zone_territories").get(canonical_zone(event.event.timezone))
     base = Locale.parse(language)
     if territory and not base.territory:
         try:

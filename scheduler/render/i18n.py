@@ -19,6 +19,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.dates import format_date, format_interval, format_skeleton, get_datetime_format, get_timezone_location
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -223,8 +224,21 @@ class Reader:
         return _language_name(code, str(self.locale))
 
     def zone_name(self, zone: ZoneInfo | None = None) -> str:
-        """The city of a zone in the reader's locale ('Toronto', 'Paris')."""
-        return get_timezone_location(zone or self.zone, locale=self.locale, return_city=True)
+        """The city of a zone in the reader's locale ('Toronto', 'Paris'). A zone written by an alias is named
+        by its own city: CLDR names America/Montreal 'Toronto', the zone tzdata merged it into."""
+        zone = zone or self.zone
+        if canonical_zone(zone.key) != zone.key and zone.key.split("/", 1)[0] in _AREAS:
+            return zone.key.rsplit("/", 1)[1].replace("_", " ")
+        return get_timezone_location(zone, locale=self.locale, return_city=True)
+
+
+# The areas of tzdata's Area/City names (not 'US/Eastern', 'Etc/GMT+5': those name no city).
+_AREAS = {"Africa", "America", "Antarctica", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific"}
+
+
+def canonical_zone(name: str) -> str:
+    """The name CLDR files a zone under: 'America/Montreal' is an alias of 'America/Toronto'."""
+    return get_global("zone_aliases").get(name, name)
 
 
 @cache
