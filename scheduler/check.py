@@ -305,8 +305,8 @@ def room_channels(ctx: Context) -> Iterator[Breach]:
         room = ctx.event.room[pl.placement.room]
         staffed = len(pl.staffed())
         if staffed > room.channels:
-            yield _breach(room_channels, [pl.id, room.id], f"session {pl.id} staffs {staffed} channels; "
-                          f"room {room.id} has {room.channels}")
+            yield _breach(room_channels, [pl.id, room.id], f"session {pl.id} staffs {counted(staffed, 'channel')}; "
+                          f"room {room.id} has {counted(room.channels, 'booth')}")
 
 
 def room_max_interpreters(ctx: Context) -> Iterator[Breach]:

@@ -301,10 +301,16 @@ def no_possible_start(cx: _Context) -> Iterator[Conflict]:
                 parts.append(f"{speaker_name(ev, sp)} being unavailable {names(periods)}")
                 ids.append(sp)
             elif f == "capacity":
-                big = max(ev.rooms, key=lambda r: r.capacity)
-                parts.append(f"its attendance of {s.attendance} (the largest room, {room_name(ev, big.id)}, "
-                             f"holds {big.capacity})")
-                ids.append(big.id)
+                pinned = ev.room.get(s.pin.room) if s.pin is not None and s.pin.room is not None else None
+                if pinned is not None and pinned.capacity < s.attendance:  # the room that counts is its own
+                    parts.append(f"its attendance of {s.attendance} ({room_name(ev, pinned.id)}, where it is "
+                                 f"pinned, holds {pinned.capacity})")
+                    ids.append(pinned.id)
+                else:
+                    big = max(ev.rooms, key=lambda r: r.capacity)
+                    parts.append(f"its attendance of {s.attendance} (the largest room, {room_name(ev, big.id)}, "
+                                 f"holds {big.capacity})")
+                    ids.append(big.id)
             elif f == "channels":
                 need = len(ev.channels(s))
                 most = max(ev.rooms, key=lambda r: r.channels)
@@ -327,7 +333,7 @@ def no_possible_start(cx: _Context) -> Iterator[Conflict]:
             continue
         rules = [_FACT_RULE[f[0] if isinstance(f, tuple) else f] for f in core]
         rule = rules[0] if len(core) == 1 else next(r for r in _FACT_RULE.values() if r in rules)
-        yield Conflict(rule=rule, ids=ids,
+        yield Conflict(rule=rule, ids=list(dict.fromkeys(ids)),
                        message=f"{session_name(ev, s.id)} ({_hours(s.duration)}) has no possible start because of "
                                f"{names(parts, 10)}: change " + ("it." if len(parts) == 1 else "one of them."))
 

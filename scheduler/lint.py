@@ -57,7 +57,34 @@ def language_without_interpreter(ev: Event) -> Iterator[Note]:
                    f"it will all leave it unstaffed")
 
 
-NOTES: list[Callable[[Event], Iterator[Note]]] = [interpreter_without_channel, language_without_interpreter]
+def period_outside_event(ev: Event) -> Iterator[Note]:
+    """An unavailable period or a preferred window that meets no day of the event (a wrong date, often): it
+    changes nothing, or, for a preferred window, makes the session pay outside_preferred wherever it goes."""
+    windows = [ev.day_window(d) for d in ev.event.days]
+
+    def outside(period) -> bool:
+        start, end = ev.minute(period.start), ev.minute(period.end)
+        return not any(start < b and a < end for a, b in windows)
+
+    dates = [d.date for d in ev.event.days]
+    days = f"the event runs from {min(dates)} to {max(dates)}" if dates else "the event has no days"
+    for kind, items in (("rooms", ev.rooms), ("speakers", ev.speakers), ("interpreters", ev.interpreters)):
+        for i, item in enumerate(items):
+            for j, p in enumerate(item.unavailable):
+                if outside(p):
+                    yield ((kind, i, "unavailable", j),
+                           f"{item.id} is unavailable {p.start:%Y-%m-%d %H:%M} to {p.end:%Y-%m-%d %H:%M}, outside "
+                           f"every day's hours ({days}): it changes nothing; check its date")
+    for i, s in enumerate(ev.sessions):
+        for j, p in enumerate(s.preferred):
+            if outside(p):
+                yield (("sessions", i, "preferred", j),
+                       f"{s.id}'s preferred window {p.start:%Y-%m-%d %H:%M} to {p.end:%Y-%m-%d %H:%M} is outside "
+                       f"every day's hours ({days}): the session cannot be placed in it; check its date")
+
+
+NOTES: list[Callable[[Event], Iterator[Note]]] = [interpreter_without_channel, language_without_interpreter,
+                                                  period_outside_event]
 
 
 def notes(ev: Event) -> list[Note]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -279,6 +280,16 @@ def write(tmp_path: Path, data: dict) -> Path:
     return path
 
 
+def test_a_session_pinned_to_a_room_too_small_is_told_that_rooms_capacity():
+    # not the largest room's, which it may not use
+    data = event_dict([session("big", attendance=200, interpretation="none", pin={"room": "r1"})],
+                      rooms=[room("r1", capacity=100), room("r2", capacity=300)])
+    why = explained(data)
+    assert why.conflicts[0].ids == ["big", "r1"]
+    assert "its attendance of 200 (room r1 (Room r1), where it is pinned, holds 100)" in why.conflicts[0].message
+    assert_feasible(fixed(data, lambda d: by_id(d["sessions"], "big").pop("pin")))
+
+
 def test_cli_explain_feasible_exits_0(tmp_path: Path):
     result = CliRunner().invoke(cli, ["explain", str(SCHOOL), "--time-limit", "20"])
     assert result.exit_code == 0, result.output
@@ -292,6 +303,7 @@ def test_cli_explain_infeasible_exits_3_text_and_json(tmp_path: Path):
     assert result.exit_code == 3, result.output
     # The contract puts the explanation of exit 3 on standard error; JSON for tools goes to standard output.
     assert "room_capacity" in result.stderr and "big" in result.stderr and not result.stdout
+    assert result.stderr.splitlines()[-1].startswith(f"{path}: infeasible: 1 conflict, explained in ")
     result = CliRunner().invoke(cli, ["explain", str(path), "--format", "json"])
     assert result.exit_code == 3
     items = json.loads(result.stdout)
@@ -326,6 +338,10 @@ def test_cli_solve_infeasible_explains_on_stderr(tmp_path: Path, layer: str):
     for text in expected:
         assert text in result.stderr
     assert not out.exists()
+    if layer == "search":  # the facts of one conflict are not counted as conflicts
+        result = CliRunner().invoke(cli, ["explain", str(path), "--time-limit", "10"])
+        assert result.exit_code == 3
+        assert re.search(r"infeasible: \d+ facts that cannot all hold, explained in", result.stderr), result.stderr
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["event.json"]
 
 

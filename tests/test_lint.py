@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from builders import event_dict, interpreter, session
 from scheduler.cli import cli
 from scheduler.event import Event
-from scheduler.lint import interpreter_without_channel, language_without_interpreter
+from scheduler.lint import interpreter_without_channel, language_without_interpreter, period_outside_event
 
 
 def make(sessions: list[dict], interpreters: list[dict], languages=("fr", "en")) -> Event:
@@ -36,6 +36,20 @@ def test_language_without_interpreter():
     assert [where for where, _ in notes] == [("event", "languages", 2)]
     assert "'es'" in notes[0][1] and "1 required" in notes[0][1]
     assert list(language_without_interpreter(make([session("s1", language="en")], people))) == []
+
+
+def test_period_outside_event():
+    # 2021-02-13 09:00-12:00 is the event; 2021-02-23 is a slip of a key, 13:00-14:00 after the day's end
+    later = {"start": "2021-02-23T09:00", "end": "2021-02-23T10:00"}
+    after_hours = {"start": "2021-02-13T13:00", "end": "2021-02-13T14:00"}
+    within = {"start": "2021-02-13T11:30", "end": "2021-02-13T13:00"}
+    data = event_dict([session("s1", preferred=[after_hours, within])],
+                      interpreters=[interpreter("i1", A=["fr"], C=["en"], unavailable=[within, later])])
+    notes = list(period_outside_event(Event.model_validate(data)))
+    assert [where for where, _ in notes] == [("interpreters", 0, "unavailable", 1), ("sessions", 0, "preferred", 0)]
+    assert "i1 is unavailable 2021-02-23 09:00 to 2021-02-23 10:00, outside every day's hours (the event runs " \
+           "from 2021-02-13 to 2021-02-13)" in notes[0][1]
+    assert "cannot be placed in it" in notes[1][1]
 
 
 def test_validate_prints_notes_and_still_exits_0(tmp_path: Path):

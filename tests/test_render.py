@@ -261,6 +261,14 @@ def test_ics_times_equal_the_timetable(school):
     assert starts == sorted((p.start, p.end) for p in timetable.sessions)
 
 
+def test_ics_extra_zones_are_written_in_the_readers_language(school):
+    # as on the HTML page: French puts a space before the colon ("Paris : 15 h 30")
+    for locale, sep in (("fr_CA", " : "), ("en_CA", ": ")):
+        cal = icalendar.Calendar.from_ical(render(*school, "ics", locale, ("Europe/Paris",)))
+        description = str(cal.walk("VEVENT")[0]["description"])
+        assert f"\nParis{sep}" in description, description
+
+
 # --- frab / c3voc ---------------------------------------------------------------------------------------------
 
 

@@ -97,7 +97,7 @@ def session_description(s: SessionView, reader: Reader) -> str:
     lines.append(_("Language: %(language)s", language=s.language_name))
     lines.append(_("Interpretation: %(channels)s", channels=s.interpretation_text))
     for city, when in s.also:
-        lines.append(f"{city}: {when}")
+        lines.append(_("%(city)s: %(when)s", city=city, when=when))  # as on the HTML page ("Paris : 15 h 00")
     return "\n".join(lines)
 
 
