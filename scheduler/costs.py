@@ -183,16 +183,20 @@ def moved(ev: _Eval) -> list[Cost]:
 
 
 def reassigned(ev: _Eval) -> list[Cost]:
-    """Each assignment of the previous timetable (an interpreter in a channel of a session, both still in the
-    event) that the timetable no longer makes costs the weight: someone's agenda changed."""
+    """Each change to an interpreter's assignments on a session of both timetables costs the weight: one of the
+    previous timetable no longer made (unless its interpreter left the event), or one made anew. Someone's agenda
+    changed, and the organiser must tell them."""
     if ev.previous is None:
         return []
-    now = {(p.session, c.into, who) for p, _ in ev.placed for c in p.channels for who in c.interpreters}
+    before = {p.session for p in ev.previous.sessions}
+    now = {(p.session, c.into, who) for p, s in ev.placed if s.id in before for c in p.channels
+           for who in c.interpreters}
     placed = {s.id for _, s in ev.placed}
-    return [Cost(goal="reassigned", sessions=[old.session], interpreters=[who], cost=ev.weights.reassigned)
-            for old in ev.previous.sessions if old.session in placed
-            for c in old.channels for who in c.interpreters
-            if who in ev.event.interpreter and (old.session, c.into, who) not in now]
+    then = {(p.session, c.into, who) for p in ev.previous.sessions if p.session in placed for c in p.channels
+            for who in c.interpreters}
+    changed = sorted(x for x in then ^ now if x[2] in ev.event.interpreter)
+    return [Cost(goal="reassigned", sessions=[sid], interpreters=[who], cost=ev.weights.reassigned)
+            for sid, _, who in changed]
 
 
 GOALS: list[Callable[[_Eval], list[Cost]]] = [

@@ -273,17 +273,21 @@ def moved(sm: ScheduleModel) -> list[Penalty]:
 
 
 def reassigned(sm: ScheduleModel) -> list[Penalty]:
-    """Each assignment of the previous timetable (an interpreter in a channel of a session, both still in the
-    event) that is no longer made costs the weight. Models without interpreters leave it out (a lower bound)."""
+    """Each change to an interpreter's assignments on a session of both timetables costs the weight: one of the
+    previous timetable no longer made (unless its interpreter left the event), or one made anew. Models without
+    interpreters leave it out (a lower bound)."""
     w = sm.event.event.weights.reassigned
     if sm.previous is None or not sm.staffing or not w:
         return []
     lits: dict[tuple[str, str, str], list] = defaultdict(list)  # (interpreter, session, channel) -> by source
     for opt, lit in sm.assign.items():
         lits[(opt.interpreter, opt.session, opt.into)].append(lit)
-    return [Penalty("reassigned", w, 1 - sum(lits.get((who, p.session, c.into), [])), [p.session], [who])
-            for p in sm.previous.sessions if p.session in sm.sessions
-            for c in p.channels for who in c.interpreters if who in sm.event.interpreter]
+    before = {p.session for p in sm.previous.sessions}
+    then = {(who, p.session, c.into) for p in sm.previous.sessions if p.session in sm.sessions
+            for c in p.channels for who in c.interpreters if who in sm.event.interpreter}
+    return ([Penalty("reassigned", w, 1 - sum(lits.get(key, [])), [key[1]], [key[0]]) for key in sorted(then)]
+            + [Penalty("reassigned", w, sum(found), [key[1]], [key[0]]) for key, found in lits.items()
+               if key not in then and key[1] in before])
 
 
 GOALS: list[Callable[[ScheduleModel], list[Penalty]]] = [

@@ -607,19 +607,29 @@ def test_reassigned_keeps_an_old_assignment_that_would_save_less_than_the_weight
 
 def test_reassigned_paid_when_the_change_saves_more():
     before = solved(retour_or_not(away=True))
-    after = solved(retour_or_not(reassigned=5), previous=before)
-    assert workers_of(after, "s1") == {"a"}
+    after = solved(retour_or_not(reassigned=4), previous=before)
+    assert workers_of(after, "s1") == {"a"}  # saves the retour (10) for two changes (4 each)
     items = paid(after, "reassigned")
-    assert [(c.sessions, c.interpreters, c.cost) for c in items] == [(["s1"], ["b"], 5)]
-    assert after.objective == 5 + 20 + 30
+    # both agendas changed: `b` taken off, `a` put on
+    assert [(c.sessions, c.interpreters, c.cost) for c in items] == [(["s1"], ["a"], 4), (["s1"], ["b"], 4)]
+    assert after.objective == 2 * 4 + 20 + 30
+
+
+def test_reassigned_paid_for_work_given_anew_as_for_work_taken_off():
+    before = solved(retour_or_not(away=True))
+    after = solved(retour_or_not(reassigned=6), previous=before)
+    assert workers_of(after, "s1") == {"b"}  # two changes (12) would save the retour (10): none is made
+    assert paid(after, "reassigned") == []
+    assert after.objective == 10 + 20 + 30
 
 
 def test_reassigned_not_paid_for_an_interpreter_who_left():
     before = solved(retour_or_not(away=True))
     after = solved(retour_or_not(with_b=False), previous=before)
     assert workers_of(after, "s1") == {"a"}
-    assert paid(after, "reassigned") == []
-    assert after.objective == 20 + 30
+    # `b` leaving costs nothing; `a`, who takes the channel, must be told
+    assert [(c.sessions, c.interpreters) for c in paid(after, "reassigned")] == [(["s1"], ["a"])]
+    assert after.objective == 10 + 20 + 30
 
 
 # --- 4. hard rules on tiny events ----------------------------------------------------------------------
