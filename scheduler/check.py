@@ -250,7 +250,7 @@ def after_order(ctx: Context) -> Iterator[Breach]:
 
 
 def pin_obeyed(ctx: Context) -> Iterator[Breach]:
-    """A pinned session is on its pinned day, at its pinned start, in its pinned room."""
+    """A pinned session is on its pinned day, at its pinned start, in its pinned room (or rooms)."""
     for pl in ctx.placed:
         pin = pl.session.pin
         if pin is None:
@@ -260,8 +260,9 @@ def pin_obeyed(ctx: Context) -> Iterator[Breach]:
         if pin.start is not None and ctx.event.local(pl.start).time() != pin.start:
             yield _breach(pin_obeyed, [pl.id], f"session {pl.id} is pinned to start at {pin.start:%H:%M} "
                           f"but starts at {ctx.event.local(pl.start):%H:%M}")
-        if pin.room is not None and pl.placement.room != pin.room:
-            yield _breach(pin_obeyed, [pl.id, pin.room], f"session {pl.id} is pinned to room {pin.room} "
+        if pin.room_ids is not None and pl.placement.room not in pin.room_ids:
+            where = f"room {pin.room}" if pin.room is not None else f"one of the rooms {', '.join(pin.room_ids)}"
+            yield _breach(pin_obeyed, [pl.id, *pin.room_ids], f"session {pl.id} is pinned to {where} "
                           f"but is in {pl.placement.room}")
 
 

@@ -88,7 +88,7 @@ def speaker_available(sm: ScheduleModel) -> None:
 
 
 def pin_obeyed(sm: ScheduleModel) -> None:
-    """A pinned session is on its pinned day, at its pinned start, in its pinned room."""
+    """A pinned session is on its pinned day, at its pinned start, in its pinned room (or rooms)."""
     for s in sm.event.sessions:
         pin = s.pin
         if pin is None:
@@ -100,9 +100,9 @@ def pin_obeyed(sm: ScheduleModel) -> None:
             clock = minutes_of(pin.start)
             sm.restrict_start(s, Domain.from_values([d * 1440 + clock for d in range(sm.horizon // 1440 + 1)]),
                               sm.fact("pin", s.id, "start"))
-        if pin.room is not None:
+        if pin.room_ids is not None:
             for r in list(sm.room_options[s.id]):
-                if r != pin.room:
+                if r not in pin.room_ids:
                     sm.forbid_room(s, r, sm.fact("pin", s.id, "room"))
 
 

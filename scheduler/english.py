@@ -12,13 +12,14 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
     return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 
-def names(items: list[str], most: int = 6) -> str:
-    """Items as an English list: "a", "a and b", "a, b and c", past `most` "a, b and 3 more"."""
+def names(items: list[str], most: int = 6, last: str = "and") -> str:
+    """Items as an English list: "a", "a and b", "a, b and c", past `most` "a, b and 3 more" (`last`: the word
+    before the last item, "or" for a choice)."""
     if len(items) > most:
-        return ", ".join(items[:most]) + f" and {len(items) - most} more"
+        return ", ".join(items[:most]) + f" {last} {len(items) - most} more"
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return ", ".join(items[:-1]) + f" {last} " + items[-1]
 
 
 def did_you_mean(value: str, choices: Iterable[str]) -> str:

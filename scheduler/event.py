@@ -180,6 +180,12 @@ class Pin(Strict):
     day: Day | None = None
     start: ClockTime | None = None
     room: Id | None = None
+    rooms: list[Id] | None = Field(default=None, min_length=1)  # extension: any one of these rooms
+
+    @property
+    def room_ids(self) -> list[str] | None:
+        """The rooms the session may use (`room` or `rooms`), None when it may use any."""
+        return [self.room] if self.room is not None else self.rooms
 
 
 class Session(Strict):
@@ -376,7 +382,9 @@ def skeleton(data: object) -> SimpleNamespace | None:
 
     def pin(item: dict) -> SimpleNamespace | None:
         raw = item.get("pin")
-        return SimpleNamespace(room=text(raw, "room"), day=text(raw, "day")) if isinstance(raw, dict) else None
+        if not isinstance(raw, dict):
+            return None
+        return SimpleNamespace(room=text(raw, "room"), rooms=texts(raw, "rooms"), day=text(raw, "day"))
 
     def plain(kind: str) -> list[SimpleNamespace]:
         return [SimpleNamespace(id=text(x, "id")) for x in items(data, kind)]
@@ -423,6 +431,13 @@ def _references(ev: Event) -> Iterator[Issue]:
             if s.pin.room is not None and s.pin.room not in rooms:
                 yield Issue(path=("sessions", i, "pin", "room"),
                             message=f"unknown room {s.pin.room!r}{did_you_mean(s.pin.room, rooms)}")
+            for j, r in enumerate(getattr(s.pin, "rooms", None) or []):
+                if r not in rooms:
+                    yield Issue(path=("sessions", i, "pin", "rooms", j),
+                                message=f"unknown room {r!r}{did_you_mean(r, rooms)}")
+            if s.pin.room is not None and getattr(s.pin, "rooms", None):
+                yield Issue(path=("sessions", i, "pin", "rooms"),
+                            message="give the pin one room (room) or a choice of rooms (rooms), not both")
             if s.pin.day is not None and s.pin.day not in dates:
                 yield Issue(path=("sessions", i, "pin", "day"), message=f"{s.pin.day} is not one of the event's days")
 

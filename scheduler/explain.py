@@ -156,7 +156,8 @@ class _Context:
         ev = self.ev
         facts: list = []
         if s.pin is not None:
-            facts += [f"pin.{k}" for k in ("day", "start", "room") if getattr(s.pin, k) is not None]
+            facts += [f"pin.{k}" for k in ("day", "start") if getattr(s.pin, k) is not None]
+            facts += ["pin.room"] if s.pin.room_ids is not None else []
         facts += [("speaker", sp) for sp in s.speakers if ev.speaker[sp].unavailable]
         if any(r.capacity < s.attendance for r in ev.rooms):
             facts.append("capacity")
@@ -172,8 +173,8 @@ class _Context:
         ev = self.ev
         pin = s.pin
         rooms = list(ev.rooms)
-        if pin is not None and pin.room is not None and "pin.room" not in lifted:
-            rooms = [r for r in rooms if r.id == pin.room]
+        if pin is not None and pin.room_ids is not None and "pin.room" not in lifted:
+            rooms = [r for r in rooms if r.id in pin.room_ids]
         if "capacity" not in lifted:
             rooms = [r for r in rooms if r.capacity >= s.attendance]
         if s.interpretation == "required" and "channels" not in lifted:
@@ -293,18 +294,20 @@ def no_possible_start(cx: _Context) -> Iterator[Conflict]:
             elif f == "pin.start":
                 parts.append(f"its pin at {s.pin.start:%H:%M}")
             elif f == "pin.room":
-                parts.append(f"its pin to {room_name(ev, s.pin.room)}")
-                ids.append(s.pin.room)
+                parts.append(f"its pin to {names([room_name(ev, r) for r in s.pin.room_ids], 10, 'or')}")
+                ids.extend(s.pin.room_ids)
             elif key == "speaker":
                 sp = f[1]
                 periods = [span(ev, a, b) for a, b in ev.periods(ev.speaker[sp].unavailable)]
                 parts.append(f"{speaker_name(ev, sp)} being unavailable {names(periods)}")
                 ids.append(sp)
             elif f == "capacity":
-                pinned = ev.room.get(s.pin.room) if s.pin is not None and s.pin.room is not None else None
-                if pinned is not None and pinned.capacity < s.attendance:  # the room that counts is its own
-                    parts.append(f"its attendance of {s.attendance} ({room_name(ev, pinned.id)}, where it is "
-                                 f"pinned, holds {pinned.capacity})")
+                own = [ev.room[r] for r in (s.pin.room_ids or []) if r in ev.room] if s.pin is not None else []
+                pinned = max(own, key=lambda r: r.capacity) if own else None
+                if pinned is not None and pinned.capacity < s.attendance:  # the rooms that count are its own
+                    where = "where it is pinned" if len(own) == 1 else "the largest it is pinned to"
+                    parts.append(f"its attendance of {s.attendance} ({room_name(ev, pinned.id)}, {where}, holds "
+                                 f"{pinned.capacity})")
                     ids.append(pinned.id)
                 else:
                     big = max(ev.rooms, key=lambda r: r.capacity)
@@ -700,9 +703,10 @@ def facts_of(ev: Event) -> list[Fact]:
         if s.pin.start is not None:
             add(("pin", s.id, "start"), "pin_obeyed", [s.id], f"{name} is pinned to start at {s.pin.start:%H:%M}",
                 "unpin or change its start")
-        if s.pin.room is not None:
-            add(("pin", s.id, "room"), "pin_obeyed", [s.id, s.pin.room],
-                f"{name} is pinned to {room_name(ev, s.pin.room)}", "unpin its room")
+        if s.pin.room_ids is not None:
+            add(("pin", s.id, "room"), "pin_obeyed", [s.id, *s.pin.room_ids],
+                f"{name} is pinned to {names([room_name(ev, r) for r in s.pin.room_ids], 10, 'or')}",
+                "unpin its room")
     for s in ev.sessions:
         for a in s.after:
             add(("after", s.id, a), "after_order", [a, s.id],
@@ -777,6 +781,8 @@ def relaxed(data: dict, lifted: list[Fact]) -> Event:
         if k[0] == "pin":
             pin = sessions[k[1]].get("pin") or {}
             pin[k[2]] = None
+            if k[2] == "room":  # the one room or the choice of rooms
+                pin["rooms"] = None
             sessions[k[1]]["pin"] = pin if any(v is not None for v in pin.values()) else None
         elif k[0] == "after":
             sessions[k[1]]["after"] = [a for a in sessions[k[1]]["after"] if a != k[2]]

@@ -17,7 +17,7 @@ HARD_RULES: dict[str, str] = {
     "speaker_available": "A speaker is never scheduled in one of their unavailable periods.",
     "speaker_sessions_per_day": "A speaker gives at most max_sessions_per_day sessions a day.",
     "after_order": "A session starts no earlier than the end of every session it comes after.",
-    "pin_obeyed": "A pinned session is on its pinned day, at its pinned start, in its pinned room.",
+    "pin_obeyed": "A pinned session is on its pinned day, at its pinned start, in its pinned room (or rooms).",
     "channels_listed": "Each audience language other than the floor language is listed once as a channel (none "
     "when interpretation is 'none').",
     "required_channel_staffed": "Every channel of a session whose interpretation is 'required' is staffed.",

@@ -450,6 +450,8 @@ def test_after_order(s2_local, ok):
     ({"room": "side"}, False, ["s1", "side"]),
     ({"day": DAY1, "start": "10:00", "room": "side"}, False, ["s1", "side"]),
     ({"day": DAY2, "start": "10:00"}, False, ["s1"]),   # right time, wrong day
+    ({"rooms": ["side", "main"]}, True, None),   # an extension: any one of the rooms
+    ({"rooms": ["side"]}, False, ["s1", "side"]),
 ])
 def test_pin_obeyed(pin, ok, ids):
     ev, tt = base_event(), base_timetable()

@@ -290,6 +290,15 @@ def test_a_session_pinned_to_a_room_too_small_is_told_that_rooms_capacity():
     assert_feasible(fixed(data, lambda d: by_id(d["sessions"], "big").pop("pin")))
 
 
+def test_a_session_pinned_to_rooms_too_small_is_told_their_capacity():
+    data = event_dict([session("big", attendance=600, interpretation="none", pin={"rooms": ["r1", "r2"]})],
+                      rooms=[room("r1"), room("r2", capacity=550), room("hall", capacity=1000)])
+    message = explained(data).conflicts[0].message
+    assert "its pin to room r1 (Room r1) or room r2 (Room r2)" in message, message
+    assert "its attendance of 600 (room r2 (Room r2), the largest it is pinned to, holds 550)" in message, message
+    assert_feasible(fixed(data, lambda d: by_id(d["sessions"], "big").pop("pin")))
+
+
 def test_cli_explain_feasible_exits_0(tmp_path: Path):
     result = CliRunner().invoke(cli, ["explain", str(SCHOOL), "--time-limit", "20"])
     assert result.exit_code == 0, result.output

@@ -277,6 +277,11 @@ EVENT_CASES = [
     E("title-value-number", put("sessions[0].title.en", 5), "sessions[0].title.en"),
     E("pin-string", put("sessions[0].pin", "main"), "sessions[0].pin", "object"),
     # --- time zones -----------------------------------------------------------------------------------------
+    E("pin-rooms-unknown", put("sessions[2].pin", {"rooms": ["main", "hall"]}), "sessions[2].pin.rooms[1]",
+      "unknown room 'hall'"),
+    E("pin-room-and-rooms", put("sessions[2].pin", {"room": "main", "rooms": ["main", "side"]}), "sessions[2].pin.rooms",
+      "not both"),
+    E("pin-rooms-empty", put("sessions[2].pin", {"rooms": []}), "sessions[2].pin.rooms", "empty"),
     # A near miss comes with the closest right value.
     E("key-misspelt", put("speakers[0].max_session_per_day", 2), "speakers[0].max_session_per_day",
       "did you mean 'max_sessions_per_day'?"),

@@ -330,6 +330,25 @@ def test_outside_preferred_avoided_when_reachable():
     assert minutes(event, tt, "s1") == (10 * 60 + 30, 11 * 60 + 30)
 
 
+def test_pin_to_a_choice_of_rooms():
+    # An in-person talk (an extension: pin.rooms) preferring 09:00-10:00, when only the online room is free: it
+    # goes to one of its rooms later, and pays for it.
+    closed = [{"start": f"{DAY}T09:00", "end": f"{DAY}T10:00"}]
+    rooms = [room("zoom", capacity=1000), room("r1", unavailable=closed), room("r2", unavailable=closed)]
+    preferred = [{"start": f"{DAY}T09:00", "end": f"{DAY}T10:00"}]
+    free = solved(make_event([session("talk", interpretation="none", preferred=preferred)], rooms=rooms))
+    assert placement(free, "talk").room == "zoom" and free.objective == 0
+    event = make_event([session("talk", interpretation="none", preferred=preferred, pin={"rooms": ["r1", "r2"]})],
+                       rooms=rooms)
+    tt = solved(event)
+    assert placement(tt, "talk").room in {"r1", "r2"}
+    assert [c.goal for c in tt.costs] == ["outside_preferred"]
+    # and a choice of rooms all too small, as one pinned room would be, leaves no timetable
+    small = make_event([session("talk", interpretation="none", attendance=600, pin={"rooms": ["r1", "r2"]})],
+                       rooms=rooms)
+    assert solve(small, time_limit=10, workers=WORKERS).status == "infeasible"
+
+
 def test_outside_preferred_paid_when_pinned_elsewhere():
     event = make_event([session("s1", interpretation="none", pin={"start": "09:00"},
                                 preferred=[{"start": f"{DAY}T10:30", "end": f"{DAY}T11:30"}])])
