@@ -323,12 +323,11 @@ def explain(event_path: Path, fmt: str, time_limit: float, workers: int | None) 
     else:  # words for people: on standard error when infeasible, as the contract says for exit 3
         click.echo(render_text(event, why), nl=False, err=why.status == "infeasible")
     if why.status == "infeasible":
-        checks = sum(1 for c in why.conflicts if c.found_by == "check")
-        found = [counted(checks, "conflict")] if checks else []
-        if len(why.conflicts) > checks:  # the facts of one conflict, found by search
-            found.append(f"{counted(len(why.conflicts) - checks, 'fact')} that cannot all hold")
-        click.echo(f"{event_path}: infeasible: {' and '.join(found) or 'no conflict isolated'}, explained in "
-                   f"{why.seconds:.2f} s.", err=True)
+        # Each conflict of the checks is one; the facts found by search are together one.
+        found = sum(1 for c in why.conflicts if c.found_by == "check") + any(
+            c.found_by == "search" for c in why.conflicts)
+        click.echo(f"{event_path}: infeasible: {counted(found, 'conflict') if found else 'no conflict isolated'}, "
+                   f"explained in {why.seconds:.2f} s.", err=True)
         sys.exit(Exit.INFEASIBLE)
     if why.status == "unknown":
         click.echo(f"{event_path}: undecided within {time_limit:g} s; try a longer --time-limit.", err=True)

@@ -67,7 +67,8 @@ def period_outside_event(ev: Event) -> Iterator[Note]:
         return not any(start < b and a < end for a, b in windows)
 
     dates = [d.date for d in ev.event.days]
-    days = f"the event runs from {min(dates)} to {max(dates)}" if dates else "the event has no days"
+    days = (f"the event runs on {dates[0]}" if len(set(dates)) == 1 else
+            f"the event runs from {min(dates)} to {max(dates)}" if dates else "the event has no days")
     for kind, items in (("rooms", ev.rooms), ("speakers", ev.speakers), ("interpreters", ev.interpreters)):
         for i, item in enumerate(items):
             for j, p in enumerate(item.unavailable):

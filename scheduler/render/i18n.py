@@ -224,16 +224,22 @@ class Reader:
         return _language_name(code, str(self.locale))
 
     def zone_name(self, zone: ZoneInfo | None = None) -> str:
-        """The city of a zone in the reader's locale ('Toronto', 'Paris'). A zone written by an alias is named
-        by its own city: CLDR names America/Montreal 'Toronto', the zone tzdata merged it into."""
+        """The city of a zone in the reader's locale ('Toronto', 'Paris'). A zone of a city that tzdata merged
+        into another's keeps its own name: CLDR names America/Montreal 'Toronto'."""
         zone = zone or self.zone
-        if canonical_zone(zone.key) != zone.key and zone.key.split("/", 1)[0] in _AREAS:
+        if zone.key in MERGED_CITIES:
             return zone.key.rsplit("/", 1)[1].replace("_", " ")
         return get_timezone_location(zone, locale=self.locale, return_city=True)
 
 
-# The areas of tzdata's Area/City names (not 'US/Eastern', 'Etc/GMT+5': those name no city).
-_AREAS = {"Africa", "America", "Antarctica", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific"}
+# Zones of tzdata's 'backward' file that name a city merged into another city's zone (not a city renamed, such
+# as Asia/Calcutta or Europe/Kiev, which CLDR names in the reader's language under its new name).
+MERGED_CITIES = frozenset({
+    "America/Montreal", "America/Nipigon", "America/Thunder_Bay", "America/Rainy_River", "America/Yellowknife",
+    "America/Pangnirtung", "America/Santa_Isabel", "America/Ensenada", "America/Shiprock", "Asia/Tel_Aviv",
+    "Asia/Chongqing", "Asia/Chungking", "Asia/Harbin", "Asia/Kashgar", "Australia/Currie", "Europe/Belfast",
+    "Europe/Tiraspol", "Europe/Uzhgorod", "Europe/Zaporozhye", "Pacific/Johnston",
+})
 
 
 def canonical_zone(name: str) -> str:
