@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from .decompose import decompose, staffed
+from .decompose import decompose, previous_kept, staffed
 from .event import Event
 from .explain import necessary_checks
 from .greedy import greedy_placement
@@ -93,11 +93,14 @@ def exact(run: Search, then_decompose: bool = False) -> Outcome:
     the decomposition (with `then_decompose`, or when no timetable was found yet) and the better timetable
     is kept, else to the same search resumed from its timetable."""
     sm = ScheduleModel(run.event, run.previous)
-    start_from = run.previous or greedy_timetable(run, sm)
-    if start_from is not None and start_from is not run.previous:
-        run.report(start_from)  # checked, and kept if the search finds nothing better
+    # Re-planning starts from the old timetable, mended where it no longer holds (an interpreter fallen ill):
+    # hinted as it was, a broken one left CP-SAT without a first timetable on a 36-session event.
+    start_from = (previous_kept(run) if run.previous is not None else None) or greedy_timetable(run, sm)
     if start_from is not None:
-        hint_previous(sm, start_from)
+        run.report(start_from)  # checked, and kept if the search finds nothing better
+    hint = start_from or run.previous
+    if hint is not None:
+        hint_previous(sm, hint)
         complete_hint(sm.model, max(0.1, run.left() * 0.1))
     build = run.elapsed()
     alone = start_from is None  # CP-SAT must find a first timetable itself
@@ -110,8 +113,8 @@ def exact(run: Search, then_decompose: bool = False) -> Outcome:
         status = "optimal" if code == cp_model.OPTIMAL else "feasible"
         found = extract(sm, solver, status, run.elapsed(), max(0, math.ceil(solver.best_objective_bound - 1e-6)))
         objective = solver.objective_value
-    elif code == cp_model.UNKNOWN and start_from is not None and start_from is not run.previous:
-        # The search found nothing better in time: the checked greedy timetable stands.
+    elif code == cp_model.UNKNOWN and start_from is not None:
+        # The search found nothing better in time: the checked first timetable stands.
         found, objective = start_from, start_from.objective
     unsettled = code not in (cp_model.OPTIMAL, cp_model.INFEASIBLE, cp_model.MODEL_INVALID)
     if shared and unsettled and run.left() >= 1.0:

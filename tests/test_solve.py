@@ -651,6 +651,17 @@ def test_reassigned_not_paid_for_an_interpreter_who_left():
     assert after.objective == 10 + 20 + 30
 
 
+def test_replanning_keeps_the_mended_old_timetable_when_the_exact_search_finds_nothing(monkeypatch):
+    # `b` has left: the old timetable no longer holds. It was only a hint to CP-SAT, so a search that found
+    # nothing in time ended without a timetable; mended (its day re-staffed), it is the first timetable.
+    before = solved(retour_or_not(away=True))
+    monkeypatch.setattr(solve_module, "run_solver", lambda *args, **kwargs: cp_model.UNKNOWN)
+    event = retour_or_not(with_b=False)
+    outcome = solve(event, time_limit=5, workers=WORKERS, previous=before, method="exact")
+    tt = assert_sound(event, outcome, before)
+    assert workers_of(tt, "s1") == {"a"}
+
+
 # --- 4. hard rules on tiny events ----------------------------------------------------------------------
 
 
