@@ -59,7 +59,7 @@ def clock_change_spans(event, windows: list[tuple[int, int]]) -> list[tuple[int,
         else:
             spans.append((start, end))
 
-    for start, end in windows:
+    for start, end in sorted(windows):  # in time order, which `add` merges by
         # Past the window by a break: clocks going forward just after a day shorten the rest after it.
         for minute in range(start, end + before, slot):
             if real(minute).astimezone(event.zone).replace(tzinfo=None) != event.local(minute):  # skipped

@@ -134,6 +134,19 @@ def test_no_session_ends_when_clocks_go_forward():
     assert tt.sessions[0].end <= datetime(2024, 3, 10, 1, 30, tzinfo=ev.zone)
 
 
+def test_clock_changes_of_days_listed_out_of_order():
+    # The spans of two changes were merged into one, from the later day on, when the days came in reverse order.
+    from scheduler.constraints import clock_change_spans
+
+    days = [{"date": "2024-03-10", "start": "00:00", "end": "04:00"}, {"date": "2024-11-03", "start": "00:00",
+                                                                       "end": "04:00"}]
+    spans = []
+    for order in (days, days[::-1]):
+        ev = event(order, [session("a", 30, interpretation="none")], timezone="America/Toronto")
+        spans.append(clock_change_spans(ev, [ev.day_window(d) for d in ev.event.days]))
+    assert spans[0] == spans[1] and len(spans[0]) == 2
+
+
 def test_check_measures_rest_across_a_skipped_hour_as_it_passes():
     # 01:15-01:45 and 03:00-03:30 on the clock are 15 minutes apart in fact: one 75-minute stretch.
     ev = event([{"date": "2024-03-10", "start": "00:00", "end": "05:00"}],
