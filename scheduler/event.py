@@ -171,6 +171,12 @@ class Interpreter(Strict):
             return source in known
         return target in self.languages.B and source in self.languages.A
 
+    def known_languages(self) -> list[str]:
+        """The languages they understand, A first (explicit pairs: every language of a pair)."""
+        if self.pairs is not None:
+            return list(dict.fromkeys(lang for pair in self.pairs for lang in pair))
+        return [*self.languages.A, *self.languages.B, *self.languages.C]
+
     def is_retour(self, target: str) -> bool:
         """Whether working into `target` is a retour (into a B language); never with explicit pairs."""
         return self.pairs is None and target in self.languages.B and target not in self.languages.A
@@ -334,9 +340,10 @@ class Event(Strict):
         bound on the busiest interpreter's load."""
         return -(-self.required_work() // len(self.interpreters)) if self.interpreters else 0
 
-    def title(self, session: Session, language: str) -> tuple[str, str]:
-        """The session's title in `language`, else in a fallback language; returns (title, language used)."""
-        for lang in (language, language.split("_")[0], *self.event.languages, *session.title):
+    def title(self, session: Session, language: str, known: tuple[str, ...] = ()) -> tuple[str, str]:
+        """The session's title in `language`, else in one of the `known` languages of the reader, else in a
+        fallback language (the event's, then any); returns (title, language used)."""
+        for lang in (language, language.split("_")[0], *known, *self.event.languages, *session.title):
             if lang in session.title:
                 return session.title[lang], lang
         raise AssertionError("titles have at least one entry")

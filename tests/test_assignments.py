@@ -166,6 +166,9 @@ def test_relay_source_and_pivot():
     assert "### sáb, 13 feb, 4:15–4:45 · Night talk \\[en\\]" in elena
     assert "Los días son los del evento (Toronto), como los cuentan su límite diario" in elena
     assert "- Fuente: relé del canal en francés (Fanny)" in elena
+    assert "- Idioma de sala: inglés" in elena  # relaying, she hears French but is told what the floor speaks
+    # the event's time is dated when its date is not the one she reads above it
+    assert "- Hora del evento: vie, 12 feb, 22:15–22:45 (Toronto)" in elena
     fanny = out[Path("interpreters/f1/agenda.md")]
     assert "Votre canal sert de relais pour : espagnol" in fanny
     assert "aucun (seul en cabine)" in fanny
@@ -221,6 +224,20 @@ def test_an_interpreter_far_away_has_the_events_days_with_their_minutes():
     # In the event's own zone nothing is said of it.
     home = interpreter_agenda(event, timetable, event.interpreter["i-mtremblay"])
     assert not any("(Toronto)" in line for line in home.intro)
+
+
+def test_a_title_missing_in_the_interpreters_language_is_shown_in_one_they_know():
+    # Dora reads German and knows no French; s02 is given in English, with a French and an English title. The
+    # event's first language (French) was the fallback; the floor's, which she hears, comes first now.
+    data = json.loads(EVENT.read_text("utf-8"))
+    data["interpreters"].append({"id": "i-de", "name": "Dora", "languages": {"A": ["de"], "C": ["en"]},
+                                 "locale": "de_DE"})
+    event = Event.model_validate(data)
+    timetable = load_timetable(TIMETABLE, event)
+    s02 = next(p for p in timetable.sessions if p.session == "s02")
+    assert event.session["s02"].language == "en" and set(event.session["s02"].title) == {"fr", "en"}
+    agenda = interpreter_agenda(event, timetable, event.interpreter["i-de"], work=[(s02, s02.channels[0])])
+    assert agenda.items[0].view.title.language == "en"
 
 
 def test_cli_assignments_bad_input(tmp_path):

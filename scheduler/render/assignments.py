@@ -83,7 +83,8 @@ def _zone_fields(view: SessionView, event: Event, reader: Reader, p: Placement) 
     if reader.zone.key == event.event.timezone:
         return []
     _ = reader._
-    when = reader.interval(p.start, p.end, zone=event.zone, on=None)
+    # dated when the event's date is not the one the reader sees above it
+    when = reader.interval(p.start, p.end, zone=event.zone, on=view.start.date())
     return [(_("Event time"), reader.annotated(when, reader.zone_name(event.zone)))]
 
 
@@ -104,7 +105,9 @@ def interpreter_agenda(event: Event, timetable: Timetable, who: Interpreter,
                      _("No assignment for this event."))
     for p, ch in work:
         day = p.start.astimezone(event.zone).date()  # the event's day, which their daily limit is about
-        view = session_view(event, p, reader, on=day)
+        # A title missing in their language: in one they know, the floor's (which they hear) first.
+        known = tuple(dict.fromkeys([event.session[p.session].language, *who.known_languages()]))
+        view = session_view(event, p, reader, on=day, known=known)
         mates = [event.interpreter[i].name for i in ch.interpreters if i != who.id and i in event.interpreter]
         pair = _("%(source)s into %(target)s", source=reader.language_name(ch.from_),
                  target=reader.language_name(ch.into))
@@ -117,6 +120,7 @@ def interpreter_agenda(event: Event, timetable: Timetable, who: Interpreter,
             if pivot_names:
                 relay = reader.annotated(relay, reader.names(pivot_names))
             fields.append((_("Source"), relay))
+            fields.append((_("Floor language"), reader.language_name(event.session[p.session].language)))
         else:
             fields.append((_("Source"), _("the floor (%(language)s)", language=reader.language_name(ch.from_))))
         fed = [reader.language_name(c.into) for c in p.channels if c.via == ch.into and c is not ch]
@@ -157,7 +161,7 @@ def speaker_agenda(event: Event, timetable: Timetable, who: Speaker, talks: list
                      _("No session for this event."))
     for p in talks:
         session = event.session[p.session]
-        view = session_view(event, p, reader)
+        view = session_view(event, p, reader, known=(session.language,))  # they speak it
         others = [event.speaker[i].name for i in session.speakers if i != who.id and i in event.speaker]
         fields = [(_("Room"), view.room), (_("Language"), view.language_name)]
         if others:

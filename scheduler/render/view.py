@@ -74,8 +74,8 @@ class DayView:
     sessions: tuple[SessionView, ...] = field(default=())
 
 
-def title_of(event: Event, session: Session, reader: Reader) -> Title:
-    text, used = event.title(session, reader.language)
+def title_of(event: Event, session: Session, reader: Reader, known: tuple[str, ...] = ()) -> Title:
+    text, used = event.title(session, reader.language, known)
     return Title(text, used, used.split("_")[0] != reader.language)
 
 
@@ -95,12 +95,15 @@ def channel_view(event: Event, ch: Channel, reader: Reader) -> ChannelView:
     return ChannelView(ch.into, into, ch.from_, source, ch.via, ids, names, text)
 
 
-def session_view(event: Event, p: Placement, reader: Reader, on: date | None = None) -> SessionView:
+def session_view(event: Event, p: Placement, reader: Reader, on: date | None = None,
+                 known: tuple[str, ...] = ()) -> SessionView:
+    """What a reader sees of a placed session; `on`: the day heading it is under; `known`: languages the
+    reader understands besides their own, for a title missing in theirs."""
     _ = reader._
     s = event.session[p.session]
     start, end = reader.in_zone(p.start), reader.in_zone(p.end)
     day = start.date()
-    title = title_of(event, s, reader)
+    title = title_of(event, s, reader, known)
     others = tuple((lang, text) for lang, text in s.title.items() if lang != title.language)
     speakers = tuple(event.speaker[i].name if i in event.speaker else i for i in s.speakers)
     channels = tuple(channel_view(event, ch, reader) for ch in p.channels)
