@@ -52,7 +52,7 @@ def test_paris_interpreter_sees_paris_times(written):
     assert f"Heure de l’événement : 13:30{THIN}–{THIN}15:00 (Toronto)" in md
     assert "## vendredi 12 février 2021 (1\u202fh 30\u00a0min)" in md
     assert "## samedi 13 février 2021 (3\u202fh)" in md  # two sessions that day: the day's work in all
-    assert "Langues : anglais → français" in md and "Coéquipiers : Jean-François Gagnon" in md
+    assert "Langues : anglais → français" in md and "Coéquipier : Jean-François Gagnon" in md
     html = (written / "interpreters" / "i-clefebvre" / "agenda.html").read_text("utf-8")
     assert '<html lang="fr-FR" dir="ltr">' in html and f"19:30{THIN}–{THIN}21:00" in html
 
@@ -89,7 +89,7 @@ def test_ics_entries_say_room_pair_team(written):
     assert "anglais → français" in str(first["summary"])
     assert str(first["location"]) == "Grande salle / Main hall"
     text = str(first["description"])
-    assert "Coéquipiers : Jean-François Gagnon" in text and "Source : le parquet (anglais)" in text
+    assert "Coéquipier : Jean-François Gagnon" in text and "Source : le parquet (anglais)" in text
 
 
 def test_uids_are_stable(school):
@@ -238,6 +238,19 @@ def test_a_title_missing_in_the_interpreters_language_is_shown_in_one_they_know(
     assert event.session["s02"].language == "en" and set(event.session["s02"].title) == {"fr", "en"}
     agenda = interpreter_agenda(event, timetable, event.interpreter["i-de"], work=[(s02, s02.channels[0])])
     assert agenda.items[0].view.title.language == "en"
+
+
+def test_labels_follow_how_many_they_name(school):
+    """'Team mate' for one, 'Speakers' for two (s14 has two speakers; each team here is of two)."""
+    event, timetable = school
+    s14 = next(p for p in timetable.sessions if p.session == "s14")
+    who = event.interpreter[s14.channels[0].interpreters[0]]
+    agenda = interpreter_agenda(event, timetable, who)
+    fields = dict(next(item.fields for item in agenda.items if item.view.id == "s14"))
+    reader = agenda.reader
+    assert reader.ngettext("Team mate", "Team mates", 1) in fields
+    assert reader.ngettext("Speaker", "Speakers", 2) in fields
+    assert reader.ngettext("Speaker", "Speakers", 2) != reader.ngettext("Speaker", "Speakers", 1)
 
 
 def test_cli_assignments_bad_input(tmp_path):

@@ -112,7 +112,8 @@ def interpreter_agenda(event: Event, timetable: Timetable, who: Interpreter,
         pair = _("%(source)s into %(target)s", source=reader.language_name(ch.from_),
                  target=reader.language_name(ch.into))
         fields = [(_("Room"), view.room), (_("Languages"), pair),
-                  (_("Team mates"), reader.names(mates) if mates else _("none (working alone)"))]
+                  (reader.ngettext("Team mate", "Team mates", max(1, len(mates))),  # a label: one, or more
+                   reader.names(mates) if mates else _("none (working alone)"))]
         if ch.via:
             pivot = _pivot(p, ch)
             pivot_names = [event.interpreter[i].name for i in pivot.interpreters] if pivot else []
@@ -126,7 +127,7 @@ def interpreter_agenda(event: Event, timetable: Timetable, who: Interpreter,
         fed = [reader.language_name(c.into) for c in p.channels if c.via == ch.into and c is not ch]
         if fed:
             fields.append((_("Your channel is the relay for"), reader.names(fed)))
-        fields.append((_("Speakers"), view.speakers_text or "—"))
+        fields.append((reader.ngettext("Speaker", "Speakers", max(1, len(view.speakers))), view.speakers_text or "—"))
         fields += _zone_fields(view, event, reader, p)
         fields.append((_("Duration"), view.duration))
         summary = f"{view.title.shown} · {pair}"
