@@ -166,6 +166,9 @@ def test_relay_source_and_pivot():
     assert "### sáb, 13 feb, 4:15–4:45 · Night talk \\[en\\]" in elena
     assert "Los días son los del evento (Toronto), como los cuentan su límite diario" in elena
     assert "- Fuente: relé del canal en francés (Fanny)" in elena
+    summary = icalendar.Calendar.from_ical(out[Path("interpreters/e1/assignments.ics")]).walk("VEVENT")[0]["summary"]
+    assert str(summary) == "Night talk [en] · francés → español"
+    assert summary.params["language"] == "es"  # mostly hers (the pair), not the title's English
     assert "- Idioma de sala: inglés" in elena  # relaying, she hears French but is told what the floor speaks
     # the event's time is dated when its date is not the one she reads above it
     assert "- Hora del evento: vie, 12 feb, 22:15–22:45 (Toronto)" in elena
