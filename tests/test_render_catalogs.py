@@ -97,6 +97,9 @@ def test_a_reader_gets_the_catalog_of_their_script():
     assert catalog_name(Locale.parse("zh_Hant_TW")) == catalog_name(Locale.parse("zh_TW")) == "zh_Hant"
     assert catalog_name(Locale.parse("zh_Hans_CN")) == catalog_name(Locale.parse("zh_CN")) == "zh"
     assert catalog_name(Locale.parse("sr_Latn")) == "sr"  # no such catalog: the language's (none: English)
+    assert catalog_name(Locale.parse("pt_BR")) == "pt_BR" and catalog_name(Locale.parse("pt_PT")) == "pt"
+    assert Reader.of("pt_BR", "America/Sao_Paulo")._("Speakers") == "Palestrantes"
+    assert Reader.of("pt_PT", "Europe/Lisbon")._("Speakers") == "Oradores"
     assert Reader.of("zh_Hant_TW", "Asia/Taipei")._("Room") != Reader.of("zh_Hans_CN", "Asia/Shanghai")._("Room")
 
 

@@ -85,11 +85,12 @@ def format_list(items: list[str], style: str = "standard", locale: Locale | str 
 
 
 def catalog_name(locale: Locale) -> str:
-    """The catalog of a locale: `zh_Hant` for a Traditional Chinese reader when it exists, else the language's."""
-    if locale.script:
-        scripted = f"{locale.language}_{locale.script}"
-        if (LOCALES_DIR / scripted / "LC_MESSAGES" / f"{DOMAIN}.po").is_file():
-            return scripted
+    """The catalog of a locale: its region's when one exists (`pt_BR`), else its script's (`zh_Hant` for a
+    Traditional Chinese reader), else the language's."""
+    for name in (f"{locale.language}_{locale.territory}" if locale.territory else None,
+                 f"{locale.language}_{locale.script}" if locale.script else None):
+        if name and (LOCALES_DIR / name / "LC_MESSAGES" / f"{DOMAIN}.po").is_file():
+            return name
     return locale.language
 
 
