@@ -80,8 +80,20 @@ def test_page_loads_shows_every_session_and_switches_language(browser, page_file
         assert ATTACK in french.locator('[data-session="s05"] h3').inner_text()
         assert page.locator("img").count() == 0
 
+        # every card names its room (the header row is far above once scrolled); interpretation is labelled
+        assert "Grande salle / Main hall" in french.locator('[data-session="s04"] .when').inner_text()
+        assert "Interprétation" in french.locator('[data-session="s04"]').inner_text()
+        # each day's table is named by its heading, and rooms keep a readable width (the wrapper scrolls)
+        table = french.locator("table.grid").first
+        assert table.get_attribute("aria-labelledby") == french.locator("h2").first.get_attribute("id")
+        assert table.evaluate("t => getComputedStyle(t).minWidth") == "536px"  # 6.5rem + 3 rooms x 9rem
+        # the break says when it ends
+        assert "Pause 12 h 30" in french.locator("tr.pause-start th").first.inner_text()
+
         page.get_by_role("button", name="English").click()
         assert page.evaluate("document.documentElement.lang") == "en-CA"
+        assert page.evaluate("document.title") == "Montreal Winter School"
+        assert page.locator("nav.switch").get_attribute("aria-label") == "Language"
         assert english.is_visible() and not french.is_visible()
         assert english.locator("thead th").first.inner_text() == "Time"
         assert "Friday, February 12, 2021" in english.inner_text()
@@ -109,6 +121,10 @@ def test_readable_on_a_phone(browser, page_file):
         assert not french.locator("thead").first.is_visible()
         card = french.locator('[data-session="s03"]')
         assert card.is_visible() and "Salle Marie-Gérin-Lajoie" in card.locator(".when").inner_text()
+        # the cards fit the screen, and the lunch break is shown between them
+        assert card.bounding_box()["x"] + card.bounding_box()["width"] <= 375
+        pause = french.locator("tr.pause-start th").first
+        assert pause.is_visible() and "Pause" in pause.inner_text()
         assert problems == []
     finally:
         ctx.close()

@@ -53,7 +53,7 @@ class Row:
     label: str
     minor: bool
     pause: bool
-    pause_start: bool
+    pause_label: str  # at a break's start, its span ("12:30–13:30"); else ""
     cells: list[Cell | None]  # None: covered by a cell above (no <td>); an empty Cell: nothing here
 
 
@@ -114,7 +114,7 @@ def grids(event: Event, timetable: Timetable, reader: Reader) -> list[Grid]:
                     cells[r][c] = None
                     owner[(r, c)] = cell
         starts = {a for a, _b in spans} | {a for a, _b in pauses}
-        pause_starts = {a for a, _b in pauses}
+        pause_spans = {a: b for a, b in pauses}
         rows = []
         for i in range(n):
             t = top + i * step
@@ -123,7 +123,7 @@ def grids(event: Event, timetable: Timetable, reader: Reader) -> list[Grid]:
                 label=reader.time(moment),
                 minor=t % 60 != 0 and t not in starts,
                 pause=any(a <= t < b for a, b in pauses),
-                pause_start=t in pause_starts,
+                pause_label=reader.interval(moment, event.aware(base + pause_spans[t])) if t in pause_spans else "",
                 cells=cells[i],
             ))
         out.append(Grid(day.heading, day.date.isoformat(), rooms, rows))
@@ -147,5 +147,6 @@ def render(event: Event, timetable: Timetable, reader: Reader) -> str:
             session_count=sum(len(d.sessions) for d in views),
             also_zones=r.names([r.annotated(r.zone_name(z), z.key) for z in r.also]),
         )
-        variants.append({"language": lang, "tag": r.tag, "autonym": autonym(lang), "dir": r.direction, "body": Markup(body)})
+        variants.append({"language": lang, "tag": r.tag, "autonym": autonym(lang), "dir": r.direction, "body": Markup(body),
+                         "title": event_name(event, r).text, "nav": r._("Language")})
     return render_template("timetable.html", reader, name=event_name(event, reader), variants=variants)
