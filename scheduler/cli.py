@@ -232,10 +232,22 @@ def _zone_option(ctx: click.Context, param: click.Parameter, value: tuple[str, .
     from zoneinfo import available_timezones
 
     zones = available_timezones()
+    if value == ("none",):
+        return value
     for zone in value:
         if zone not in zones or zone in ("localtime", "posixrules"):
-            raise click.BadParameter(f"{zone!r} is not an IANA time zone (e.g. 'Europe/Paris')")
+            raise click.BadParameter(f"{zone!r} is not an IANA time zone (e.g. 'Europe/Paris'), nor 'none'")
     return value
+
+
+AUDIENCE_ZONES = 3  # shown by default: more would crowd a Markdown or CSV line
+
+
+def audience_zones(event) -> tuple[str, ...]:
+    """The zones of the event's audience other than its own, largest share first, at most AUDIENCE_ZONES."""
+    own = event.event.timezone
+    shares = sorted((a for a in event.event.audience if a.timezone != own), key=lambda a: -a.share)
+    return tuple(dict.fromkeys(a.timezone for a in shares))[:AUDIENCE_ZONES]
 
 
 def _locale_option(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -259,7 +271,8 @@ def _locale_option(ctx: click.Context, param: click.Parameter, value: str) -> st
                    "and minutes in all (what they are paid by).")
 @click.option("-o", "--output", type=FILE, required=True, help="Where to write the rendering.")
 @click.option("--also-tz", "also", multiple=True, callback=_zone_option, metavar="ZONE",
-              help="Also show times in this IANA zone (repeatable), e.g. for an online audience.")
+              help="Also show times in this IANA zone (repeatable); without it, in the zones of the event's "
+                   f"audience (up to {AUDIENCE_ZONES}, largest share first); 'none': in none.")
 def render(event_path: Path, timetable_path: Path, locale: str, fmt: str, output: Path, also: tuple[str, ...]) -> None:
     """The timetable for people, in one locale and format (times in the event's time zone)."""
     from .render import render as run_render
@@ -270,6 +283,7 @@ def render(event_path: Path, timetable_path: Path, locale: str, fmt: str, output
     except InputError as exc:
         _fail_input(exc)
     _check_output(output)
+    also = () if also == ("none",) else also or audience_zones(event)
     _write(output, run_render(event, timetable, fmt, locale, also))
     click.echo(f"{output}: {fmt}, {locale}, {counted(len(timetable.sessions), 'session')}.", err=True)
 

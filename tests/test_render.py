@@ -310,6 +310,21 @@ def test_cli_render_every_format(tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left
 
 
+def test_cli_render_shows_the_audiences_zones_unless_told(tmp_path, school):
+    """The school's audience: Toronto 70 %, Paris 20 %, Karachi 10 %: Paris and Karachi, as the golden file with
+    those two zones asked for; none with --also-tz none; only the zone asked for otherwise."""
+    def rendered(*args: str) -> str:
+        out = tmp_path / "t.md"
+        result = CliRunner().invoke(cli, ["render", str(EVENT), str(TIMETABLE), "--locale", "fr_CA", "--format", "md",
+                                          "-o", str(out), *args])
+        assert result.exit_code == 0, result.output
+        return out.read_text("utf-8")
+
+    assert rendered() == render(*school, "md", "fr_CA", ("Europe/Paris", "Asia/Karachi"))
+    assert rendered("--also-tz", "none") == render(*school, "md", "fr_CA")
+    assert rendered("--also-tz", "Asia/Tokyo") == render(*school, "md", "fr_CA", ("Asia/Tokyo",))
+
+
 @pytest.mark.parametrize("args, needle", [
     (["--locale", "xx_YY"], "locale"),
     (["--locale", "fr_CA", "--also-tz", "Mars/Olympus"], "time zone"),
