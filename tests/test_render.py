@@ -269,6 +269,18 @@ def test_ics_extra_zones_are_written_in_the_readers_language(school):
         assert f"\nParis{sep}" in description, description
 
 
+def test_plenaries_are_marked_in_csv_and_ics(school):
+    event, _timetable = school
+    plenaries = {s.id for s in event.sessions if s.kind == "plenary"}
+    rows = list(csv.reader(io.StringIO(render(*school, "csv", "en_CA").lstrip("\ufeff"))))
+    kind, sid = rows[0].index("Kind"), rows[0].index("Session id")
+    assert plenaries and {r[sid] for r in rows[1:] if r[kind] == "plenary"} == plenaries
+    assert {r[kind] for r in rows[1:]} == {"plenary", ""}
+    cal = icalendar.Calendar.from_ical(render(*school, "ics", "en_CA"))
+    marked = [e for e in cal.walk("VEVENT") if "categories" in e and b"plenary" in e["categories"].to_ical()]
+    assert len(marked) == len(plenaries)
+
+
 # --- frab / c3voc ---------------------------------------------------------------------------------------------
 
 

@@ -20,13 +20,13 @@ def render(event: Event, timetable: Timetable, reader: Reader) -> str:
     writer.writerow([
         _("Date"), _("Time"), *(reader.zone_name(z) for z in reader.also), _("Duration"),
         _("Start (ISO 8601)"), _("End (ISO 8601)"), _("Room"), _("Session id"), _("Title"), _("Title language"),
-        _("Speakers"), _("Language"), _("Interpretation"),
+        _("Speakers"), _("Language"), _("Interpretation"), _("Kind"),
     ])
     for day in days(event, timetable, reader):
         for s in day.sessions:
             writer.writerow([csv_cell(one_line(c)) for c in [
                 day.heading, s.when, *(t for _zone, t in s.also), s.duration,
                 s.start.isoformat(), s.end.isoformat(), s.room, s.id, s.title.text, s.title.language,
-                s.speakers_text, s.language_name, s.interpretation_text,
+                s.speakers_text, s.language_name, s.interpretation_text, _("plenary") if s.plenary else "",
             ]])
     return "\ufeff" + out.getvalue()

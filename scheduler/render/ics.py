@@ -108,6 +108,7 @@ def render(event: Event, timetable: Timetable, reader: Reader) -> bytes:
             entries.append(Entry(
                 uid=guid(event.event.id, s.id), start=s.start, end=s.end, summary=s.title.shown,
                 location=s.room, description=session_description(s, reader),
-                categories=tuple(c for c in (s.track,) if c), language=s.title.language,
+                categories=tuple(c for c in (s.track, reader._("plenary") if s.plenary else None) if c),
+                language=s.title.language,
             ))
     return calendar(event_name(event, reader).text, entries, reader.zone, reader.language, event_span(event))
