@@ -229,13 +229,12 @@ def generate(output: Path, timetable_out: Path | None, sessions: int, days: int,
 
 
 def _zone_option(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
-    from zoneinfo import available_timezones
+    from .types import known_timezone
 
-    zones = available_timezones()
     if value == ("none",):
         return value
     for zone in value:
-        if zone not in zones or zone in ("localtime", "posixrules"):
+        if not known_timezone(zone):
             raise click.BadParameter(f"{zone!r} is not an IANA time zone (e.g. 'Europe/Paris'), nor 'none'")
     return value
 

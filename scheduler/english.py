@@ -7,9 +7,14 @@ from collections.abc import Iterable
 from difflib import get_close_matches
 
 
-def counted(n: int, noun: str, plural: str | None = None) -> str:
-    """`n` and the noun, singular for one: "1 day", "3 days", "2 breaches" (with `plural` given)."""
-    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+def plural(n: int, noun: str, many: str | None = None) -> str:
+    """The noun for `n` of it: singular for one ("day", "days"; `many` when not the noun and an s)."""
+    return noun if n == 1 else many or noun + "s"
+
+
+def counted(n: int, noun: str, many: str | None = None) -> str:
+    """`n` and the noun, singular for one: "1 day", "3 days", "2 breaches" (with `many` given)."""
+    return f"{n} {plural(n, noun, many)}"
 
 
 def names(items: list[str], most: int = 6, last: str = "and") -> str:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .english import did_you_mean
+from .english import counted, did_you_mean
 from .types import ClockTime, Day, Id, LanguageCode, LocalDateTime, TimeZoneName, minutes_of
 
 Path = tuple[str | int, ...]
@@ -42,7 +42,7 @@ class ConsistencyError(ValueError):
     """Raised by the root validator with every cross-reference issue at once."""
 
     def __init__(self, issues: list[Issue]):
-        super().__init__(f"{len(issues)} consistency {'issue' if len(issues) == 1 else 'issues'}")
+        super().__init__(f"{counted(len(issues), 'consistency issue')}")
         self.issues = issues
 
 
@@ -438,11 +438,11 @@ def _references(ev: Event) -> Iterator[Issue]:
             if s.pin.room is not None and s.pin.room not in rooms:
                 yield Issue(path=("sessions", i, "pin", "room"),
                             message=f"unknown room {s.pin.room!r}{did_you_mean(s.pin.room, rooms)}")
-            for j, r in enumerate(getattr(s.pin, "rooms", None) or []):
+            for j, r in enumerate(s.pin.rooms or []):
                 if r not in rooms:
                     yield Issue(path=("sessions", i, "pin", "rooms", j),
                                 message=f"unknown room {r!r}{did_you_mean(r, rooms)}")
-            if s.pin.room is not None and getattr(s.pin, "rooms", None):
+            if s.pin.room is not None and s.pin.rooms:
                 yield Issue(path=("sessions", i, "pin", "rooms"),
                             message="give the pin one room (room) or a choice of rooms (rooms), not both")
             if s.pin.day is not None and s.pin.day not in dates:

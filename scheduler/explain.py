@@ -35,7 +35,7 @@ from ortools.sat.python import cp_model
 from pydantic import BaseModel
 
 from .constraints import clock_change_spans
-from .english import counted, names
+from .english import counted, names, plural
 from .event import BIG, Event, Session
 from .interrupt import new_solver, requested as stop_requested
 from .types import minutes_of
@@ -533,7 +533,7 @@ def session_staffing(cx: _Context) -> Iterator[Conflict]:
                 capped = sorted(able - set(fit))
                 yield Conflict(rule="interpreter_minutes_per_day", ids=[s.id, *capped],
                                message=f"{session_name(ev, s.id)} lasts {_hours(s.duration)} and needs {team} "
-                                       f"{'interpreter' if team == 1 else 'interpreters'} into {into}, but "
+                                       f"{plural(team, 'interpreter')} into {into}, but "
                                        f"{names([interpreter_name(ev, w) for w in capped])} may work less than "
                                        f"that in a day (max_minutes_per_day): raise their limits or shorten the "
                                        f"session.")
@@ -545,13 +545,13 @@ def session_staffing(cx: _Context) -> Iterator[Conflict]:
                 allowed = names([f"{room_name(ev, r)} allows {c}" for r, c in caps.items()])
                 yield Conflict(rule="room_max_interpreters", ids=[s.id, *caps],
                                message=f"{session_name(ev, s.id)} needs {need} interpreters ({len(channels)} "
-                                       f"{'channel' if len(channels) == 1 else 'channels'} × {team}), but {allowed}"
+                                       f"{plural(len(channels), 'channel')} × {team}), but {allowed}"
                                        f" (max_interpreters): raise the cap, use another room, or make its "
                                        f"interpretation optional.")
         elif all(cx.able_for(s, t) for t in channels):
             yield Conflict(rule="interpreter_one_place", ids=[s.id, *everyone],
                            message=f"{session_name(ev, s.id)} needs {need} interpreters at once ({len(channels)} "
-                                   f"{'channel' if len(channels) == 1 else 'channels'} × {team}), but only "
+                                   f"{plural(len(channels), 'channel')} × {team}), but only "
                                    f"{len(everyone)} can serve its channels: "
                                    f"{names([interpreter_name(ev, w) for w in everyone])}.")
 

@@ -74,7 +74,7 @@ def _language_suggestion(value: str) -> str | None:
 def _check_timezone(value: str) -> str:
     # Only the zones tzdata lists: ZoneInfo() itself also opens folders ("America": IsADirectoryError) and
     # files that are not zones ("localtime", "posixrules"), and raises kinds of errors pydantic does not catch.
-    if value not in _zones() or value in _NOT_ZONES:
+    if not known_timezone(value):
         zones = sorted(_zones() - _NOT_ZONES)
         by_city = [z for z in zones if z.rsplit("/", 1)[-1].lower() == value.replace(" ", "_").lower()]
         hint = f" (did you mean {by_city[0]!r}?)" if by_city else did_you_mean(value, zones)
@@ -85,6 +85,11 @@ def _check_timezone(value: str) -> str:
 _ZONES: set[str] | None = None
 # Files of a system zoneinfo folder that available_timezones() may list but that name no zone of their own.
 _NOT_ZONES = {"localtime", "posixrules"}
+
+
+def known_timezone(value: str) -> bool:
+    """Whether tzdata names this zone (and it is one: not 'localtime' or 'posixrules')."""
+    return value in _zones() and value not in _NOT_ZONES
 
 
 def _zones() -> set[str]:

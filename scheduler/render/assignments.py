@@ -103,10 +103,12 @@ def interpreter_agenda(event: Event, timetable: Timetable, who: Interpreter,
     _ = reader._
     agenda = _agenda(event, reader, who.id, "interpreters", _("%(name)s: interpretation assignments", name=who.name),
                      _("No assignment for this event."))
+    theirs = who.known_languages()
     for p, ch in work:
+        floor = event.session[p.session].language
         day = p.start.astimezone(event.zone).date()  # the event's day, which their daily limit is about
         # A title missing in their language: in one they know, the floor's (which they hear) first.
-        known = tuple(dict.fromkeys([event.session[p.session].language, *who.known_languages()]))
+        known = tuple(dict.fromkeys([floor, *theirs]))
         view = session_view(event, p, reader, on=day, known=known)
         mates = [event.interpreter[i].name for i in ch.interpreters if i != who.id and i in event.interpreter]
         pair = _("%(source)s into %(target)s", source=reader.language_name(ch.from_),
@@ -121,7 +123,7 @@ def interpreter_agenda(event: Event, timetable: Timetable, who: Interpreter,
             if pivot_names:
                 relay = reader.annotated(relay, reader.names(pivot_names))
             fields.append((_("Source"), relay))
-            fields.append((_("Floor language"), reader.language_name(event.session[p.session].language)))
+            fields.append((_("Floor language"), reader.language_name(floor)))
         else:
             fields.append((_("Source"), _("the floor (%(language)s)", language=reader.language_name(ch.from_))))
         fed = [reader.language_name(c.into) for c in p.channels if c.via == ch.into and c is not ch]
