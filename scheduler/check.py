@@ -439,6 +439,52 @@ def work_stretches(spans: list[tuple[int, int, str]], min_break: int) -> list[li
     return stretches
 
 
+# --- re-planning during the event -----------------------------------------------------------------------
+
+
+def past_kept(ctx: Context) -> Iterator[Breach]:
+    """When re-planning during the event (--now), a session begun before now keeps its day, start, room and teams
+    as in the old timetable."""
+    past = ctx.event.past
+    if past is None:
+        return
+    for pl in ctx.placed:
+        old = past.kept.get(pl.id)
+        if old is None:
+            continue
+        if ctx.event.minute(old.start) != pl.start or old.room != pl.placement.room:
+            yield _breach(past_kept, [pl.id], f"session {pl.id} began before {past.now:%Y-%m-%d %H:%M} at "
+                          f"{ctx.clock(ctx.event.minute(old.start))} in {old.room}, but is now at {ctx.when(pl)} "
+                          f"in {pl.placement.room}")
+        then = {c.into: c for c in old.channels if c.interpreters}
+        now = {c.into: c for c in pl.placement.channels if c.interpreters}
+        for into in sorted(set(then) | set(now)):
+            a, b = then.get(into), now.get(into)
+            if a is None or b is None or (a.from_, a.via, sorted(a.interpreters)) != (b.from_, b.via,
+                                                                                      sorted(b.interpreters)):
+                yield _breach(past_kept, [pl.id, *(a.interpreters if a else []), *(b.interpreters if b else [])],
+                              f"session {pl.id} began before {past.now:%Y-%m-%d %H:%M}, but its channel into "
+                              f"{into} is now {_team(b)} where it was {_team(a)}")
+
+
+def _team(channel: Channel | None) -> str:
+    if channel is None:
+        return "unstaffed"
+    return f"{', '.join(channel.interpreters)} from {channel.from_}"
+
+
+def not_before_now(ctx: Context) -> Iterator[Breach]:
+    """When re-planning during the event (--now), a session not begun before now starts at now or later."""
+    past = ctx.event.past
+    if past is None:
+        return
+    now = ctx.event.minute(past.now)
+    for pl in ctx.placed:
+        if pl.id not in past.kept and pl.start < now:
+            yield _breach(not_before_now, [pl.id], f"session {pl.id} starts at {ctx.clock(pl.start)}, before "
+                          f"{past.now:%Y-%m-%d %H:%M} when the re-plan was made")
+
+
 # --- running all rules ----------------------------------------------------------------------------------
 
 CHECKS: list[Rule] = [
@@ -446,7 +492,8 @@ CHECKS: list[Rule] = [
     room_one_session_at_a_time, room_capacity, plenary_alone, speaker_one_place, speaker_available,
     speaker_sessions_per_day, after_order, pin_obeyed, channels_listed, required_channel_staffed,
     room_channels, room_max_interpreters, team_size, channel_source, interpreter_competence,
-    interpreter_one_place, interpreter_available, interpreter_minutes_per_day, interpreter_rest,
+    interpreter_one_place, interpreter_available, interpreter_minutes_per_day, interpreter_rest, past_kept,
+    not_before_now,
 ]
 assert [c.__name__ for c in CHECKS] == list(HARD_RULES), "CHECKS must follow rules.HARD_RULES"
 

@@ -60,6 +60,32 @@ def _write(path: Path, content: str | bytes) -> None:
         sys.exit(Exit.BAD_INPUT)
 
 
+NOW_FORMAT = "ISO 8601, e.g. 2021-02-13T13:00, on the event's clock unless it has an offset"
+NOW_HELP = (f"Re-plan during the event, as of this time ({NOW_FORMAT}): what began before it stays exactly as in "
+            f"--previous, and nothing new starts before it.")
+
+
+def _as_of(event, old, old_path: Path | None, now: str | None):
+    """The event re-planned as of `--now` (the past of `old` kept); exit 2 on a bad time, or on an event that
+    now contradicts what already happened."""
+    if now is None:
+        return event
+    if old is None:
+        raise click.UsageError("--now needs --previous: the timetable followed until now")
+    from .loading import json_path
+    from .past import parse_now, past_issues, past_of
+
+    try:
+        moment = parse_now(now, event)
+    except ValueError:
+        raise click.BadParameter(f"{now!r} is not an ISO 8601 date-time (e.g. 2021-02-13T13:00)", param_hint="--now")
+    past = past_of(event, old, moment)
+    lines = [f"{old_path}: {json_path(loc)}: {msg}" for loc, msg in past_issues(event, old, past)]
+    if lines:
+        _fail_input(InputError(lines))
+    return event.as_of(past)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="scheduler")
 def cli() -> None:
@@ -69,15 +95,22 @@ def cli() -> None:
 @cli.command()
 @click.argument("event_path", metavar="EVENT.json", type=FILE)
 @click.argument("timetable_path", metavar="TIMETABLE.json", type=FILE)
-def check(event_path: Path, timetable_path: Path) -> None:
+@click.option("--previous", type=FILE, help="With --now: the timetable followed until now, whose past must be kept.")
+@click.option("--now", metavar="TIME", help=f"With --previous: also check that a re-plan made at this time "
+              f"({NOW_FORMAT}) kept what began before it and starts nothing new before it.")
+def check(event_path: Path, timetable_path: Path, previous: Path | None, now: str | None) -> None:
     """Verify every hard rule on a timetable; list each breach (exit 1) or exit 0."""
     from .check import check as run_check
 
     try:
         event = load_event(event_path)
         timetable = load_timetable(timetable_path, event)
+        old = load_timetable(previous, event, references=False) if previous is not None else None
     except InputError as exc:
         _fail_input(exc)
+    if old is not None and now is None:
+        raise click.UsageError("--previous needs --now: check a re-plan made during the event")
+    event = _as_of(event, old, previous, now)
     breaches = run_check(event, timetable)
     for breach in breaches:
         click.echo(f"{breach.rule}: {breach.message}  [{', '.join(breach.ids)}]")
@@ -99,8 +132,9 @@ def check(event_path: Path, timetable_path: Path) -> None:
 @click.option("--method", default="auto", show_default=True, type=click.Choice(["auto", "exact", "decompose"]),
               help="One exact model (proofs), a decomposition (large events), or by size (both in turn for "
                    "mid-size events).")
+@click.option("--now", metavar="TIME", help=NOW_HELP)
 def solve(event_path: Path, output: Path, time_limit: float, workers: int | None, seed: int,
-          previous: Path | None, method: str) -> None:
+          previous: Path | None, method: str, now: str | None) -> None:
     """Find a timetable that obeys every hard rule and costs as little as possible."""
     from .interrupt import requested as stop_requested, stopping_on_ctrl_c
     from .solve import Progress, solve as run_solve
@@ -110,6 +144,7 @@ def solve(event_path: Path, output: Path, time_limit: float, workers: int | None
         old = load_timetable(previous, event, references=False) if previous is not None else None
     except InputError as exc:
         _fail_input(exc)
+    event = _as_of(event, old, previous, now)
     _check_output(output)
     live = sys.stderr.isatty()
 
@@ -164,7 +199,9 @@ def _changes_line(event, old, tt) -> str:
     if what.added:
         moved += f", {len(what.added)} added ({names(what.added, 10)})"
     if what.dropped:
-        moved += f", {len(what.dropped)} no longer in the event ({names(what.dropped, 10)})"
+        # The timetables do not name speakers, and the event no longer has these sessions: the organiser knows.
+        moved += (f", {len(what.dropped)} no longer in the event ({names(what.dropped, 10)}: tell "
+                  f"{'its' if len(what.dropped) == 1 else 'their'} speakers)")
     people = [(who, kind) for who, kind in ((what.interpreters, "interpreter"), (what.speakers, "speaker")) if who]
     if not people:
         return f"{moved}; nobody's agenda changed."
@@ -315,7 +352,11 @@ def assignments(event_path: Path, timetable_path: Path, output: Path) -> None:
 @click.option("--time-limit", default=60.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
               help="Seconds of search at most.")
 @click.option("--workers", default=None, type=click.IntRange(1), help="Search threads (default: up to 2).")
-def explain(event_path: Path, fmt: str, time_limit: float, workers: int | None) -> None:
+@click.option("--previous", type=FILE, help="With --now: the timetable followed until now.")
+@click.option("--now", metavar="TIME", help=f"With --previous: explain a re-plan made at this time ({NOW_FORMAT}), "
+              f"what began before it being kept.")
+def explain(event_path: Path, fmt: str, time_limit: float, workers: int | None, previous: Path | None,
+            now: str | None) -> None:
     """Say why an event has no timetable: the smallest set of conflicting rules and resources found (exit 3),
     or that it has one (exit 0)."""
     from .explain import explain as run_explain, render_text
@@ -323,8 +364,12 @@ def explain(event_path: Path, fmt: str, time_limit: float, workers: int | None) 
 
     try:
         event = load_event(event_path)
+        old = load_timetable(previous, event, references=False) if previous is not None else None
     except InputError as exc:
         _fail_input(exc)
+    if old is not None and now is None:
+        raise click.UsageError("--previous needs --now: explain a re-plan made during the event")
+    event = _as_of(event, old, previous, now)
     with stopping_on_ctrl_c("the explanation ends with what it has found; Ctrl-C again to quit at once"):
         why = run_explain(event, time_limit=time_limit, workers=workers)
         interrupted = stop_requested()

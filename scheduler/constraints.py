@@ -173,9 +173,50 @@ def pivot_languages(event, count: int = 2) -> set[str]:
     return set(sorted(known, key=lambda t: (-known[t], t))[:count])
 
 
+def past_kept(sm: ScheduleModel) -> None:
+    """When re-planning during the event, a session begun before `now` keeps its day, start, room and teams."""
+    past = sm.event.past
+    if past is None:
+        return
+    kept = {sid: p for sid, p in past.kept.items() if sid in sm.event.session}
+    for sid, p in kept.items():
+        s = sm.event.session[sid]
+        start = sm.event.minute(p.start)
+        sm.restrict_start(s, Domain(start, start))
+        for r in list(sm.room_options[sid]):
+            if r != p.room:
+                sm.forbid_room(s, r)
+    teams = {(sid, c.into): c for sid, p in kept.items() for c in p.channels if c.interpreters}
+    # Runs after interpreter_competence: only the old teams' options stay for those sessions.
+    sm.options = [o for o in sm.options if o.session not in kept or (
+        (c := teams.get((o.session, o.into))) is not None and o.source == c.from_ and o.interpreter in c.interpreters)]
+
+    def fix() -> None:
+        for sid in kept:
+            for into, lit in sm.sessions[sid].staffed.items():
+                sm.model.add(lit == int((sid, into) in teams))
+        for opt, lit in sm.assign.items():
+            if opt.session in kept:
+                sm.model.add(lit == 1)
+
+    sm.once_variables_exist(fix)
+
+
+def not_before_now(sm: ScheduleModel) -> None:
+    """When re-planning during the event, a session not begun before `now` starts at `now` or later."""
+    past = sm.event.past
+    if past is None:
+        return
+    now = sm.event.minute(past.now)
+    later = Domain(max(now, 0), sm.horizon) if now <= sm.horizon else Domain.from_values([])
+    for s in sm.event.sessions:
+        if s.id not in past.kept:
+            sm.restrict_start(s, later)
+
+
 DOMAIN_RULES: list[Callable[[ScheduleModel], None]] = [
     session_timing, inside_day, no_break_overlap, speaker_available, pin_obeyed, room_capacity,
-    channels_listed, interpreter_competence,
+    channels_listed, interpreter_competence, past_kept, not_before_now,
 ]
 
 # --- constraint rules -----------------------------------------------------------------------------------

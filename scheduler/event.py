@@ -11,13 +11,16 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
 from types import SimpleNamespace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from .english import counted, did_you_mean
 from .types import ClockTime, Day, Id, LanguageCode, LocalDateTime, TimeZoneName, minutes_of
+
+if TYPE_CHECKING:
+    from .past import Past
 
 Path = tuple[str | int, ...]
 
@@ -220,6 +223,8 @@ class Event(Strict):
     speakers: list[Speaker] = []
     interpreters: list[Interpreter] = []
     sessions: list[Session] = []
+    # Re-planning during the event (`past.py`): not part of the file, given by the command line.
+    _past: Past | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _consistent(self) -> Event:
@@ -240,7 +245,20 @@ class Event(Strict):
         info = self.event.model_copy(update={"days": [d for d in self.event.days if d.date == day]})
         # model_construct makes a fresh instance, without the lookups cached on this one.
         fields = {name: getattr(self, name) for name in Event.model_fields}
-        return Event.model_construct(**{**fields, "event": info, "sessions": sessions})
+        return Event.model_construct(**{**fields, "event": info, "sessions": sessions}).as_of(self.past)
+
+    @property
+    def past(self) -> Past | None:
+        """What has already happened when re-planning during the event, or None."""
+        return self._past
+
+    def as_of(self, past: Past | None) -> Event:
+        """This event re-planned as of `past.now`: what began before it stays as it was (see `past.py`)."""
+        if past is None and self._past is None:
+            return self
+        out = self.model_copy()
+        out._past = past
+        return out
 
     @cached_property
     def room(self) -> dict[str, Room]:

@@ -38,6 +38,7 @@ from .constraints import clock_change_spans
 from .english import counted, names, plural
 from .event import BIG, Event, Session
 from .interrupt import new_solver, requested as stop_requested
+from .past import Past
 from .types import minutes_of
 
 log = logging.getLogger(__name__)
@@ -771,8 +772,9 @@ def facts_of(ev: Event) -> list[Fact]:
     return out
 
 
-def relaxed(data: dict, lifted: list[Fact]) -> Event:
-    """The event (as `model_dump(mode='json')`) with the given facts lifted."""
+def relaxed(data: dict, lifted: list[Fact], past: Past | None = None) -> Event:
+    """The event (as `model_dump(mode='json')`) with the given facts lifted, re-planned as of `past` if given
+    (what has happened is no fact to lift)."""
     data = json.loads(json.dumps(data))
     sessions = {s["id"]: s for s in data["sessions"]}
     drop_periods: dict[tuple[str, str], set[int]] = defaultdict(set)
@@ -815,7 +817,7 @@ def relaxed(data: dict, lifted: list[Fact]) -> Event:
     for (kind, iid), drop in drop_periods.items():
         item = next(x for x in data[kind] if x["id"] == iid)
         item["unavailable"] = [p for j, p in enumerate(item["unavailable"]) if j not in drop]
-    return Event.model_validate_json(json.dumps(data))
+    return Event.model_validate_json(json.dumps(data)).as_of(past)
 
 
 def feasible(ev: Event, seconds: float, workers: int = 1) -> bool | None:
@@ -846,8 +848,9 @@ class _Oracle:
 
     FIRST_CAP = 1.5
 
-    def __init__(self, data: dict, facts: list[Fact], deadline: float, workers: int):
+    def __init__(self, data: dict, facts: list[Fact], deadline: float, workers: int, past: Past | None = None):
         self.data = data
+        self.past = past
         self.facts = facts
         self.deadline = deadline
         self.workers = workers
@@ -867,7 +870,7 @@ class _Oracle:
                 self.undecided = True
                 return False
             self.calls += 1
-            event = relaxed(self.data, [f for f in self.facts if f.key not in key])
+            event = relaxed(self.data, [f for f in self.facts if f.key not in key], self.past)
             started = time.perf_counter()
             answer = feasible(event, min(self.left(), max(self.FIRST_CAP, 2 * self.slowest)), self.workers)
             if answer is not None:
@@ -1010,7 +1013,7 @@ def search_core(ev: Event, deadline: float, workers: int) -> tuple[list[Conflict
                 return _unplaceable(ev, facts, deadline, workers)
             order = {f.key: i for i, f in enumerate(facts)}
             return _describe(ev, sorted(core, key=lambda f: order[f.key])), minimal
-    oracle = _Oracle(ev.model_dump(mode="json"), facts, deadline, workers)
+    oracle = _Oracle(ev.model_dump(mode="json"), facts, deadline, workers, ev.past)
     if not facts or oracle.infeasible([]):
         return _unplaceable(ev, facts, deadline, workers)
     if oracle.left() <= 0:
@@ -1079,14 +1082,15 @@ def _unplaceable(ev: Event, facts: list[Fact], deadline: float, workers: int) ->
     """Even with every fact lifted there is no timetable: find sessions that cannot all be placed."""
     data = relaxed(ev.model_dump(mode="json"), facts).model_dump(mode="json")
     drop = [Fact(("session", s.id), "session_scheduled_once", (s.id,), "", "") for s in ev.sessions]
-    oracle = _Oracle(data, drop, deadline, workers)
+    oracle = _Oracle(data, drop, deadline, workers, ev.past)
     core, minimal = minimal_core(drop, oracle.infeasible, lambda: oracle.left() <= 0)
     minimal = minimal and not oracle.undecided
     sids = [f.ids[0] for f in core]
     minutes = sum(ev.session[x].duration for x in sids)
     rooms = len(ev.rooms)
+    left = "" if ev.past is None else f" from {ev.past.now:%Y-%m-%d %H:%M} on (the re-plan's --now)"
     message = (f"{names([session_name(ev, x) for x in sids], 10)} ({_hours(minutes)} in all) cannot all be placed "
-               f"in the {counted(rooms, 'room')} within the days' windows, even with every pin, order, break, "
+               f"in the {counted(rooms, 'room')} within the days' windows{left}, even with every pin, order, break, "
                f"unavailability, limit and required interpretation lifted: add a room or a day, lengthen a day, or "
                f"drop or shorten a session.")
     return [Conflict(rule="inside_day", ids=sids, found_by="search", message=message)], minimal

@@ -289,6 +289,13 @@ def greedy_staffing(ev: Event, placement: dict[str, tuple[int, str]],
             load[w] += end - start
 
     order = sorted(placement, key=lambda x: (start_of[x], x))
+    # Re-planning during the event: what began before `now` happened with its teams (rule past_kept).
+    past = ev.past.kept if ev.past is not None else {}
+    for sid in order:
+        for c in past[sid].channels if sid in past else ():
+            if c.interpreters:
+                take(sid, c.into, c.from_, list(c.interpreters))
+    order = [sid for sid in order if sid not in past]
     # Re-planning: first the old teams, each kept whole wherever all its people still may work it.
     for sid in order if previous is not None else ():
         s = ev.session[sid]

@@ -17,7 +17,7 @@ CP-SAT assumptions over the literals find a conflicting set of facts. Without sw
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date
@@ -127,6 +127,7 @@ class ScheduleModel:
         self.switches: dict[tuple, cp_model.IntVar] = {}  # fact key -> its switch literal, made by `fact`
         self._deferred_starts: list[tuple[str, Domain, list[cp_model.IntVar]]] = []
         self._deferred_rooms: list[tuple[str, str, list[cp_model.IntVar]]] = []
+        self._deferred_posts: list[Callable[[], None]] = []
         # With switched breaks, zones ignore those breaks: a constraint enforced by the switch keeps sessions off them.
         self.zones = zones_of(event, {d.date for d in event.event.days
                                       if ("breaks", d.date.isoformat()) in self.switchable})
@@ -219,7 +220,13 @@ class ScheduleModel:
         always = [x for x, lit in zip(items, switches) if lit is None]
         return ([(None, always)] if always else []) + [(lit, [x]) for x, lit in zip(items, switches) if lit is not None]
 
+    def once_variables_exist(self, post: Callable[[], None]) -> None:
+        """Call `post` once the variables exist (for a domain rule that also fixes some of them)."""
+        self._deferred_posts.append(post)
+
     def _post_deferred(self) -> None:
+        for post in self._deferred_posts:
+            post()
         for sid, allowed, lits in self._deferred_starts:
             domain = self.start_domain[sid]
             if not domain.is_included_in(allowed):

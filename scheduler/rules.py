@@ -32,6 +32,10 @@ HARD_RULES: dict[str, str] = {
     "interpreter_minutes_per_day": "An interpreter works at most max_minutes_per_day minutes of sessions a day.",
     "interpreter_rest": "An interpreter works at most max_continuous minutes in a row without a break of "
     "min_break minutes.",
+    "past_kept": "When re-planning during the event (--now), a session begun before now keeps its day, start, "
+    "room and teams as in the old timetable.",
+    "not_before_now": "When re-planning during the event (--now), a session not begun before now starts at now "
+    "or later.",
 }
 
 # The rules that re-staffing alone can mend (teams change, every session keeps its time and room).

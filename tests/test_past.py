@@ -1,0 +1,217 @@
+"""Re-planning during the event (`--now`, `scheduler/past.py`): the rules past_kept and not_before_now in the
+model (by every method) and in the checker, and the command line's refusals.
+
+The tiny event: one day (09:00-12:00, Toronto), 30-minute en sessions interpreted into fr by one person each
+(x or y, both en -> fr into their A language). The old timetable ran session a at 09:00 with x and b at 10:00
+with y; the re-plan is made at 09:45, when a has begun and b has not. Moves and re-staffing cost nothing here
+(`moved`, `reassigned` and `interpreter_load` weigh 0), so only the rules keep the past."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from click.testing import CliRunner
+
+from builders import DAY, en_fr, event_dict, room, session, speaker
+from scheduler.check import check
+from scheduler.cli import cli
+from scheduler.event import Event
+from scheduler.past import past_of
+from scheduler.solve import solve
+from scheduler.timetable import Timetable
+
+ZONE = ZoneInfo("America/Toronto")
+NOW = datetime(2021, 2, 13, 9, 45, tzinfo=ZONE)
+FREE = {"moved": 0, "reassigned": 0, "interpreter_load": 0}
+
+
+def at(clock: str, minutes: int = 0) -> str:
+    h, m = map(int, clock.split(":"))
+    total = h * 60 + m + minutes
+    return f"{DAY}T{total // 60:02d}:{total % 60:02d}:00-05:00"
+
+
+def old_timetable() -> Timetable:
+    def placed(sid: str, clock: str, who: str) -> dict:
+        return {"session": sid, "room": "r1", "start": at(clock), "end": at(clock, 30),
+                "channels": [{"into": "fr", "from": "en", "interpreters": [who]}]}
+    return Timetable.model_validate({"event": "tiny", "status": "feasible", "objective": 0, "bound": 0,
+                                     "solve_seconds": 0, "sessions": [placed("a", "09:00", "x"),
+                                                                      placed("b", "10:00", "y")]})
+
+
+def tiny(**changes) -> dict:
+    ev = event_dict([session("a", 30), session("b", 30)], rooms=[room("r1"), room("r2")],
+                    interpreters=[en_fr("x"), en_fr("y")], weights=dict(FREE))
+    for key, value in changes.items():
+        ev[key] = value
+    return ev
+
+
+def as_of(ev: dict, old: Timetable, now: datetime = NOW) -> Event:
+    event = Event.model_validate(ev)
+    return event.as_of(past_of(event, old, now))
+
+
+METHODS = ["exact", "decompose"]
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_past_kept_keeps_the_team_of_a_session_begun(method):
+    """x falls ill after 09:45: b needs y, and with y doing a as well one interpreter-day would be saved; but a
+    was interpreted by x, so the re-plan pays two days."""
+    ev = tiny()
+    ev["interpreters"][0]["unavailable"] = [{"start": f"{DAY}T09:45", "end": f"{DAY}T12:00"}]
+    old = old_timetable()
+    event = as_of(ev, old)
+    outcome = solve(event, time_limit=5, workers=2, previous=old, method=method)
+    tt = outcome.timetable
+    assert tt is not None and check(event, tt) == []
+    a = next(p for p in tt.sessions if p.session == "a")
+    assert a.model_dump() == old.sessions[0].model_dump()
+    assert tt.objective >= 40  # x and y each work a day
+    # Without the rule, y could have taken a too (one day): the rule is what costs the second.
+    free = solve(Event.model_validate(ev), time_limit=5, workers=2, previous=old, method=method).timetable
+    assert free is not None and free.objective == 20
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_not_before_now_keeps_a_moved_session_out_of_the_past(method):
+    """b's speaker is away 10:00-11:00: b moves, and the cheapest place, 09:00 in r2 (inside its preferred
+    window), has passed; it goes to 11:00 or later and pays for its window."""
+    ev = tiny(speakers=[speaker("sp", unavailable=[{"start": f"{DAY}T10:00", "end": f"{DAY}T11:00"}])])
+    ev["sessions"][1].update(speakers=["sp"], preferred=[{"start": f"{DAY}T09:00", "end": f"{DAY}T10:30"}])
+    old = old_timetable()
+    event = as_of(ev, old)
+    outcome = solve(event, time_limit=5, workers=2, previous=old, method=method)
+    tt = outcome.timetable
+    assert tt is not None and check(event, tt) == []
+    b = next(p for p in tt.sessions if p.session == "b")
+    assert b.start >= NOW and b.start.hour >= 11
+    assert any(c.goal == "outside_preferred" for c in tt.costs)
+    free = solve(Event.model_validate(ev), time_limit=5, workers=2, previous=old, method=method).timetable
+    assert free is not None and not any(c.goal == "outside_preferred" for c in free.costs)
+
+
+def test_nothing_begun_before_now_changes_nothing():
+    old = old_timetable()
+    event = as_of(tiny(), old, datetime(2021, 2, 13, 8, 0, tzinfo=ZONE))
+    assert event.past.kept == {}
+    tt = solve(event, time_limit=5, workers=2, previous=old).timetable
+    assert tt is not None and check(event, tt) == []
+
+
+# --- the checker -------------------------------------------------------------------------------------------
+
+
+def rules_broken(event: Event, tt: Timetable) -> list[tuple[str, list[str]]]:
+    return [(b.rule, b.ids) for b in check(event, tt)]
+
+
+def with_session(tt: Timetable, sid: str, **changes) -> Timetable:
+    return tt.model_copy(update={"sessions": [p.model_copy(update=changes) if p.session == sid else p
+                                              for p in tt.sessions]})
+
+
+def test_check_past_kept():
+    old = old_timetable()
+    event = as_of(tiny(), old)
+    assert rules_broken(event, old) == []
+    moved = with_session(old, "a", room="r2")
+    assert rules_broken(event, moved) == [("past_kept", ["a"])]
+    a = old.sessions[0]
+    other = [a.channels[0].model_copy(update={"interpreters": ["y"]})]
+    assert rules_broken(event, with_session(old, "a", channels=other)) == [("past_kept", ["a", "x", "y"])]
+    assert ("past_kept", ["a", "x"]) in rules_broken(event, with_session(old, "a", channels=[]))
+    # b had not begun: its team may change
+    b = old.sessions[1]
+    assert rules_broken(event, with_session(old, "b", channels=[b.channels[0].model_copy(
+        update={"interpreters": ["x"]})])) == []
+    # without --now, none of this is a rule
+    assert rules_broken(Event.model_validate(tiny()), moved) == []
+
+
+def test_check_not_before_now():
+    old = old_timetable()
+    event = as_of(tiny(), old)
+    b = old.sessions[1]
+    early = with_session(old, "b", room="r2", start=datetime.fromisoformat(at("09:00")),
+                         end=datetime.fromisoformat(at("09:30")))
+    assert rules_broken(event, early) == [("not_before_now", ["b"])]
+    assert rules_broken(event, with_session(old, "b", start=datetime.fromisoformat(at("09:45")),
+                                            end=datetime.fromisoformat(at("10:15")))) == []
+    assert b.start > NOW
+
+
+# --- the command line --------------------------------------------------------------------------------------
+
+
+def files(tmp_path: Path, ev: dict) -> tuple[str, str, Path]:
+    event, old = tmp_path / "event.json", tmp_path / "old.json"
+    event.write_text(json.dumps(ev), encoding="utf-8")
+    old.write_text(old_timetable().to_json(), encoding="utf-8")
+    return str(event), str(old), tmp_path / "new.json"
+
+
+def test_cli_replans_as_of_now_and_checks_it(tmp_path: Path):
+    ev = tiny()
+    ev["interpreters"][0]["unavailable"] = [{"start": f"{DAY}T09:45", "end": f"{DAY}T12:00"}]
+    event, old, new = files(tmp_path, ev)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["solve", event, "--previous", old, "--now", "2021-02-13T09:45", "-o", str(new),
+                                 "--time-limit", "5", "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(cli, ["check", event, str(new), "--previous", old, "--now", "2021-02-13T09:45"])
+    assert result.exit_code == 0, result.output
+    # the same instant with an offset (UTC)
+    result = runner.invoke(cli, ["check", event, str(new), "--previous", old, "--now", "2021-02-13T14:45+00:00"])
+    assert result.exit_code == 0, result.output
+    # a re-plan that gave a (begun at 09:00 with x) to y
+    changed = tmp_path / "changed.json"
+    a = old_timetable().sessions[0]
+    changed.write_text(with_session(old_timetable(), "a", channels=[a.channels[0].model_copy(
+        update={"interpreters": ["y"]})]).to_json(), encoding="utf-8")
+    result = runner.invoke(cli, ["check", event, str(changed)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(cli, ["check", event, str(changed), "--previous", old, "--now", "2021-02-13T09:45"])
+    assert result.exit_code == 1 and result.output.startswith(
+        "past_kept: session a began before 2021-02-13 09:45, but its channel into fr is now y from en where it "
+        "was x from en  [a, x, y]\n"), result.output
+
+
+def test_cli_now_refusals(tmp_path: Path):
+    event, old, new = files(tmp_path, tiny())
+    runner = CliRunner()
+    cases = [
+        (["solve", event, "--now", "2021-02-13T09:45", "-o", str(new)], "--now needs --previous"),
+        (["solve", event, "--previous", old, "--now", "2021-02-30T09:45", "-o", str(new)],
+         "'2021-02-30T09:45' is not an ISO 8601 date-time"),
+        (["check", event, old, "--previous", old], "--previous needs --now"),
+        (["explain", event, "--now", "2021-02-13T09:45"], "--now needs --previous"),
+    ]
+    for args, message in cases:
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 2 and message in result.output, (args, result.output)
+    assert not new.exists()
+
+
+def test_cli_refuses_an_event_that_contradicts_the_past(tmp_path: Path):
+    """x, who interpreted a at 09:00, is marked ill for the whole day, and a has lost 15 minutes: the past
+    cannot be re-planned, so the organiser is told to date the change from now."""
+    ev = tiny()
+    ev["interpreters"][0]["unavailable"] = [{"start": f"{DAY}T08:00", "end": f"{DAY}T12:00"}]
+    ev["sessions"][0]["duration"] = 45
+    event, old, new = files(tmp_path, ev)
+    result = CliRunner().invoke(cli, ["solve", event, "--previous", old, "--now", "2021-02-13T09:45",
+                                      "-o", str(new)])
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        f"{old}: sessions[0]: a took place before --now 2021-02-13 09:45 for 30 minutes, but the event now gives it 45",
+        f"{old}: sessions[0].channels[0].interpreters[0]: x interpreted a before --now 2021-02-13 09:45, but the "
+        f"event now says they are unavailable then (2021-02-13 08:00 to 12:00): mark them unavailable from --now",
+    ]
+    assert not new.exists()
