@@ -32,11 +32,14 @@ def _fail_input(error: InputError) -> None:
 FILE = click.Path(path_type=Path)  # existence and kind are checked by read_json, in our error format
 
 
-def _check_output(path: Path, folder: bool = False) -> None:
+def _check_output(path: Path, folder: bool = False, inputs: tuple[Path | None, ...] = ()) -> None:
     """Exit 2 at once, before any work, if `path` cannot be written (a solve of minutes must not end in an
-    error): an existing file of the wrong kind, or a nearest existing folder we may not write in."""
+    error): an existing file of the wrong kind, one of the command's `inputs` (never modified), or a nearest
+    existing folder we may not write in."""
     problem = None
-    if path.exists() and path.is_dir() != folder:
+    if path.exists() and any(p is not None and p.exists() and path.samefile(p) for p in inputs):
+        problem = "cannot write: it is an input of this command, which is never modified"
+    elif path.exists() and path.is_dir() != folder:
         problem = "cannot write: it is a folder, not a file" if not folder else "cannot write: it is a file, not a folder"
     else:
         ancestor = path if folder and path.exists() else path.parent
@@ -145,7 +148,7 @@ def solve(event_path: Path, output: Path, time_limit: float, workers: int | None
     except InputError as exc:
         _fail_input(exc)
     event = _as_of(event, old, previous, now)
-    _check_output(output)
+    _check_output(output, inputs=(event_path, previous))
     live = sys.stderr.isatty()
 
     def show(p: Progress) -> None:
@@ -318,7 +321,7 @@ def render(event_path: Path, timetable_path: Path, locale: str, fmt: str, output
         timetable = load_timetable(timetable_path, event)
     except InputError as exc:
         _fail_input(exc)
-    _check_output(output)
+    _check_output(output, inputs=(event_path, timetable_path))
     also = () if also == ("none",) else also or audience_zones(event)
     _write(output, run_render(event, timetable, fmt, locale, also))
     click.echo(f"{output}: {fmt}, {locale}, {counted(len(timetable.sessions), 'session')}.", err=True)

@@ -34,11 +34,19 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+# Ids become file and folder names (`assignments`): most file systems allow 255 bytes a name, and an agenda's
+# file names add to the id.
+ID_MAX_LENGTH = 100
+
+
 def _check_id(value: str) -> str:
     if not _ID.fullmatch(value):
         raise ValueError(
             f"{value!r} is not a valid id: use letters, digits, '.', '_' and '-', not starting with '.'"
         )
+    if len(value) > ID_MAX_LENGTH:
+        raise ValueError(f"an id has at most {ID_MAX_LENGTH} characters (it becomes a file name); this one has "
+                         f"{len(value)}")
     return value
 
 

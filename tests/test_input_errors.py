@@ -317,6 +317,12 @@ EVENT_CASES = [
     E("day-end-before-start", put("event.days[1].end", "08:00"), "event.days[1].end", "after"),
     E("day-end-equals-start", put("event.days[1].end", "09:00"), "event.days[1].end", "after"),
     E("day-listed-twice", put("event.days[1].date", "2024-03-01"), "event.days[1].date", "twice"),
+    # the calendar's last day crashed the solver and the ICS rendering (OverflowError), after `validate` passed
+    E("day-year-9999", put("event.days[1].date", "9999-12-31"), "event.days[1].date", "years 1900 to 2999"),
+    # a language listed twice gave two channels staffed by the same people, written as "optimal"
+    E("audience-language-twice", put("event.languages", ["en", "fr", "fr"]), "event.languages[2]", "listed twice"),
+    # ids become file names: a 300-letter one passed, then `assignments` failed ("File name too long")
+    E("id-too-long", put("interpreters[0].id", "i" * 101), "interpreters[0].id", "at most 100 characters"),
     E("break-outside-day", put("event.days[1].breaks", [{"start": "14:00", "end": "15:00"}]),
       "event.days[1].breaks[0]", "not inside"),
     E("break-past-day-end", put("event.days[0].breaks[0].end", "17:30"), "event.days[0].breaks[0]", "not inside"),

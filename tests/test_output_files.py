@@ -69,3 +69,26 @@ def test_an_output_under_a_file_is_refused(tmp_path: Path):
     assert result.exit_code == 2 and "is not a folder" in result.output
     result = CliRunner().invoke(cli, ["assignments", SCHOOL, SCHOOL_TT, "-o", str(tmp_path / "notes.txt")])
     assert result.exit_code == 2 and "it is a file, not a folder" in result.output
+
+
+@pytest.mark.parametrize("command, given", [
+    (["solve", "{event}", "--time-limit", "5", "-o", "{event}"], "event"),
+    (["solve", "{event}", "--previous", "{tt}", "--time-limit", "5", "-o", "{tt}"], "tt"),
+    (["render", "{event}", "{tt}", "--locale", "fr_CA", "--format", "md", "-o", "{tt}"], "tt"),
+])
+def test_an_output_that_is_an_input_is_refused(tmp_path: Path, command: list[str], given: str):
+    # solve -o EVENT.json replaced the event with its timetable; render -o TIMETABLE.json with Markdown
+    import shutil
+
+    from click.testing import CliRunner
+
+    from scheduler.cli import cli
+
+    paths = {"event": tmp_path / "event.json", "tt": tmp_path / "tt.json"}
+    shutil.copy(SCHOOL, paths["event"])
+    shutil.copy(SCHOOL_TT, paths["tt"])
+    before = {k: p.read_bytes() for k, p in paths.items()}
+    result = CliRunner().invoke(cli, [a.format(**{k: str(p) for k, p in paths.items()}) for a in command])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == f"{paths[given]}: cannot write: it is an input of this command, which is never modified"
+    assert {k: p.read_bytes() for k, p in paths.items()} == before
