@@ -388,7 +388,10 @@ def team_size(sm: ScheduleModel) -> None:
     teams = defaultdict(list)
     for opt, lit in sm.assign.items():
         teams[(opt.session, opt.into, opt.source)].append(lit)
+    past = sm.event.past.kept if sm.event.past is not None else {}
     for sid, sv in sm.sessions.items():
+        if sid in past:  # its teams were what they were (past_kept), also with this rule lifted
+            continue
         need = sm.event.team_size(sm.session_of(sid))
         switch = sm.fact("team") if need > 1 else None
         for (into, source), chosen in sv.source.items():

@@ -992,7 +992,7 @@ def core_search(ev: Event, facts: list[Fact], deadline: float) -> tuple[list[Fac
     for k in core:
         groups[k[:2] if k[0] == "unavailable" else k[:1]].append(k)
     kept = shrink(list(groups.values()))
-    if len(kept) > 1 or len(kept[0]) > 1:
+    if len(kept) > 1 or (kept and len(kept[0]) > 1):
         minimal = True  # a group kept for want of time is tried fact by fact now
         kept = shrink([[k] for g in kept for k in g])
     necessary = [k for g in kept for k in g]

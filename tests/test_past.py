@@ -215,3 +215,54 @@ def test_cli_refuses_an_event_that_contradicts_the_past(tmp_path: Path):
         f"event now says they are unavailable then (2021-02-13 08:00 to 12:00): mark them unavailable from --now",
     ]
     assert not new.exists()
+
+
+def test_explain_a_replan_that_has_no_timetable(tmp_path: Path):
+    """a (09:00-10:00) was interpreted by x and y; y falls ill at 10:00 and b (10:30, an hour) needs a team of two.
+    The explanation names y and b; a's team of two stays what it was even where the explanation's search lifts
+    the team rule (it crashed on the bundled school re-planned so: an empty core)."""
+    ev = event_dict([session("a", 60), session("b", 60)], interpreters=[en_fr("x"), en_fr("y")])
+    ev["interpreters"][1]["unavailable"] = [{"start": f"{DAY}T10:00", "end": f"{DAY}T12:00"}]
+    old = Timetable.model_validate({"event": "tiny", "status": "feasible", "objective": 0, "bound": 0,
+                                    "solve_seconds": 0, "sessions": [
+        {"session": sid, "room": "r1", "start": at(clock), "end": at(clock, 60),
+         "channels": [{"into": "fr", "from": "en", "interpreters": ["x", "y"]}]}
+        for sid, clock in (("a", "09:00"), ("b", "10:30"))]})
+    event, previous = tmp_path / "event.json", tmp_path / "old.json"
+    event.write_text(json.dumps(ev), encoding="utf-8")
+    previous.write_text(old.to_json(), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["explain", str(event), "--previous", str(previous), "--now",
+                                      "2021-02-13T10:00", "--format", "json", "--time-limit", "10"])
+    assert result.exit_code == 3, result.output
+    conflicts = json.loads(result.stdout)
+    ids = {i for c in conflicts for i in c["ids"]}
+    assert {"y", "b"} <= ids
+
+
+def test_explain_searches_a_replan_of_the_school(tmp_path: Path):
+    """Into French only Marie Tremblay and Jean-François Gagnon (Claire Lefebvre gone; the others work into
+    English only); he falls ill on the second day at 13:00. The search for a conflict crashed (an empty core:
+    with every fact lifted, the past's teams of two broke the lifted team rule). Now it names his absence and
+    a session still to come."""
+    school = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "school.json").read_text("utf-8"))
+    school["interpreters"] = [i for i in school["interpreters"] if i["id"] != "i-clefebvre"]
+    for i in school["interpreters"]:
+        if i["id"] in ("i-swilson", "i-eroy"):
+            i["pairs"] = [["fr", "en"]]
+    event = Event.model_validate(school)
+    old = solve(event, time_limit=10, workers=2).timetable
+    assert old is not None
+    for i in school["interpreters"]:
+        if i["id"] == "i-jfgagnon":
+            i["unavailable"] = [{"start": "2021-02-13T13:00", "end": "2021-02-14T18:00"}]
+    path, previous = tmp_path / "event.json", tmp_path / "old.json"
+    path.write_text(json.dumps(school), encoding="utf-8")
+    previous.write_text(old.to_json(), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["explain", str(path), "--previous", str(previous), "--now",
+                                      "2021-02-13T13:00", "--format", "json", "--time-limit", "20"])
+    assert result.exit_code == 3, result.output
+    conflicts = json.loads(result.stdout)
+    ids = {i for c in conflicts for i in c["ids"]}
+    now = datetime(2021, 2, 13, 13, 0, tzinfo=ZONE)
+    later = {p.session for p in old.sessions if p.start >= now}
+    assert "i-jfgagnon" in ids and ids & later
