@@ -89,6 +89,14 @@ def _as_of(event, old, old_path: Path | None, now: str | None):
     return event.as_of(past)
 
 
+def _under_way(event):
+    """The event's wall-clock time now if today is one of its days (re-planning then usually wants --now)."""
+    from datetime import datetime
+
+    moment = datetime.now(event.zone)
+    return moment if any(d.date == moment.date() for d in event.event.days) else None
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="scheduler")
 def cli() -> None:
@@ -149,6 +157,9 @@ def solve(event_path: Path, output: Path, time_limit: float, workers: int | None
         _fail_input(exc)
     event = _as_of(event, old, previous, now)
     _check_output(output, inputs=(event_path, previous))
+    if old is not None and now is None and (under_way := _under_way(event)) is not None:
+        click.echo(f"{event_path}: note: the event is under way (it is {under_way:%Y-%m-%d %H:%M} on its clock): "
+                   f"this re-plan may change what has already happened; add --now to keep it.", err=True)
     live = sys.stderr.isatty()
 
     def show(p: Progress) -> None:

@@ -266,3 +266,20 @@ def test_explain_searches_a_replan_of_the_school(tmp_path: Path):
     now = datetime(2021, 2, 13, 13, 0, tzinfo=ZONE)
     later = {p.session for p in old.sessions if p.start >= now}
     assert "i-jfgagnon" in ids and ids & later
+
+
+def test_a_replan_during_the_event_without_now_gets_a_note(tmp_path: Path):
+    today = datetime.now(ZONE).date().isoformat()
+    ev = tiny()
+    ev["event"]["days"] = [{"date": today, "start": "09:00", "end": "12:00", "breaks": []}]
+    old = old_timetable().model_dump(mode="json", by_alias=True)
+    for p in old["sessions"]:
+        p["start"], p["end"] = (t.replace(DAY, today) for t in (p["start"], p["end"]))
+    event, previous, new = tmp_path / "event.json", tmp_path / "old.json", tmp_path / "new.json"
+    event.write_text(json.dumps(ev), encoding="utf-8")
+    previous.write_text(json.dumps(old), encoding="utf-8")
+    args = ["solve", str(event), "--previous", str(previous), "-o", str(new), "--time-limit", "5"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0 and "note: the event is under way" in result.output and "add --now" in result.output
+    result = CliRunner().invoke(cli, [*args, "--now", f"{today}T08:00"])
+    assert result.exit_code == 0 and "under way" not in result.output
