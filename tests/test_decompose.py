@@ -596,3 +596,18 @@ def test_replanning_when_the_old_timetable_cannot_stand_and_cp_sat_finds_nothing
     assert len(moved) <= 3, moved
     kept = {(p.session, c.into, w) for p in planted.sessions for c in p.channels for w in c.interpreters}
     assert len([c for c in tt.costs if c.goal == "reassigned"]) < len(kept) // 2
+
+
+def test_retiming_by_day_counts_moves_when_re_planning():
+    """Re-planning: each day's timing model weighs `moved` as the whole event's does. Both sessions ran outside
+    their preferred window (20 each); moving one costs 100, so the old places stay. Without the old timetable
+    the day models moved them for their windows (a re-plan after a room was lost moved 37 of 80 sessions)."""
+    preferred = [{"start": f"{DAY}T11:00", "end": f"{DAY}T12:00"}]
+    ev = Event.model_validate(event_dict([session("a", 30, preferred=preferred), session("b", 30, preferred=preferred)],
+                                         languages=("en",)))
+    placed = {"a": (9 * 60, "r1"), "b": (10 * 60, "r1")}
+    old = assemble(ev, placed, {}, "feasible", 0, 0, None)
+    run = Search(ev, 10, 1, 0, old, None)
+    assert decompose_module.retimed_by_day(run, placed) == placed
+    run = Search(ev, 10, 1, 0, None, None)
+    assert decompose_module.retimed_by_day(run, placed) != placed
