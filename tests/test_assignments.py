@@ -129,6 +129,20 @@ def test_a_zone_written_by_an_alias_keeps_its_city_and_region():
     assert Reader.of("fr_CA", "America/Toronto").zone_name() == "Toronto"
 
 
+def test_agendas_in_a_zone_of_no_place_name_its_offset():
+    """A person in Etc/GMT-3 (UTC+3 in IANA's POSIX signs) reads 'UTC+03:00', never 'GMT-3' alone."""
+    data = json.loads(EVENT.read_text("utf-8"))
+    next(i for i in data["interpreters"] if i["id"] == "i-mtremblay").update(timezone="Etc/GMT-3")
+    next(s for s in data["speakers"] if s["id"] == "gbergeron").update(timezone="Etc/GMT-3", locale="en_GB")
+    event = Event.model_validate(data)
+    out = files(event, load_timetable(TIMETABLE, event))
+    marie = out[Path("interpreters/i-mtremblay/agenda.md")]
+    assert "Heures en UTC+03:00 (Etc/GMT-3)." in marie and "GMT-3 " not in marie
+    assert f"### 18 h 45{THIN}–{THIN}20 h 15 · Villes sous la neige" in marie  # s02, 10:45 in Toronto
+    speaker = out[Path("speakers/gbergeron/agenda.md")]
+    assert "Times are in GMT+03:00 (Etc/GMT-3)." in speaker and "### 17:30–18:30 · " in speaker
+
+
 def relay_event() -> tuple[Event, Timetable]:
     """Three languages, one relay through French, one idle interpreter, a Spanish-only speaker title."""
     data = {

@@ -133,6 +133,22 @@ def test_also_tz_columns(school):
     assert "23:30–Sat, Feb 13, 01:00" in en
 
 
+def test_a_zone_of_no_place_is_labelled_by_its_offset(school):
+    """IANA's Etc/GMT-3 is UTC+3 (POSIX signs): it is named by CLDR's GMT format, never 'GMT-3' alone."""
+    fr = render(*school, "md", "fr", ("Etc/GMT-3",))
+    assert "Aussi affiché : UTC+03:00 (Etc/GMT-3)." in fr and "| Heure | UTC+03:00 |" in fr
+    assert f"| 09:30{THIN}–{THIN}10:30 | 17:30{THIN}–{THIN}18:30 |" in fr
+    en = render(*school, "csv", "en_GB", ("Etc/GMT+5",))
+    assert en.splitlines()[0].startswith("\ufeffDate,Time,GMT-05:00,")
+    assert Reader.of("en", "Etc/GMT-3").zone_note() == "Times are in GMT+03:00 (Etc/GMT-3)."
+    assert Reader.of("fr", "Etc/UTC").zone_note() == "Heures en UTC+00:00 (Etc/UTC)."
+    assert Reader.of("fr", "Europe/Paris").zone_note() == "Heures de Paris (Europe/Paris)."
+    cal = icalendar.Calendar.from_ical(render(*school, "ics", "en_GB", ("Etc/GMT-3",)))
+    assert "\nGMT+03:00: 17:30" in str(cal.walk("VEVENT")[0]["description"])
+    html = render(*school, "html", "fr", ("Etc/GMT-3",))
+    assert "GMT-3 (" not in html and "Aussi affiché : UTC+03:00 (Etc/GMT-3)." in html
+
+
 @pytest.mark.parametrize("locale", ["de_DE", "ja_JP", "ar_EG", "pt_BR", "fr_BE", "bg_BG", "is_IS", "th_TH", "he_IL"])
 def test_any_cldr_locale(school, locale):
     for fmt in ("md", "csv", "html", "ics", "frab-json", "workload-csv"):

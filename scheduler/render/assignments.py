@@ -90,8 +90,8 @@ def _zone_fields(view: SessionView, event: Event, reader: Reader, p: Placement) 
 
 def _agenda(event: Event, reader: Reader, who: str, kind: str, title: str, empty: str) -> Agenda:
     """An empty agenda whose introduction names the event and the reader's time zone."""
-    zone_line = reader._("Times are in %(city)s time (%(zone)s).", city=reader.zone_name(), zone=reader.zone.key)
-    return Agenda(who, kind, reader, title=title, intro=[event_name(event, reader).text, zone_line], empty=empty)
+    return Agenda(who, kind, reader, title=title, intro=[event_name(event, reader).text, reader.zone_note()],
+                  empty=empty)
 
 
 def interpreter_agenda(event: Event, timetable: Timetable, who: Interpreter,

@@ -20,7 +20,8 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
-from babel.dates import format_date, format_interval, format_skeleton, get_datetime_format, get_timezone_location
+from babel.dates import (format_date, format_interval, format_skeleton, get_datetime_format, get_timezone_gmt,
+                         get_timezone_location)
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.units import format_unit
@@ -225,12 +226,22 @@ class Reader:
         return _language_name(code, str(self.locale))
 
     def zone_name(self, zone: ZoneInfo | None = None) -> str:
-        """The city of a zone in the reader's locale ('Toronto', 'Paris'). A zone of a city that tzdata merged
-        into another's keeps its own name: CLDR names America/Montreal 'Toronto'."""
+        """The city of a zone in the reader's locale ('Toronto', 'Paris'), or its offset ('UTC+03:00') for a
+        zone of no place. A zone of a city that tzdata merged into another's keeps its own name: CLDR names
+        America/Montreal 'Toronto'."""
         zone = zone or self.zone
+        if is_offset_zone(zone):
+            # CLDR has no city for Etc/GMT-3 and Babel would say 'GMT-3', the POSIX sign: it is UTC+3
+            return get_timezone_gmt(datetime(2000, 1, 1, tzinfo=zone), locale=self.locale)
         if zone.key in MERGED_CITIES:
             return zone.key.rsplit("/", 1)[1].replace("_", " ")
         return get_timezone_location(zone, locale=self.locale, return_city=True)
+
+    def zone_note(self) -> str:
+        """'Times are in Toronto time (America/Toronto).', or 'in GMT+03:00 (Etc/GMT-3).' for a zone of no place."""
+        if is_offset_zone(self.zone):
+            return self._("Times are in %(offset)s (%(zone)s).", offset=self.zone_name(), zone=self.zone.key)
+        return self._("Times are in %(city)s time (%(zone)s).", city=self.zone_name(), zone=self.zone.key)
 
 
 # Zones of tzdata's 'backward' file that name a city merged into another city's zone (not a city renamed, such
@@ -241,6 +252,11 @@ MERGED_CITIES = frozenset({
     "Asia/Chongqing", "Asia/Chungking", "Asia/Harbin", "Asia/Kashgar", "Australia/Currie", "Europe/Belfast",
     "Europe/Tiraspol", "Europe/Uzhgorod", "Europe/Zaporozhye", "Pacific/Johnston",
 })
+
+
+def is_offset_zone(zone: ZoneInfo) -> bool:
+    """Whether a zone is a fixed offset of no place (Etc/GMT-3, Etc/UTC, UTC): CLDR files those under Etc/."""
+    return canonical_zone(zone.key).startswith("Etc/")
 
 
 def canonical_zone(name: str) -> str:

@@ -18,7 +18,7 @@ def preamble(event: Event, reader: Reader, views: list[DayView]) -> list[str]:
     _ = reader._
     name = event_name(event, reader)
     lines = [f"# {md(name.text)}", ""]
-    lines.append(_("Times are in %(city)s time (%(zone)s).", city=reader.zone_name(), zone=reader.zone.key))
+    lines.append(reader.zone_note())
     if reader.also:
         lines[-1] += " " + _("Also shown: %(zones)s.",
                             zones=reader.names([reader.annotated(reader.zone_name(z), z.key) for z in reader.also]))
