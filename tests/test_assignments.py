@@ -143,6 +143,25 @@ def test_agendas_in_a_zone_of_no_place_name_its_offset():
     assert "Times are in GMT+03:00 (Etc/GMT-3)." in speaker and "### 17:30–18:30 · " in speaker
 
 
+def test_an_agenda_without_a_catalog_reads_whole_english_sentences():
+    """Vietnamese and Ukrainian have no catalog: their agendas' sentences are English through and through (no
+    'Tiếng Anh into Tiếng Pháp'), their calendar entries are tagged English; dates stay theirs."""
+    data = json.loads(EVENT.read_text("utf-8"))
+    next(i for i in data["interpreters"] if i["id"] == "i-jfgagnon").update(locale="vi", timezone="Asia/Ho_Chi_Minh")
+    next(s for s in data["speakers"] if s["id"] == "rthompson").update(locale="uk")
+    event = Event.model_validate(data)
+    out = files(event, load_timetable(TIMETABLE, event))
+    vi = out[Path("interpreters/i-jfgagnon/agenda.md")]
+    assert "Times are in Ho Chi Minh City time (Asia/Ho\\_Chi\\_Minh)." in vi
+    assert "- Languages: English into French" in vi and "- Source: the floor (English)" in vi
+    assert "- Team mate: Marie Tremblay" in vi and "(Toronto)" in vi and "Thứ Sáu, 12 tháng 2, 2021 (" in vi
+    assert "Tiếng" not in vi and " và " not in vi and " giờ" not in vi
+    uk = out[Path("speakers/rthompson/agenda.md")]
+    assert "- Interpretation: French (Marie Tremblay and Jean-François Gagnon)" in uk and "французька" not in uk
+    cal = icalendar.Calendar.from_ical(out[Path("interpreters/i-jfgagnon/assignments.ics")])
+    assert {e["summary"].params["language"] for e in cal.walk("VEVENT")} == {"en"}
+
+
 def relay_event() -> tuple[Event, Timetable]:
     """Three languages, one relay through French, one idle interpreter, a Spanish-only speaker title."""
     data = {

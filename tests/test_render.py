@@ -23,7 +23,7 @@ from scheduler.event import Event
 from scheduler.loading import load_event, load_timetable
 from scheduler.render import render
 from scheduler.render.frab import acronym
-from scheduler.render.i18n import Reader
+from scheduler.render.i18n import Reader, format_duration, format_list
 from scheduler.timetable import Timetable
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,6 +105,27 @@ def test_ui_strings_are_translated(school):
     assert "| Time |" in en and "| Room |" in en and "(plenary)" in en
 
 
+def test_a_reader_without_a_catalog_reads_whole_english_sentences(school):
+    """No Korean catalog: the UI is English, and so is every word put into it (language and city names, lists,
+    durations), so that no sentence mixes two languages; dates and times stay Korean (CLDR's, outside sentences)."""
+    ko = render(*school, "md", "ko", ("Europe/Paris", "Asia/Karachi"))
+    assert "Times are in Toronto time (America/Toronto). Also shown: Paris (Europe/Paris) and Karachi (Asia/Karachi)." in ko
+    assert "is not available in Korean; it is shown in " in ko and "| Time | Paris | Karachi | Duration |" in ko
+    assert "| 1 hr 30 min |" in ko and "| English (Sarah Wilson and David MacLeod) |" in ko and "| French |" in ko
+    assert "## 2021년 2월 12일 금요일" in ko and "2월 13일 (토) 01:00" in ko
+    hangul = re.compile(r"[\uac00-\ud7a3]")
+    for line in ko.splitlines():  # Korean only in day headings and in the time columns
+        words = line.split(" | ")[3:] if line.startswith("| ") else [] if line.startswith("## ") else [line]
+        assert not any(hangul.search(w) for w in words), line
+    hi = Reader.of("hi_IN", "Asia/Kolkata")
+    assert str(hi.ui_locale) == "en_IN" and hi.language_name("fr") == "French" and hi.names(["A", "B"]) == "A and B"
+    uk = Reader.of("uk", "Europe/Kyiv")
+    assert uk.zone_name() == "Kyiv" and uk.duration(90) == "1 hr 30 min" and uk.date(datetime(2021, 2, 12)).startswith("пʼятниця")
+    # a reader whose language has a catalog keeps their own words
+    fr = Reader.of("fr_CA", "America/Toronto")
+    assert fr.ui_locale == fr.locale and fr.language_name("en") == "anglais"
+
+
 def test_title_fallback_is_marked(school):
     en = render(*school, "md", "en_CA")
     assert "Lecture commentée de sources : les journaux ouvriers \\[fr\\]" in en
@@ -173,16 +194,16 @@ def test_durations_and_lists():
 def test_durations_and_lists_in_every_cldr_locale():
     # Babel's format_list raised KeyError on 1 h 30 min in Bulgarian, Icelandic or Thai (a list style the
     # locale defines only in part), and Arabic read "1 h and 30 min and 30 min"
+    # (in the locale itself: a reader whose language has no catalog reads English ones, see below)
     assert Reader.of("ar_EG", "Africa/Cairo").duration(90) == "1 س و30 د"
-    assert Reader.of("bg_BG", "Europe/Sofia").duration(90) == "1 ч и 30 мин"
+    assert format_duration(90, "bg_BG") == "1 ч и 30 мин"
     for code in localedata.locale_identifiers():
-        reader = Reader.of(code, "UTC")
-        hour = format_unit(1, "duration-hour", length="short", locale=reader.locale)
-        minutes = format_unit(30, "duration-minute", length="short", locale=reader.locale)
-        text = reader.duration(90)
+        hour = format_unit(1, "duration-hour", length="short", locale=code)
+        minutes = format_unit(30, "duration-minute", length="short", locale=code)
+        text = format_duration(90, code)
         assert text.count(hour) == 1 and text.count(minutes) == 1, (code, text)
         for names in (["Amina", "Jean"], ["Amina", "Jean", "Priya", "Kwame"]):
-            listed = reader.names(names)
+            listed = format_list(names, locale=code)
             assert all(listed.count(name) == 1 for name in names), (code, listed)
 
 

@@ -227,13 +227,14 @@ def html(agenda: Agenda) -> str:
 def calendar(event: Event, agenda: Agenda) -> bytes:
     entries = [
         ics.Entry(uid=item.uid, start=item.view.start, end=item.view.end, summary=item.summary,
-                  # a speaker's summary is the title; an interpreter's adds the pair, in the reader's language
+                  # a speaker's summary is the title; an interpreter's adds the pair, in the UI's language
                   language=item.view.title.language if agenda.kind == "speakers" else None,
                   location=item.view.room, description="\n".join(agenda.reader._("%(label)s: %(value)s", label=k, value=v)
                                         for k, v in item.fields))
         for item in agenda.items
     ]
-    return ics.calendar(agenda.title, entries, agenda.reader.zone, agenda.reader.language, event_span(event))
+    return ics.calendar(agenda.title, entries, agenda.reader.zone, agenda.reader.ui_language,
+                        event_span(event))
 
 
 def files(event: Event, timetable: Timetable) -> dict[Path, str | bytes]:

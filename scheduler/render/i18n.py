@@ -5,7 +5,8 @@ time intervals, durations, lists of names, language names and UI strings; nothin
 
 Catalogs live in `locales/<lang>/LC_MESSAGES/messages.po` at the root of the project and are compiled in memory
 when first used (`.mo` files are never needed on disk). A language without a catalog shows the English msgids,
-while dates and names still follow its CLDR locale.
+and then every word put into them is English too (`Reader.ui_locale`: language and city names, lists, durations),
+so that no sentence mixes two languages; dates and times still follow the reader's own CLDR locale.
 """
 
 from __future__ import annotations
@@ -85,14 +86,37 @@ def format_list(items: list[str], style: str = "standard", locale: Locale | str 
     return patterns["end"].format(text, items[-1])
 
 
+def has_catalog(name: str) -> bool:
+    """Whether `locales/` holds a catalog of that name (`fr`, `pt_BR`, `zh_Hant`)."""
+    return (LOCALES_DIR / name / "LC_MESSAGES" / f"{DOMAIN}.po").is_file()
+
+
+def format_duration(minutes: int, locale: Locale | str) -> str:
+    """'1 h 30 min': CLDR unit pieces, glued by the locale's narrow unit list."""
+    hours, rest = divmod(int(minutes), 60)
+    parts = []
+    if hours:
+        parts.append(format_unit(hours, "duration-hour", length="short", locale=locale))
+    if rest or not hours:
+        parts.append(format_unit(rest, "duration-minute", length="short", locale=locale))
+    return format_list(parts, style="unit-narrow", locale=locale)
+
+
 def catalog_name(locale: Locale) -> str:
     """The catalog of a locale: its region's when one exists (`pt_BR`), else its script's (`zh_Hant` for a
     Traditional Chinese reader), else the language's."""
     for name in (f"{locale.language}_{locale.territory}" if locale.territory else None,
                  f"{locale.language}_{locale.script}" if locale.script else None):
-        if name and (LOCALES_DIR / name / "LC_MESSAGES" / f"{DOMAIN}.po").is_file():
+        if name and has_catalog(name):
             return name
     return locale.language
+
+
+@cache
+def ui_locale(locale: Locale) -> Locale:
+    """The locale of a reader's words: theirs when their language has a catalog, else that of the English msgids
+    they read instead, in their region when CLDR has it (hi_IN -> en_IN, ko_KR -> en)."""
+    return locale if has_catalog(catalog_name(locale)) else sibling_locale(locale, "en")
 
 
 def sibling_locale(locale: Locale, language: str) -> Locale:
@@ -129,6 +153,17 @@ class Reader:
     @property
     def language(self) -> str:
         return self.locale.language
+
+    @property
+    def ui_locale(self) -> Locale:
+        """The locale of the words around dates and times: UI strings, and the language and city names, lists and
+        durations put into them (English ones when the reader's language has no catalog)."""
+        return ui_locale(self.locale)
+
+    @property
+    def ui_language(self) -> str:
+        """The language of the UI strings ('en' for a Korean reader: no Korean catalog)."""
+        return self.ui_locale.language
 
     @property
     def direction(self) -> str:
@@ -197,14 +232,8 @@ class Reader:
         return fallback.format(first, self.date_time(e, tz))
 
     def duration(self, minutes: int) -> str:
-        """'1 h 30 min': CLDR unit pieces, glued by the locale's narrow unit list."""
-        hours, rest = divmod(int(minutes), 60)
-        parts = []
-        if hours:
-            parts.append(format_unit(hours, "duration-hour", length="short", locale=self.locale))
-        if rest or not hours:
-            parts.append(format_unit(rest, "duration-minute", length="short", locale=self.locale))
-        return format_list(parts, style="unit-narrow", locale=self.locale)
+        """'1 h 30 min', in the UI's words."""
+        return format_duration(minutes, self.ui_locale)
 
     def annotated(self, text: str, note: str) -> str:
         """'Salle B (Toronto)': a note after a text, in the reader's brackets (full-width in Chinese)."""
@@ -218,24 +247,24 @@ class Reader:
         return text
 
     def names(self, names: list[str]) -> str:
-        """'Amina, Jean et Priya'."""
-        return format_list(list(names), locale=self.locale) if names else ""
+        """'Amina, Jean et Priya' (in the UI's words)."""
+        return format_list(list(names), locale=self.ui_locale) if names else ""
 
     def language_name(self, code: str) -> str:
-        """The name of a language in the reader's locale ('anglais' for en in fr_CA)."""
-        return _language_name(code, str(self.locale))
+        """The name of a language in the UI's words ('anglais' for en in fr_CA; 'English' in ko: no catalog)."""
+        return _language_name(code, str(self.ui_locale))
 
     def zone_name(self, zone: ZoneInfo | None = None) -> str:
-        """The city of a zone in the reader's locale ('Toronto', 'Paris'), or its offset ('UTC+03:00') for a
-        zone of no place. A zone of a city that tzdata merged into another's keeps its own name: CLDR names
+        """The city of a zone in the UI's words ('Toronto', 'Paris'), or its offset ('UTC+03:00') for a zone of
+        no place. A zone of a city that tzdata merged into another's keeps its own name: CLDR names
         America/Montreal 'Toronto'."""
         zone = zone or self.zone
         if is_offset_zone(zone):
             # CLDR has no city for Etc/GMT-3 and Babel would say 'GMT-3', the POSIX sign: it is UTC+3
-            return get_timezone_gmt(datetime(2000, 1, 1, tzinfo=zone), locale=self.locale)
+            return get_timezone_gmt(datetime(2000, 1, 1, tzinfo=zone), locale=self.ui_locale)
         if zone.key in MERGED_CITIES:
             return zone.key.rsplit("/", 1)[1].replace("_", " ")
-        return get_timezone_location(zone, locale=self.locale, return_city=True)
+        return get_timezone_location(zone, locale=self.ui_locale, return_city=True)
 
     def zone_note(self) -> str:
         """'Times are in Toronto time (America/Toronto).', or 'in GMT+03:00 (Etc/GMT-3).' for a zone of no place."""

@@ -111,4 +111,4 @@ def render(event: Event, timetable: Timetable, reader: Reader) -> bytes:
                 categories=tuple(c for c in (s.track, reader._("plenary") if s.plenary else None) if c),
                 language=s.title.language,
             ))
-    return calendar(event_name(event, reader).text, entries, reader.zone, reader.language, event_span(event))
+    return calendar(event_name(event, reader).text, entries, reader.zone, reader.ui_language, event_span(event))
