@@ -134,6 +134,23 @@ def test_title_fallback_is_marked(school):
     assert "[en]" not in fr and "\\[" not in fr  # every session has a French title
 
 
+def test_a_missing_title_falls_back_to_the_interface_language_then_the_floors(school):
+    """A Korean reader reads English sentences (no Korean catalog): English titles, where the event's order gave
+    French ones; a German reader (a German catalog) gets each talk's title in the language it is given in."""
+    ko = render(*school, "md", "ko")
+    assert ko.startswith("# Montreal Winter School\n")
+    assert "Opening of the Winter School \\[en\\]" in ko and "Lecture commentée de sources" in ko  # s10: French only
+    assert "A title followed by [en] and [fr] is not available in Korean; it is shown in English and French." in ko
+    cal = icalendar.Calendar.from_ical(render(*school, "ics", "ko"))
+    tags = {str(e["summary"]).split(" [")[0]: e["summary"].params["language"] for e in cal.walk("VEVENT")}
+    assert tags["Opening of the Winter School"] == "en" and list(tags.values()).count("fr") == 1
+    de = render(*school, "md", "de_DE")
+    assert "Opening of the Winter School" not in de and "Ouverture de l'École d'hiver \\[fr\\]" in de  # s01 in French
+    assert "Cities under snow" in de and "Villes sous la neige" not in de  # s02 is given in English
+    # a reader whose language has the title keeps it
+    assert "Ouverture de l'École d'hiver (plénière)" in render(*school, "md", "fr_CA")
+
+
 def test_crossing_midnight_shows_the_date_change():
     toronto = ZoneInfo("America/Toronto")
     start, end = datetime(2021, 2, 12, 13, 30, tzinfo=toronto), datetime(2021, 2, 12, 15, 0, tzinfo=toronto)

@@ -75,7 +75,9 @@ class DayView:
 
 
 def title_of(event: Event, session: Session, reader: Reader, known: tuple[str, ...] = ()) -> Title:
-    text, used = event.title(session, reader.language, known)
+    """The title in the reader's language; else in one they are `known` to read, the interface's (English for a
+    reader without a catalog: the words around it), the floor's, then the event's languages in order."""
+    text, used = event.title(session, reader.language, (*known, reader.ui_language, session.language))
     return Title(text, used, used.split("_")[0] != reader.language)
 
 
@@ -146,8 +148,9 @@ def days(event: Event, timetable: Timetable, reader: Reader) -> list[DayView]:
 
 
 def event_name(event: Event, reader: Reader) -> Title:
+    """The event's name in the reader's language, else the interface's, else the event's languages in order."""
     names = event.event.name
-    for lang in (reader.language, *event.event.languages, *names):
+    for lang in (reader.language, reader.ui_language, *event.event.languages, *names):
         if lang in names:
             return Title(names[lang], lang, lang != reader.language)
     raise AssertionError("an event has at least one name")
