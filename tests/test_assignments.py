@@ -105,7 +105,7 @@ def test_uids_are_stable(school):
 def test_speaker_agenda_in_their_zone(written):
     md = (written / "speakers" / "rthompson" / "agenda.md").read_text("utf-8")
     assert "Times are in London time (Europe/London)." in md
-    assert "### 15:45–17:15 · Cities under snow" in md  # 10:45 in Montreal
+    assert "### 3:45–5:15\u202fp.m. · Cities under snow" in md  # 10:45 in Montreal; en_CA: 12 hours
     assert "Interpretation: French (Marie Tremblay and Jean-François Gagnon)" in md
     fr = (written / "speakers" / "mlavoie" / "agenda.md").read_text("utf-8")
     assert fr.startswith("# Marc Lavoie : séances") and "Heures de Toronto" in fr
@@ -248,8 +248,8 @@ def test_an_interpreter_far_away_has_the_events_days_with_their_minutes():
     agenda = interpreter_agenda(event, timetable, event.interpreter["i-dmacleod"])
     days = agenda.days()
     assert days[0][1] == "Friday, February 12, 2021 (1 hr 30 min)"
-    assert [i.view.when for i in days[0][2]] == [f"23:30{THIN}–{THIN}Sat, Feb 13, 00:30",
-                                                 f"Sat, Feb 13, 05:30{THIN}–{THIN}06:00"]
+    assert [i.view.when for i in days[0][2]] == [f"11:30 PM{THIN}–{THIN}Sat, Feb 13, 12:30 AM",
+                                                 f"Sat, Feb 13, 5:30{THIN}–{THIN}6:00\u202fAM"]
     assert ("Days are the event's (Toronto), as your daily limit and your days of work count them; a session on "
             "another date of yours shows that date.") in agenda.intro
     # The daily limit, counted by the event's day, is what a heading's minutes must be checked against.

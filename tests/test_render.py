@@ -34,6 +34,7 @@ SCHEMA = ROOT / "fixtures" / "c3voc-schedule.schema.json"
 LOCALES = ["fr_CA", "fr_FR", "en_CA", "en_GB"]
 THIN = "\u2009"
 NBSP = "\u00a0"  # CLDR 49 (Babel 2.19) puts one between a number and its unit in French
+NNBSP = "\u202f"  # and a narrow one before a.m. and p.m. in 12-hour intervals
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +91,7 @@ def test_dates_and_intervals_come_from_cldr(school):
     assert f"13 h 30{THIN}–{THIN}15 h 00" in fr
     assert f"1{NBSP}h 30{NBSP}min" in fr and "Sarah Wilson et David MacLeod" in fr and "| anglais |" in fr
     en = render(*school, "md", "en_CA")
-    assert "## Friday, February 12, 2021" in en and "13:30–15:00" in en
+    assert "## Friday, February 12, 2021" in en and f"1:30–3:00{NNBSP}p.m." in en  # CLDR: 12 hours in en_CA
     assert "1 hr 30 mins" in en and "Sarah Wilson and David MacLeod" in en and "| French |" in en
     gb = render(*school, "md", "en_GB")
     assert "## Friday, 12 February 2021" in gb
@@ -112,7 +113,7 @@ def test_a_reader_without_a_catalog_reads_whole_english_sentences(school):
     assert "Times are in Toronto time (America/Toronto). Also shown: Paris (Europe/Paris) and Karachi (Asia/Karachi)." in ko
     assert "is not available in Korean; it is shown in " in ko and "| Time | Paris | Karachi | Duration |" in ko
     assert "| 1 hr 30 min |" in ko and "| English (Sarah Wilson and David MacLeod) |" in ko and "| French |" in ko
-    assert "## 2021년 2월 12일 금요일" in ko and "2월 13일 (토) 01:00" in ko
+    assert "## 2021년 2월 12일 금요일" in ko and "2월 13일 (토) 오전 1:00" in ko
     hangul = re.compile(r"[\uac00-\ud7a3]")
     for line in ko.splitlines():  # Korean only in day headings and in the time columns
         words = line.split(" | ")[3:] if line.startswith("| ") else [] if line.startswith("## ") else [line]
@@ -155,20 +156,53 @@ def test_crossing_midnight_shows_the_date_change():
     toronto = ZoneInfo("America/Toronto")
     start, end = datetime(2021, 2, 12, 13, 30, tzinfo=toronto), datetime(2021, 2, 12, 15, 0, tzinfo=toronto)
     en = Reader.of("en_CA", "Asia/Karachi")
-    assert en.interval(start, end) == "23:30–Sat, Feb 13, 01:00"
+    assert en.interval(start, end) == "11:30 p.m.–Sat, Feb 13, 1:00 a.m."
     fr = Reader.of("fr_CA", "Asia/Karachi")
     assert fr.interval(start, end) == f"23 h 30{THIN}–{THIN}sam. 13 févr., 01 h 00"
     # a start on another date than the day heading shows its date
     late = datetime(2021, 2, 12, 15, 30, tzinfo=toronto)
-    assert en.interval(late, late.replace(hour=16), on=start.date()) == "Sat, Feb 13, 01:30–02:30"
+    assert en.interval(late, late.replace(hour=16), on=start.date()) == f"Sat, Feb 13, 1:30–2:30{NNBSP}a.m."
     # and nothing changes when the interval stays within one day
-    assert Reader.of("en_CA", "Europe/Paris").interval(start, end) == "19:30–21:00"
+    assert Reader.of("en_CA", "Europe/Paris").interval(start, end) == f"7:30–9:00{NNBSP}p.m."
+    assert Reader.of("en_GB", "Europe/Paris").interval(start, end) == "19:30–21:00"
+
+
+@pytest.mark.parametrize("locale, clock", [
+    *((code, "hm") for code in ("en", "en_US", "en_CA", "en_IN", "es_MX", "ar", "hi", "bn", "ko", "el")),
+    # 24 hours; Traditional Chinese prefers 12 with flexible day periods ('Bh:mm'), which Babel cannot format
+    *((code, "Hm") for code in ("fr_CA", "fr", "en_GB", "de", "ja", "th", "zh_Hant_TW", "zh_Hant_HK")),
+])
+def test_the_clock_follows_the_locales_hour_cycle(locale, clock):
+    from scheduler.render.i18n import clock_skeleton
+
+    assert clock_skeleton(locale) == clock
+    toronto = ZoneInfo("America/Toronto")
+    reader = Reader.of(locale, toronto)
+    start, noon = datetime(2021, 2, 12, 11, 30, tzinfo=toronto), datetime(2021, 2, 12, 13, 0, tzinfo=toronto)
+    assert reader.interval(start, noon) and reader.interval(noon, noon.replace(hour=15)) and reader.time(noon)
+    assert ("13" in reader.time(noon)) == (clock == "Hm")
+
+
+def test_twelve_hours_everywhere_times_are_shown(school):
+    """en_US prefers 12 hours (CLDR): the tables, the cards and the grid of the page, the CSV and the agendas."""
+    md = render(*school, "md", "en_US", ("Asia/Karachi",))
+    assert f"| 1:30{THIN}–{THIN}3:00{NNBSP}PM | 11:30 PM{THIN}–{THIN}Sat, Feb 13, 1:00 AM |" in md and "13:30" not in md
+    page = render(*school, "html", "en_US")
+    en_us = page[page.index('data-variant="en"'):page.index('data-variant="fr"')]
+    assert f'<div class="when">1:30{THIN}–{THIN}3:00{NNBSP}PM' in en_us
+    assert '<th class="time" scope="row">1:30 PM<' in en_us and "13:30" not in en_us  # the grid's labels too
+    assert f"Break 12:30{THIN}–{THIN}1:30{NNBSP}PM" in en_us
+    rows = list(csv.reader(io.StringIO(render(*school, "csv", "en_US").lstrip("\ufeff"))))
+    assert rows[1][1] == f"9:30{THIN}–{THIN}10:30{NNBSP}AM"
+    ko = render(*school, "md", "ko")
+    assert "| 오후 1:30\\~3:00 |" in ko and "| 오전 10:45 \\~ 오후 12:15 |" in ko  # Markdown escapes ~
+    assert f"| 13:30{THIN}–{THIN}15:00 |" in render(*school, "md", "fr_FR")  # France keeps 24 hours
 
 
 def test_also_tz_columns(school):
     en = render(*school, "md", "en_CA", ("Asia/Karachi",))
     assert "| Time | Karachi | Duration |" in en
-    assert "23:30–Sat, Feb 13, 01:00" in en
+    assert "11:30 p.m.–Sat, Feb 13, 1:00 a.m." in en
 
 
 def test_a_zone_of_no_place_is_labelled_by_its_offset(school):

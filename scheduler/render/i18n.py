@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache, cached_property
@@ -100,6 +101,26 @@ def format_duration(minutes: int, locale: Locale | str) -> str:
     if rest or not hours:
         parts.append(format_unit(rest, "duration-minute", length="short", locale=locale))
     return format_list(parts, style="unit-narrow", locale=locale)
+
+
+@cache
+def clock_skeleton(locale: str) -> str:
+    """'hm' where CLDR's preferred hour cycle is 12 hours (its short time has 'h' or 'K': en_US, en_CA, ko, ar,
+    hi...), else 'Hm'. Also 'Hm' where Babel cannot format the 12-hour patterns: Traditional Chinese writes them
+    with flexible day periods ('Bh:mm', 下午1:30), which Babel 2.19 does not implement; CLDR allows 24 hours
+    there (timeData: 'h hB hb H' in Taiwan)."""
+    loc = Locale.parse(locale)
+    pattern = re.sub(r"'[^']*'", "", loc.time_formats["short"].pattern)  # quoted text: fr_CA's "HH 'h' mm"
+    if "h" not in pattern and "K" not in pattern:
+        return "Hm"
+    morning, noon, afternoon = (datetime(2021, 2, 12, h, 30) for h in (11, 13, 15))
+    try:  # a time, an interval within a half-day and one across noon: each may use a different pattern
+        format_skeleton("hm", noon, locale=loc)
+        format_interval(noon, afternoon, "hm", locale=loc)
+        format_interval(morning, afternoon, "hm", locale=loc)
+    except NotImplementedError:
+        return "Hm"
+    return "hm"
 
 
 def catalog_name(locale: Locale) -> str:
@@ -205,9 +226,14 @@ class Reader:
             day = self.in_zone(day, zone).date()
         return format_skeleton("MMMEd", day, locale=self.locale)
 
+    @property
+    def clock(self) -> str:
+        """The skeleton of a time of day: 'hm' (1:30 PM) where the locale prefers 12 hours, else 'Hm' (13:30)."""
+        return clock_skeleton(str(self.locale))
+
     def time(self, moment: datetime, zone: ZoneInfo | None = None) -> str:
-        """'13 h 00' (skeleton Hm)."""
-        return format_skeleton("Hm", self.in_zone(moment, zone), locale=self.locale)
+        """'13 h 00', '1:30 PM' (the locale's hour cycle)."""
+        return format_skeleton(self.clock, self.in_zone(moment, zone), locale=self.locale)
 
     def date_time(self, moment: datetime, zone: ZoneInfo | None = None) -> str:
         """'sam. 13 févr., 00 h 30': the locale's own glue of a short date and a time."""
@@ -216,13 +242,13 @@ class Reader:
 
     def interval(self, start: datetime, end: datetime, zone: ZoneInfo | None = None,
                  on: date | None = None) -> str:
-        """'13 h 00 – 14 h 30' in a zone; a date change inside the interval is shown on its end, and a start
-        on another date than `on` (the day heading the reader sees) is shown on its start."""
+        """'13 h 00 – 14 h 30', '1:30 – 3:00 PM' in a zone; a date change inside the interval is shown on its end,
+        and a start on another date than `on` (the day heading the reader sees) is shown on its start."""
         tz = zone or self.zone
         s, e = self.in_zone(start, tz), self.in_zone(end, tz)
         crosses = s.date() != (e - timedelta(microseconds=1)).date()
         if not crosses:
-            text = format_interval(s, e, "Hm", tzinfo=tz, locale=self.locale)
+            text = format_interval(s, e, self.clock, tzinfo=tz, locale=self.locale)
             if on is not None and s.date() != on:
                 glue = _unquote(str(get_datetime_format("medium", locale=self.locale)))
                 text = glue.format(text, self.short_date(s, tz))
