@@ -272,7 +272,7 @@ def test_workload_csv_counts_what_the_interpreters_are_paid_by(school):
     event, timetable = school
     text = render(event, timetable, "workload-csv", "fr_CA")
     check_golden("school.fr_CA.workload.csv", text)
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))  # French: decimal comma
     header, body, total = rows[0], rows[1:-1], rows[-1]
     assert header[:3] == ["Identifiant d’interprète", "Nom", "ven. 12 févr."]
     assert [r[0] for r in body] == [i.id for i in event.interpreters] and total[1] == "Total"
@@ -319,12 +319,26 @@ def test_csv_one_row_per_session_with_localised_header(school):
     event, timetable = school
     out = render(*school, "csv", "fr_CA")
     assert out.startswith("\ufeff")
-    rows = list(csv.reader(io.StringIO(out.lstrip("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(out.lstrip("\ufeff")), delimiter=";"))
     assert rows[0][:3] == ["Date", "Heure", "Durée"]
     assert sorted(r[6] for r in rows[1:]) == sorted(p.session for p in timetable.sessions)
     by_id = {p.session: p for p in timetable.sessions}
     for r in rows[1:]:
         assert datetime.fromisoformat(r[3]) == by_id[r[6]].start and datetime.fromisoformat(r[4]) == by_id[r[6]].end
+
+
+@pytest.mark.parametrize("locale, separator", [("fr_CA", ";"), ("fr_FR", ";"), ("de_DE", ";"), ("pt_BR", ";"),
+                                                ("en_CA", ","), ("en_GB", ","), ("ja_JP", ","), ("de_CH", ",")])
+def test_csv_values_are_separated_as_the_locales_spreadsheets_expect(school, locale, separator):
+    """Where the decimal symbol is a comma, Excel separates values by ';': a comma CSV opens in one column."""
+    for fmt in ("csv", "workload-csv"):
+        text = render(*school, fmt, locale, ("Europe/Paris",)).lstrip("\ufeff")
+        rows = list(csv.reader(io.StringIO(text), delimiter=separator))
+        assert text.startswith(f"{rows[0][0]}{separator}{rows[0][1]}{separator}"), (fmt, text[:80])
+        assert len({len(r) for r in rows}) == 1 and len(rows[0]) > 5, (fmt, rows[0])  # a cell with ';' is quoted
+    if separator == ";":  # French channels are joined by " ; ": such a cell is quoted (RFC 4180)
+        rows = list(csv.reader(io.StringIO(render(*hostile(school), "csv", locale).lstrip("\ufeff")), delimiter=";"))
+        assert any("<script>" in cell for r in rows for cell in r)
 
 
 # --- iCalendar -----------------------------------------------------------------------------------------------

@@ -1,10 +1,13 @@
 """The timetable as CSV: one row per session, a localised header, UTF-8 with a byte-order mark (so that
-spreadsheets detect the encoding), RFC 4180 line ends. Start and end are also given in ISO 8601 for machines."""
+spreadsheets detect the encoding), RFC 4180 line ends and quoting, values separated by the locale's list
+separator. Start and end are also given in ISO 8601 for machines."""
 
 from __future__ import annotations
 
 import csv
 import io
+
+from babel.numbers import get_decimal_symbol
 
 from ..event import Event
 from ..timetable import Timetable
@@ -13,10 +16,22 @@ from .text import csv_cell, one_line
 from .view import days
 
 
+def delimiter(reader: Reader) -> str:
+    """';' where the decimal symbol is a comma (French, German...), else ','."""
+    # Excel splits a CSV by the list separator of the regional settings, which is ';' wherever the decimal
+    # symbol is ',': a comma CSV would open there with each row in column A.
+    return ";" if get_decimal_symbol(reader.locale) == "," else ","
+
+
+def sheet_writer(out: io.StringIO, reader: Reader):
+    """A CSV writer in the reader's list separator, with RFC 4180 line ends (and quoting, csv's default)."""
+    return csv.writer(out, delimiter=delimiter(reader), lineterminator="\r\n")
+
+
 def render(event: Event, timetable: Timetable, reader: Reader) -> str:
     _ = reader._
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = sheet_writer(out, reader)
     writer.writerow([
         _("Date"), _("Time"), *(reader.zone_name(z) for z in reader.also), _("Duration"),
         _("Start (ISO 8601)"), _("End (ISO 8601)"), _("Room"), _("Session id"), _("Title"), _("Title language"),

@@ -1,17 +1,18 @@
 """Interpreters' workload as CSV, for the organiser who pays them by the day: one row per interpreter with the
 minutes they work on each day of the event (days of the event's zone, as `max_minutes_per_day` counts them), the
 days they work and their minutes in all, then a row of totals. The same CSV conventions as `csv.py`: a localised
-header, UTF-8 with a byte-order mark, RFC 4180 line ends; minutes are plain integers, for sums in a spreadsheet."""
+header, UTF-8 with a byte-order mark, RFC 4180 line ends, the locale's list separator; minutes are plain integers, for
+sums in a spreadsheet."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter
 from datetime import date
 
 from ..event import Event
 from ..timetable import Timetable
+from .csv import sheet_writer
 from .i18n import Reader
 from .text import csv_cell, one_line
 
@@ -32,7 +33,7 @@ def render(event: Event, timetable: Timetable, reader: Reader) -> str:
     dates = sorted(d.date for d in event.event.days)
     work = minutes_by_day(event, timetable)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = sheet_writer(out, reader)
     writer.writerow([_("Interpreter id"), _("Name"), *(reader.short_date(d) for d in dates), _("Days worked"),
                      _("Minutes in all"), _("Daily limit (minutes)")])
     for it in event.interpreters:
