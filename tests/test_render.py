@@ -441,6 +441,8 @@ def test_cli_render_shows_the_audiences_zones_unless_told(tmp_path, school):
 
 @pytest.mark.parametrize("args, needle", [
     (["--locale", "xx_YY"], "locale"),
+    (["--locale", "root"], "names no language"),  # refused as an interpreter's locale too
+    (["--locale", "und"], "names no language"),
     (["--locale", "fr_CA", "--also-tz", "Mars/Olympus"], "time zone"),
 ])
 def test_cli_render_bad_options(tmp_path, args, needle):

@@ -48,6 +48,9 @@ def translations(language: str) -> _gettext.NullTranslations:
 
 def parse_locale(code: str) -> Locale:
     """A CLDR locale from `fr_CA`, `fr-CA` or `fr`; ValueError with a readable reason otherwise."""
+    if code.lower() in ("root", "und"):  # refused as an interpreter's locale too (types._check_language)
+        raise ValueError(f"{code!r} is CLDR's neutral locale and names no language: give a reader's locale "
+                         "(e.g. fr_CA, en_GB)")
     try:
         return Locale.parse(code.replace("-", "_"))
     except (ValueError, TypeError, UnknownLocaleError) as exc:
