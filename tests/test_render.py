@@ -307,6 +307,15 @@ def test_html_escapes_people_text(school):
     assert out.count("<script>") == 1  # only the language switch
 
 
+def test_ics_escapes_the_calendar_name(school):
+    # X-WR-CALNAME, an x-property, was written raw: a calendar reading it as TEXT took "\\n" for a new line
+    event, timetable = school
+    data = event.model_dump(mode="json")
+    data["event"]["name"] = {"fr": "Back\\slash; semi, comma \\n here"}
+    out = render(Event.model_validate(data), timetable, "ics", "fr_CA").decode("utf-8")
+    assert "X-WR-CALNAME:Back\\\\slash\\; semi\\, comma \\\\n here\r\n" in out
+
+
 def test_csv_escapes_formulas(school):
     out = render(*hostile(school), "csv", "en_CA")
     rows = list(csv.reader(io.StringIO(out.lstrip("\ufeff"))))

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event as VEvent, Timezone
+from icalendar import Calendar, Event as VEvent, Timezone, vText
 
 from ..event import Event
 from ..timetable import Timetable
@@ -55,7 +55,7 @@ def calendar(name: str, entries: list[Entry], zone: ZoneInfo, language: str, spa
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", one_line(name))
+    cal.add("x-wr-calname", vText(one_line(name)))  # TEXT, escaped (an x-property is left raw otherwise)
     cal.add("x-wr-timezone", zone.key)
     now = stamp()
     for e in entries:
