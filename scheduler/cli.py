@@ -342,21 +342,37 @@ def render(event_path: Path, timetable_path: Path, locale: str, fmt: str, output
 @click.argument("event_path", metavar="EVENT.json", type=FILE)
 @click.argument("timetable_path", metavar="TIMETABLE.json", type=FILE)
 @click.option("-o", "--output", type=FILE, required=True, help="Folder to write the agendas into.")
-def assignments(event_path: Path, timetable_path: Path, output: Path) -> None:
+@click.option("--previous", type=FILE, help="The timetable these agendas replace: calendars cancel what it gave and "
+              "this one takes away, and the folders whose agenda changed are listed (the ones to send again).")
+def assignments(event_path: Path, timetable_path: Path, output: Path, previous: Path | None) -> None:
     """One folder per interpreter and per speaker: their agenda in their own locale and time zone (.md, .html, .ics)."""
+    from .changes import changes
     from .render.assignments import files
 
     try:
         event = load_event(event_path)
         timetable = load_timetable(timetable_path, event)
+        old = load_timetable(previous, event, references=False) if previous is not None else None
     except InputError as exc:
         _fail_input(exc)
     _check_output(output, folder=True)
-    rendered = files(event, timetable)  # everything is rendered before anything is written
+    rendered = files(event, timetable, old)  # everything is rendered before anything is written
     for relative, content in rendered.items():
         _write(output / relative, content)
     click.echo(f"{output}: agendas of {counted(len(event.interpreters), 'interpreter')} and "
                f"{counted(len(event.speakers), 'speaker')}.", err=True)
+    if old is not None:
+        # Every folder whose agenda changed, one a line (for people and scripts): the ones to send again.
+        what = changes(event, old, timetable)
+        names = {**{i.id: i.name for i in event.interpreters}, **{s.id: s.name for s in event.speakers}}
+        left = sorted({who for p in old.sessions for c in p.channels for who in c.interpreters} - set(names))
+        told = [("interpreters", x) for x in what.interpreters] + [("speakers", x) for x in what.speakers]
+        click.echo(f"{output}: against {previous}: {counted(len(told) + len(left), 'agenda')} changed"
+                   + (":" if told or left else "."), err=True)
+        for kind, who in told:
+            click.echo(f"{output / kind / who} ({names[who]})")
+        for who in left:
+            click.echo(f"{output / 'interpreters' / who} (no longer in the event: its calendar cancels their work)")
 
 
 @cli.command()

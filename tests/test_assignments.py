@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from scheduler.cli import cli
 from scheduler.event import Event
 from scheduler.loading import load_event, load_timetable
+from scheduler.render import ics
 from scheduler.render.assignments import files, interpreter_agenda, speaker_locale
 from scheduler.render.i18n import Reader
 from scheduler.timetable import Timetable
@@ -100,6 +101,69 @@ def test_uids_are_stable(school):
             ua = [str(e["uid"]) for e in icalendar.Calendar.from_ical(a[path]).walk("VEVENT")]
             ub = [str(e["uid"]) for e in icalendar.Calendar.from_ical(b[path]).walk("VEVENT")]
             assert ua == ub
+
+
+def test_each_rendering_revises_the_calendar_entries(school, monkeypatch):
+    """Calendar programs take an entry they already hold (same UID) as an update only with a higher SEQUENCE:
+    a later rendering has a higher one on every entry."""
+    def sequences(epoch: int) -> set[int]:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
+        cal = icalendar.Calendar.from_ical(files(*school)[Path("interpreters/i-swilson/assignments.ics")])
+        return {int(e["sequence"]) for e in cal.walk("VEVENT")}
+    first, later = sequences(1_700_000_000), sequences(1_700_000_060)
+    assert len(first) == len(later) == 1 and max(first) < min(later)
+
+
+def replanned(school) -> tuple[Event, Timetable, Timetable]:
+    """The school with Sarah Wilson taken off s03 (Émilie Roy instead) and David MacLeod gone from the event
+    (his channels given to Jean-François Gagnon, whatever the rules say: only the calendars are looked at)."""
+    event, old = school
+    data = event.model_dump(mode="json")
+    data["interpreters"] = [i for i in data["interpreters"] if i["id"] != "i-dmacleod"]
+    smaller = Event.model_validate(data)
+
+    def swapped(p):
+        channels = [c.model_copy(update={"interpreters": [
+            {"i-swilson": "i-eroy", "i-dmacleod": "i-jfgagnon"}.get(w, w) if p.session == "s03" or w == "i-dmacleod"
+            else w for w in c.interpreters]}) for c in p.channels]
+        return p.model_copy(update={"channels": channels})
+    return smaller, old.model_copy(update={"sessions": [swapped(p) for p in old.sessions]}), old
+
+
+def test_calendars_cancel_what_a_replan_took_away(school):
+    event, new, old = replanned(school)
+    out = files(event, new, old)
+    cal = icalendar.Calendar.from_ical(out[Path("interpreters/i-swilson/assignments.ics")])
+    cancelled = [e for e in cal.walk("VEVENT") if str(e.get("status")) == "CANCELLED"]
+    s03 = next(p for p in old.sessions if p.session == "s03")
+    assert [str(e["uid"]) for e in cancelled] == [ics.guid(event.event.id, "s03", "i-swilson")]
+    assert cancelled[0].decoded("dtstart") == s03.start
+    # who has left the event gets a calendar that cancels all they had
+    gone = icalendar.Calendar.from_ical(out[Path("interpreters/i-dmacleod/assignments.ics")])
+    theirs = {p.session for p in old.sessions for c in p.channels if "i-dmacleod" in c.interpreters}
+    assert {str(e["uid"]) for e in gone.walk("VEVENT")} == {ics.guid(event.event.id, s, "i-dmacleod") for s in theirs}
+    assert {str(e["status"]) for e in gone.walk("VEVENT")} == {"CANCELLED"}
+    # without the previous timetable, nothing is cancelled
+    plain = icalendar.Calendar.from_ical(files(event, new)[Path("interpreters/i-swilson/assignments.ics")])
+    assert not [e for e in plain.walk("VEVENT") if e.get("status")]
+
+
+def test_cli_assignments_previous_lists_the_agendas_to_send_again(school, tmp_path):
+    event, new, old = replanned(school)
+    paths = {}
+    for name, model in (("event", event), ("new", new), ("old", old)):
+        paths[name] = tmp_path / f"{name}.json"
+        paths[name].write_text(model.model_dump_json(by_alias=True, exclude_none=True), encoding="utf-8")
+    out = tmp_path / "agendas"
+    result = CliRunner().invoke(cli, ["assignments", str(paths["event"]), str(paths["new"]), "-o", str(out),
+                                      "--previous", str(paths["old"])])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert f"{out / 'interpreters' / 'i-swilson'} (Sarah Wilson)" in lines
+    assert f"{out / 'interpreters' / 'i-eroy'} (Émilie Roy)" in lines
+    assert f"{out / 'interpreters' / 'i-dmacleod'} (no longer in the event: its calendar cancels their work)" in lines
+    assert not any("i-clefebvre" in line for line in lines)  # her agenda did not change
+    assert (out / "interpreters" / "i-dmacleod" / "assignments.ics").exists()
 
 
 def test_speaker_agenda_in_their_zone(written):

@@ -224,7 +224,8 @@ def html(agenda: Agenda) -> str:
     return render_template("agenda.html", agenda.reader, agenda=agenda, days=agenda.days())
 
 
-def calendar(event: Event, agenda: Agenda) -> bytes:
+def calendar(event: Event, agenda: Agenda, cancelled: list[ics.Entry] | None = None) -> bytes:
+    """The agenda as iCalendar, with the `cancelled` entries a re-plan took away."""
     entries = [
         ics.Entry(uid=item.uid, start=item.view.start, end=item.view.end, summary=item.summary,
                   # a speaker's summary is the title; an interpreter's adds the pair, in the UI's language
@@ -233,16 +234,50 @@ def calendar(event: Event, agenda: Agenda) -> bytes:
                                         for k, v in item.fields))
         for item in agenda.items
     ]
-    return ics.calendar(agenda.title, entries, agenda.reader.zone, agenda.reader.ui_language,
+    return ics.calendar(agenda.title, entries + (cancelled or []), agenda.reader.zone, agenda.reader.ui_language,
                         event_span(event))
 
 
-def files(event: Event, timetable: Timetable) -> dict[Path, str | bytes]:
-    """Every file of the assignments folder, relative to it, rendered in memory (nothing written yet)."""
+def taken_away(timetable: Timetable, previous: Timetable) -> dict[str, list[Placement]]:
+    """Each interpreter's sessions in `previous` that `timetable` no longer gives them, people who have left the
+    event included (their calendars still hold them)."""
+    kept = {(who, p.session) for p in timetable.sessions for c in p.channels for who in c.interpreters}
+    out: dict[str, list[Placement]] = {}
+    for p in previous.sessions:
+        for who in dict.fromkeys(w for c in p.channels for w in c.interpreters):
+            if (who, p.session) not in kept:
+                out.setdefault(who, []).append(p)
+    return out
+
+
+def cancelled_entries(event: Event, reader: Reader, who: str, placements: list[Placement]) -> list[ics.Entry]:
+    """Calendar entries (same UIDs as when they were given) that cancel these assignments of `who`."""
+    out = []
+    for p in placements:
+        session = event.session.get(p.session)
+        title, language = event.title(session, reader.language) if session is not None else (p.session, None)
+        room = event.room[p.room].name if p.room in event.room else p.room
+        out.append(ics.Entry(uid=ics.guid(event.event.id, p.session, who), start=p.start, end=p.end, summary=title,
+                             location=room, description="", language=language, cancelled=True))
+    return out
+
+
+def files(event: Event, timetable: Timetable, previous: Timetable | None = None) -> dict[Path, str | bytes]:
+    """Every file of the assignments folder, relative to it, rendered in memory (nothing written yet). With the
+    `previous` timetable, interpreters' calendars also cancel the assignments taken away from them, and those
+    who have left the event get a calendar that cancels all of theirs (in the event's language and zone)."""
+    gone = taken_away(timetable, previous) if previous is not None else {}
     out: dict[Path, str | bytes] = {}
     for agenda in agendas(event, timetable):
         folder = Path(agenda.kind) / agenda.person_id
         out[folder / "agenda.md"] = markdown(agenda)
         out[folder / "agenda.html"] = html(agenda)
-        out[folder / "assignments.ics"] = calendar(event, agenda)
+        taken = gone.get(agenda.person_id, []) if agenda.kind == "interpreters" else []
+        out[folder / "assignments.ics"] = calendar(event, agenda,
+                                                   cancelled_entries(event, agenda.reader, agenda.person_id, taken))
+    for who, taken in gone.items():
+        if who not in event.interpreter:
+            reader = Reader.of(event.event.languages[0], event.event.timezone)
+            out[Path("interpreters") / who / "assignments.ics"] = ics.calendar(
+                who, cancelled_entries(event, reader, who, taken), reader.zone, reader.ui_language, event_span(event))
     return out

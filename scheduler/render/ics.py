@@ -1,8 +1,11 @@
 """iCalendar output: one VEVENT per session (or per assignment), stable UIDs, DTSTAMP and VTIMEZONE.
 
 UIDs are uuid5 of the event id, the session id and, for a person's calendar, the person's id: re-rendering after
-a change updates the entries in a calendar instead of duplicating them. DTSTAMP is the moment of rendering, or
-`SOURCE_DATE_EPOCH` when set (reproducible builds).
+a change updates the entries in a calendar instead of duplicating them. Calendar programs take an entry they
+already hold as an update only when its SEQUENCE is higher, so SEQUENCE is the seconds from 2020 to the moment of
+rendering: every rendering revises the one before. Entries that a re-plan took away come as STATUS:CANCELLED
+(`assignments --previous`). DTSTAMP is the moment of rendering; both follow `SOURCE_DATE_EPOCH` when set
+(reproducible builds).
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ def guid(*parts: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, "scheduler:" + "/".join(parts)))
 
 
+REVISIONS_FROM = datetime(2020, 1, 1, tzinfo=timezone.utc)
+
+
 def stamp() -> datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
@@ -47,6 +53,7 @@ class Entry:
     description: str
     categories: tuple[str, ...] = ()
     language: str | None = None  # of the summary, when not the calendar's (a title shown in another language)
+    cancelled: bool = False  # taken away since a previous timetable: calendars remove it
 
 
 def calendar(name: str, entries: list[Entry], zone: ZoneInfo, language: str, span: tuple[date, date]) -> bytes:
@@ -58,10 +65,14 @@ def calendar(name: str, entries: list[Entry], zone: ZoneInfo, language: str, spa
     cal.add("x-wr-calname", vText(one_line(name)))  # TEXT, escaped (an x-property is left raw otherwise)
     cal.add("x-wr-timezone", zone.key)
     now = stamp()
+    revision = max(0, int((now - REVISIONS_FROM).total_seconds()))
     for e in entries:
         ev = VEvent()
         ev.add("uid", e.uid)
         ev.add("dtstamp", now)
+        ev.add("sequence", revision)
+        if e.cancelled:
+            ev.add("status", "CANCELLED")
         ev.add("dtstart", e.start.astimezone(zone))
         ev.add("dtend", e.end.astimezone(zone))
         ev.add("summary", one_line(e.summary))
