@@ -221,7 +221,8 @@ def _changes_line(event, old, tt) -> str:
         return f"{moved}; nobody's agenda changed."
     lookup = {**{i.id: i.name for i in event.interpreters}, **{s.id: s.name for s in event.speakers}}
     told = "; ".join(f"{counted(len(who), kind)} ({names([lookup[x] for x in who], 10)})" for who, kind in people)
-    return f"{moved}; agendas changed for {told}."
+    every = " (`scheduler assignments --previous` lists every one)" if any(len(who) > 10 for who, _ in people) else ""
+    return f"{moved}; agendas changed for {told}{every}."
 
 
 @cli.command()
