@@ -8,6 +8,8 @@ note may also mean that no timetable exists (a required channel nobody can staff
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from .english import counted
 from .event import Event, Interpreter
@@ -84,8 +86,41 @@ def period_outside_event(ev: Event) -> Iterator[Note]:
                        f"every day's hours ({days}): the session cannot be placed in it; check its date")
 
 
+def interpreter_at_night(ev: Event) -> Iterator[Note]:
+    """An interpreter in another time zone for whom some of the event's hours, where they are not marked
+    unavailable, fall outside the `awake` hours of their own clock: nothing keeps the solver from giving them
+    work at 3 a.m. unless they say when they will not work."""
+    if not ev.sessions:
+        return
+    slot = ev.event.slot_minutes
+    awake = ev.event.awake
+    spoken = _spoken(ev)
+    for i, it in enumerate(ev.interpreters):
+        if it.timezone is None or it.timezone == ev.event.timezone or not any(
+                _works_into(it, t, spoken) for t in ev.event.languages):
+            continue
+        zone = ZoneInfo(it.timezone)
+        away = ev.periods(it.unavailable)
+        nights: list[tuple[datetime, datetime]] = []  # per day, the first and last night slot, their clock
+        for d in ev.event.days:
+            a, b = ev.day_window(d)
+            night = [ev.aware(m).astimezone(zone) for m in range(a, b, slot)
+                     if not any(x <= m < y for x, y in away)
+                     and not awake.start <= ev.aware(m).astimezone(zone).time() < awake.end]
+            if night:
+                nights.append((night[0], night[-1] + timedelta(minutes=slot)))
+        if nights:
+            first, last = nights[0]
+            yield (("interpreters", i),
+                   f"{it.id} ({it.name}) is in {it.timezone}, where {counted(len(nights), 'day')} of the event "
+                   f"{'runs' if len(nights) == 1 else 'run'} into their night (on {first:%Y-%m-%d}: "
+                   f"{first:%H:%M}-{last:%H:%M} their time, outside awake hours {awake.start:%H:%M}-"
+                   f"{awake.end:%H:%M}): the solver may give them work then; mark the hours they will not work as "
+                   f"unavailable")
+
+
 NOTES: list[Callable[[Event], Iterator[Note]]] = [interpreter_without_channel, language_without_interpreter,
-                                                  period_outside_event]
+                                                  period_outside_event, interpreter_at_night]
 
 
 def notes(ev: Event) -> list[Note]:

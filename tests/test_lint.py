@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from builders import event_dict, interpreter, session
 from scheduler.cli import cli
 from scheduler.event import Event
-from scheduler.lint import interpreter_without_channel, language_without_interpreter, period_outside_event
+from scheduler.lint import (interpreter_at_night, interpreter_without_channel, language_without_interpreter,
+                            period_outside_event)
 
 
 def make(sessions: list[dict], interpreters: list[dict], languages=("fr", "en")) -> Event:
@@ -50,6 +51,19 @@ def test_period_outside_event():
     assert "i1 is unavailable 2021-02-23 09:00 to 2021-02-23 10:00, outside every day's hours (the event runs " \
            "on 2021-02-13)" in notes[0][1]
     assert "cannot be placed in it" in notes[1][1]
+
+
+def test_interpreter_at_night():
+    """The event runs 09:00-12:00 in Toronto: 23:00-02:00 in Tokyo, 15:00-18:00 in Paris."""
+    tokyo = interpreter("far", A=["fr"], C=["en"], timezone="Asia/Tokyo")
+    paris = interpreter("near", A=["fr"], C=["en"], timezone="Europe/Paris")
+    ev = make([session("s1", language="en")], [paris, tokyo])
+    notes = list(interpreter_at_night(ev))
+    assert [where for where, _ in notes] == [("interpreters", 1)]
+    assert "1 day of the event runs into their night (on 2021-02-13: 23:00-02:00 their time" in notes[0][1]
+    # once they have said when they will not work, nothing to note
+    tokyo["unavailable"] = [{"start": "2021-02-13T09:00", "end": "2021-02-13T12:00"}]
+    assert list(interpreter_at_night(make([session("s1", language="en")], [paris, tokyo]))) == []
 
 
 def test_validate_prints_notes_and_still_exits_0(tmp_path: Path):
