@@ -80,8 +80,8 @@ def _as_of(event, old, old_path: Path | None, now: str | None):
 
     try:
         moment = parse_now(now, event)
-    except ValueError:
-        raise click.BadParameter(f"{now!r} is not an ISO 8601 date-time (e.g. 2021-02-13T13:00)", param_hint="--now")
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--now")
     past = past_of(event, old, moment)
     lines = [f"{old_path}: {json_path(loc)}: {msg}" for loc, msg in past_issues(event, old, past)]
     if lines:

@@ -476,11 +476,6 @@ def _languages_once(ev: Event) -> Iterator[Issue]:
         seen.add(lang)
 
 
-# Days far from today are typing mistakes, and the calendar's ends (years 1 and 9999) leave no room for the
-# days and time zones around them.
-FIRST_YEAR, LAST_YEAR = 1900, 2999
-
-
 def _days_and_breaks(ev: Event) -> Iterator[Issue]:
     seen: set[date] = set()
     for i, d in enumerate(ev.event.days):
@@ -488,9 +483,6 @@ def _days_and_breaks(ev: Event) -> Iterator[Issue]:
         if d.date in seen:
             yield Issue(path=(*path, "date"), message=f"the day {d.date} is listed twice")
         seen.add(d.date)
-        if not FIRST_YEAR <= d.date.year <= LAST_YEAR:
-            yield Issue(path=(*path, "date"), message=f"{d.date} is not a date of an event (years {FIRST_YEAR} to "
-                                                      f"{LAST_YEAR})")
         if d.start >= d.end:
             yield Issue(path=(*path, "end"), message=f"the day must end after it starts ({d.start:%H:%M})")
         for j, b in enumerate(d.breaks):

@@ -118,14 +118,27 @@ def _parse_clock(value: Any) -> Any:
     raise ValueError(f'a time of day is a string "HH:MM" (e.g. "09:30"), got {_shown(value)}')
 
 
+# Dates far from today are typing mistakes, and the calendar's ends (years 1 and 9999) leave no room for the
+# days and time zones around them (the solver and the ICS rendering overflowed on 9999-12-31).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def in_years(moment: date) -> date:
+    """`moment` (a date or date-time) if its year is one an event may have, else ValueError."""
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise ValueError(f"{moment.isoformat()} is not a date of an event (years {FIRST_YEAR} to {LAST_YEAR})")
+    return moment
+
+
 def _parse_date(value: Any) -> Any:
     if isinstance(value, str):
         if not _DATE.fullmatch(value):
             raise ValueError(f"{value!r} is not a date written YYYY-MM-DD")
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError as exc:
             raise ValueError(f"{value!r} is not a date that exists ({exc})")
+        return in_years(day)
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
     raise ValueError(f'a date is a string "YYYY-MM-DD" (e.g. "2021-02-13"), got {_shown(value)}')
@@ -139,9 +152,10 @@ def _parse_local_datetime(value: Any) -> Any:
                 "it is read in the event's time zone)"
             )
         try:
-            return datetime.fromisoformat(value)
+            moment = datetime.fromisoformat(value)
         except ValueError as exc:
             raise ValueError(f"{value!r} is not a date and time that exists ({exc})")
+        return in_years(moment)
     if not isinstance(value, datetime):
         raise ValueError(f'a local date and time is a string "YYYY-MM-DDTHH:MM" (e.g. "2021-02-13T10:00"), '
                          f"got {_shown(value)}")
@@ -161,7 +175,7 @@ def _parse_aware_datetime(value: Any) -> Any:
                          f"got {_shown(value)}")
     if value.tzinfo is None:
         raise ValueError("the date and time needs its UTC offset (e.g. 2021-02-13T10:00:00-05:00)")
-    return value
+    return in_years(value)
 
 
 Id = Annotated[str, AfterValidator(_check_id)]

@@ -283,3 +283,74 @@ def test_a_replan_during_the_event_without_now_gets_a_note(tmp_path: Path):
     assert result.exit_code == 0 and "note: the event is under way" in result.output and "add --now" in result.output
     result = CliRunner().invoke(cli, [*args, "--now", f"{today}T08:00"])
     assert result.exit_code == 0 and "under way" not in result.output
+
+
+def test_a_past_that_breaks_another_rule_of_the_event_as_it_now_is_is_refused(tmp_path: Path):
+    """Solo work capped at 20 minutes mid-event: a (30 minutes, x alone) took place and cannot change. The model
+    keeps past teams as they were and the checker applies the rule to them: refused at once instead of a
+    timetable that `check` rejects."""
+    ev = tiny()
+    ev["event"]["team_size"] = {"solo_max_minutes": 20, "team": 2}
+    event, old, new = files(tmp_path, ev)
+    result = CliRunner().invoke(cli, ["solve", event, "--previous", old, "--now", "2021-02-13T09:45", "-o",
+                                      str(new), "--time-limit", "5"])
+    assert result.exit_code == 2 and not new.exists()
+    assert result.output.splitlines() == [
+        f"{old}: sessions[0]: what took place before --now 2021-02-13 09:45 breaks a rule of the event as it now is "
+        f"(team_size: the fr channel of session a (30 minutes) has 1 interpreter; it needs 2): the past cannot "
+        f"change, so the event must keep what it relied on"]
+
+
+def test_someone_who_falls_ill_during_a_session_is_told_from_when_to_mark_it(tmp_path: Path):
+    """x fell ill at 09:15, during a (09:00-09:30), and was marked unavailable from then: the re-plan at 09:15
+    keeps a as it was, so x must be marked from 09:30, when a ends."""
+    ev = tiny()
+    ev["interpreters"][0]["unavailable"] = [{"start": f"{DAY}T09:15", "end": f"{DAY}T12:00"}]
+    event, old, new = files(tmp_path, ev)
+    args = ["solve", event, "--previous", old, "--now", "2021-02-13T09:15", "-o", str(new), "--time-limit", "5"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2 and "mark them unavailable from 09:30, when a ends, or later" in result.output
+    ev["interpreters"][0]["unavailable"] = [{"start": f"{DAY}T09:30", "end": f"{DAY}T12:00"}]
+    Path(event).write_text(json.dumps(ev), encoding="utf-8")
+    assert CliRunner().invoke(cli, args).exit_code == 0
+
+
+def test_a_session_that_starts_at_now_has_not_begun():
+    old = old_timetable()
+    event = as_of(tiny(), old, datetime(2021, 2, 13, 10, 0, tzinfo=ZONE))
+    assert set(event.past.kept) == {"a"}
+
+
+def test_every_model_of_a_part_of_the_event_keeps_the_past():
+    """Day models (neighbourhood search, day re-timing and repair) are built on `Event.day_part`; explain's
+    relaxed events are rebuilt from JSON: both carry the past."""
+    from scheduler.explain import relaxed
+    from scheduler.model import ScheduleModel
+
+    old = old_timetable()
+    event = as_of(tiny(), old)
+    part = event.day_part(event.event.days[0].date, {"a", "b"})
+    assert part.past == event.past
+    sm = ScheduleModel(part)
+    assert sm.fixed_start("a") == part.minute(old.sessions[0].start) and sm.room_options["a"] == ["r1"]
+    assert sm.start_domain["b"].min() == part.minute(NOW)
+    assert relaxed(event.model_dump(mode="json"), [], event.past).past == event.past
+
+
+def test_greedy_staffing_keeps_the_past_teams():
+    """a was interpreted by y; the greedy would take x (first by id, equal otherwise)."""
+    from scheduler.greedy import greedy_staffing
+
+    old = old_timetable()
+    a = old.sessions[0]
+    old = with_session(old, "a", channels=[a.channels[0].model_copy(update={"interpreters": ["y"]})])
+    placement = {p.session: (Event.model_validate(tiny()).minute(p.start), p.room) for p in old.sessions}
+    assert greedy_staffing(Event.model_validate(tiny()), placement)[("a", "fr")] == ("en", ["x"])
+    assert greedy_staffing(as_of(tiny(), old), placement)[("a", "fr")] == ("en", ["y"])
+
+
+def test_now_out_of_the_years_of_an_event_is_refused(tmp_path: Path):
+    event, old, _ = files(tmp_path, tiny())
+    for now in ("9999-12-31T23:00", "0001-01-01T00:00+05:00"):
+        result = CliRunner().invoke(cli, ["check", event, old, "--previous", old, "--now", now])
+        assert result.exit_code == 2 and "is not a date of an event (years 1900 to 2999)" in result.output
