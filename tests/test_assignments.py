@@ -226,6 +226,33 @@ def test_an_agenda_without_a_catalog_reads_whole_english_sentences():
     assert {e["summary"].params["language"] for e in cal.walk("VEVENT")} == {"en"}
 
 
+def test_a_persian_agenda_is_english_with_persian_dates_marked_as_islands():
+    """Persian has no catalog: the agenda's sentences are English, so the agenda is English and left to right (in
+    a page marked fa/rtl, '6 assignments, 6 hr 30 min in all.' showed its stop on the left), and its dates and
+    times, CLDR's Persian, are islands: <bdi lang="fa" dir="rtl"> in HTML, Unicode isolates in Markdown and in the
+    calendar. An Arabic agenda (a catalog) stays Arabic and right to left, with no island."""
+    rli, pdi = "\u2067", "\u2069"
+    data = json.loads(EVENT.read_text("utf-8"))
+    next(i for i in data["interpreters"] if i["id"] == "i-dmacleod").update(locale="fa", timezone="Asia/Tehran")
+    next(i for i in data["interpreters"] if i["id"] == "i-swilson").update(locale="ar_EG", timezone="Africa/Cairo")
+    event = Event.model_validate(data)
+    out = files(event, load_timetable(TIMETABLE, event))
+    html = out[Path("interpreters/i-dmacleod/agenda.html")]
+    assert '<html lang="en" dir="ltr">' in html and "<p>6 assignments, 6 hr 30 min in all.</p>" in html
+    assert '<h2><bdi lang="fa" dir="rtl">جمعه 12 فوریه 2021</bdi> (1 hr 30 min)</h2>' in html
+    assert '<h3><span class="when"><bdi lang="fa" dir="rtl">18:00 تا 19:00</bdi></span> · ' in html
+    assert '<dt>Event time</dt><dd><bdi lang="fa" dir="rtl">9:30 تا 10:30</bdi> (Toronto)</dd>' in html
+    md = out[Path("interpreters/i-dmacleod/agenda.md")]
+    assert f"## {rli}جمعه 12 فوریه 2021{pdi} (1 hr 30 min)" in md
+    assert f"### {rli}18:00 تا 19:00{pdi} · Ouverture de l'École d'hiver" in md
+    assert f"- Event time: {rli}9:30 تا 10:30{pdi} (Toronto)" in md and "\n6 assignments, 6 hr 30 min in all.\n" in md
+    cal = icalendar.Calendar.from_ical(out[Path("interpreters/i-dmacleod/assignments.ics")])
+    assert any(f"Event time: {rli}9:30 تا 10:30{pdi} (Toronto)" in str(e["description"]) for e in cal.walk("VEVENT"))
+    arabic = out[Path("interpreters/i-swilson/agenda.html")]
+    assert '<html lang="ar-EG" dir="rtl">' in arabic and "<bdi" not in arabic
+    assert not any(c in out[Path("interpreters/i-swilson/agenda.md")] for c in (rli, pdi))
+
+
 def relay_event() -> tuple[Event, Timetable]:
     """Three languages, one relay through French, one idle interpreter, a Spanish-only speaker title."""
     data = {

@@ -148,3 +148,54 @@ def test_right_to_left_page_mirrors_and_switches_back(browser, tmp_path):
         assert problems == []
     finally:
         ctx.close()
+
+
+# The left and right edges of the first occurrence of a text in an element, as laid out.
+TEXT_BOX = """([selector, needle]) => {
+  const walker = document.createTreeWalker(document.querySelector(selector), NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.data.indexOf(needle);
+    if (at >= 0) {
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + needle.length);
+      const box = range.getBoundingClientRect();
+      return [box.left, box.right];
+    }
+  }
+  return null;
+}"""
+
+
+def test_a_persian_reader_reads_english_sentences_left_to_right_and_persian_dates_right_to_left(browser, tmp_path):
+    # Persian has no catalog: English sentences in a page marked rtl showed their final stop on the left
+    event = load_event(EVENT)
+    path = tmp_path / "timetable.fa.html"
+    path.write_text(render(event, load_timetable(TIMETABLE, event), "html", "fa", ("Europe/Paris",)), "utf-8")
+    ctx, page, problems, _requests = open_page(browser, path, viewport={"width": 1280, "height": 900})
+    try:
+        assert page.evaluate("[document.documentElement.lang, document.dir]") == ["en", "ltr"]
+
+        def box(selector: str, needle: str) -> tuple[float, float]:
+            found = page.evaluate(TEXT_BOX, [selector, needle])
+            assert found is not None, (selector, needle)
+            return found
+
+        note = '[data-variant="fa"] p.note'
+        assert box(note, "Times are in")[1] < box(note, "Toronto time")[0] < box(note, "(America/Toronto).")[0]
+        assert box(note, "Also shown")[1] < box(note, "(Europe/Paris).")[0]  # its final stop on the right too
+        # the Persian date reads right to left: Friday (جمعه) on the right, the year on the left
+        heading = '[data-variant="fa"] h2'
+        assert box(heading, "2021")[1] < box(heading, "جمعه")[0]
+        # an interval: its start on the right of its end, the island before the room that follows it
+        when = '[data-variant="fa"] [data-session="s01"] .when'
+        assert box(when, "10:30")[1] < box(when, "9:30")[0] < box(when, "Grande salle")[0]
+        also = '[data-variant="fa"] [data-session="s01"] .also'
+        assert box(also, "Paris:")[1] < box(also, "16:30")[0] < box(also, "15:30")[0]
+        # the grid reads left to right, as its English words: times on the left
+        fa = page.locator('[data-variant="fa"]')
+        time_head, first_room = fa.locator("thead th").nth(0), fa.locator("thead th").nth(1)
+        assert time_head.bounding_box()["x"] < first_room.bounding_box()["x"]
+        assert problems == []
+    finally:
+        ctx.close()

@@ -17,13 +17,14 @@ import pytest
 from babel import localedata
 from babel.units import format_unit
 from click.testing import CliRunner
+from markupsafe import escape
 
 from scheduler.cli import cli
 from scheduler.event import Event
 from scheduler.loading import load_event, load_timetable
 from scheduler.render import render
 from scheduler.render.frab import acronym
-from scheduler.render.i18n import Reader, format_duration, format_list
+from scheduler.render.i18n import Reader, format_duration, format_list, plain
 from scheduler.timetable import Timetable
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -264,6 +265,84 @@ def test_right_to_left_readers_get_a_right_to_left_page(school):
     assert 'data-variant="ar" data-tag="ar-EG" data-dir="rtl"' in page
     assert 'data-variant="fr" data-tag="fr" data-dir="ltr"' in page  # the French and English switches
     assert '<html lang="fr-CA" dir="ltr">' in render(*school, "html", "fr_CA")
+
+
+RLI, PDI = "\u2067", "\u2069"  # Unicode isolates around a right-to-left island in plain text
+ISOLATES = re.compile("[\u2066-\u2069]")
+
+
+def test_a_right_to_left_reader_without_a_catalog_gets_an_english_page_with_persian_islands(school):
+    """Persian has no catalog: the sentences are English, so the page is English and left to right (in a page
+    marked fa/rtl, 'Times are in Toronto time (America/Toronto).' showed its final stop on the left), and each date
+    and time, written by CLDR in Persian, is an island marked with its language and direction."""
+    page = render(*school, "html", "fa", ("Europe/Paris",))
+    assert '<html lang="en" dir="ltr">' in page
+    variant = r'<div class="variant" data-variant="fa" data-tag="en" data-dir="ltr" [^>]* lang="en" dir="ltr">'
+    assert re.search(variant, page)
+    assert '<button type="button" data-switch="fa" lang="fa"' in page  # the switch still names Persian, in Persian
+    assert '<p class="note">Times are in Toronto time (America/Toronto). Also shown: Paris (Europe/Paris).</p>' in page
+    assert '<h2 id="fa-2021-02-12-h"><bdi lang="fa" dir="rtl">جمعه 12 فوریه 2021</bdi></h2>' in page
+    assert '<div class="when"><bdi lang="fa" dir="rtl">9:30 تا 10:30</bdi><span class="room-m">' in page
+    assert '<div class="also">Paris: <bdi lang="fa" dir="rtl">15:30 تا 16:30</bdi></div>' in page
+    assert '<span class="break">Break <bdi lang="fa" dir="rtl">12:30 تا 13:30</bdi></span>' in page
+    # a time of digits alone has no direction of its own: it follows the English words around it
+    assert '<th class="time" scope="row"><bdi lang="fa" dir="ltr">9:30</bdi></th>' in page
+    assert not ISOLATES.search(page)  # HTML marks islands up; no invisible control characters
+    # the French and English variants are untouched
+    assert 'data-variant="fr" data-tag="fr" data-dir="ltr"' in page
+    assert set(re.findall(r'<bdi lang="([^"]+)" dir="(?:ltr|rtl)">', page)) == {"fa"}  # titles: dir="auto"
+    # Hebrew: a date or an interval with Hebrew words is right to left; digits alone read left to right, as in
+    # English (right to left, 13:30–15:00 would show 15:00–13:30 in an English line)
+    hebrew = render(*school, "html", "he", ("Asia/Karachi",))
+    assert '<html lang="en" dir="ltr">' in hebrew
+    assert '<bdi lang="he" dir="rtl">יום שישי, 12 בפברואר 2021</bdi>' in hebrew
+    assert '<bdi lang="he" dir="ltr">13:30–15:00</bdi>' in hebrew
+    assert 'Karachi: <bdi lang="he" dir="rtl">23:30 – שבת, 13 בפבר׳, 1:00</bdi>' in hebrew
+
+
+def test_islands_in_plain_text_are_isolated_where_their_direction_differs(school):
+    """Markdown cannot mark a language: a right-to-left date or interval among English words is set apart by
+    Unicode isolates (RLI ... PDI), so that it keeps its order and the text around it its own."""
+    fa = render(*school, "md", "fa", ("Asia/Karachi",))
+    assert f"## {RLI}جمعه 12 فوریه 2021{PDI}\n" in fa
+    assert f"| {RLI}9:30 تا 10:30{PDI} | {RLI}19:30 تا 20:30{PDI} | 1 hr |" in fa
+    assert fa.startswith("# Montreal Winter School\n\nTimes are in Toronto time (America/Toronto).")
+    he = render(*school, "md", "he")
+    assert f"## {RLI}יום שישי, 12 בפברואר 2021{PDI}\n" in he and "| 13:30–15:00 | 1 hr 30 min |" in he
+    cal = icalendar.Calendar.from_ical(render(*school, "ics", "fa", ("Asia/Karachi",)))
+    assert any(f"Karachi: {RLI}19:30 تا 20:30{PDI}" in str(e["description"]) for e in cal.walk("VEVENT"))
+    # a CSV cell stands alone: no isolate in it
+    assert not ISOLATES.search(render(*school, "csv", "fa", ("Asia/Karachi",)))
+    # a left-to-right reader without a catalog: Korean islands in the HTML (their language), none in plain text
+    ko = render(*school, "html", "ko")
+    assert '<html lang="en" dir="ltr">' in ko and '<bdi lang="ko" dir="ltr">2021년 2월 12일 금요일</bdi>' in ko
+    assert not ISOLATES.search(render(*school, "md", "ko"))
+
+
+def test_an_arabic_reader_keeps_a_right_to_left_page_without_islands(school):
+    """Arabic has a catalog: the sentences are Arabic, like the dates, so the page is Arabic and right to left, as
+    before, and nothing in it is an island."""
+    page = render(*school, "html", "ar_EG")
+    assert '<html lang="ar-EG" dir="rtl">' in page
+    assert '<h2 id="ar-2021-02-12-h">الجمعة، 12 فبراير 2021</h2>' in page
+    assert not re.search(r'<bdi lang="[^"]+" dir="(?:ltr|rtl)">', page) and not ISOLATES.search(page)
+    check_golden("school.ar_EG.md", render(*school, "md", "ar_EG"))
+
+
+def test_own_marks_the_readers_words_only_among_other_words():
+    fa = Reader.of("fa", "Asia/Tehran")
+    assert (fa.ui_tag, fa.ui_direction, fa.tag, fa.direction) == ("en", "ltr", "fa", "rtl")
+    island = fa.own("9:30 تا <b>")
+    assert island == f"{RLI}9:30 تا <b>{PDI}" and plain(island) == "9:30 تا <b>"
+    assert escape(island) == '<bdi lang="fa" dir="rtl">9:30 تا &lt;b&gt;</bdi>'
+    # a sentence around it keeps it marked, and escapes its own words
+    note = fa.annotated(island, "A & B")
+    assert note == f"{RLI}9:30 تا <b>{PDI} (A & B)" and plain(note) == "9:30 تا <b> (A & B)"
+    assert escape(note) == '<bdi lang="fa" dir="rtl">9:30 تا &lt;b&gt;</bdi> (A &amp; B)'
+    # readers whose interface is in their own locale: nothing to mark
+    for code in ("ar_EG", "fr_CA", "en_GB", "ja"):
+        reader = Reader.of(code, "UTC")
+        assert reader.ui_tag == reader.tag and type(reader.own("x")) is str
 
 
 def test_workload_csv_counts_what_the_interpreters_are_paid_by(school):

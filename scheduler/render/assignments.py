@@ -57,7 +57,7 @@ class Agenda:
         out = []
         for day, group in groupby(self.items, key=lambda i: i.day):
             items = list(group)
-            heading = self.reader.date(day)
+            heading = self.reader.own(self.reader.date(day))
             if self.kind == "interpreters":
                 heading = self.reader.annotated(heading, self.reader.duration(sum(i.minutes for i in items)))
             out.append((day, heading, items))
@@ -84,7 +84,7 @@ def _zone_fields(view: SessionView, event: Event, reader: Reader, p: Placement) 
         return []
     _ = reader._
     # dated when the event's date is not the one the reader sees above it
-    when = reader.interval(p.start, p.end, zone=event.zone, on=view.start.date())
+    when = reader.own(reader.interval(p.start, p.end, zone=event.zone, on=view.start.date()))
     return [(_("Event time"), reader.annotated(when, reader.zone_name(event.zone)))]
 
 

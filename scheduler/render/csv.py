@@ -11,7 +11,7 @@ from babel.numbers import get_decimal_symbol
 
 from ..event import Event
 from ..timetable import Timetable
-from .i18n import Reader
+from .i18n import Reader, plain
 from .text import csv_cell, one_line
 from .view import days
 
@@ -40,7 +40,7 @@ def render(event: Event, timetable: Timetable, reader: Reader) -> str:
     for day in days(event, timetable, reader):
         for s in day.sessions:
             writer.writerow([csv_cell(one_line(c)) for c in [
-                day.heading, s.when, *(t for _zone, t in s.also), s.duration,
+                plain(day.heading), plain(s.when), *(plain(t) for _zone, t in s.also), s.duration,
                 s.start.isoformat(), s.end.isoformat(), s.room, s.id, s.title.text, s.title.language,
                 s.speakers_text, s.language_name, s.interpretation_text, _("plenary") if s.plenary else "",
             ]])

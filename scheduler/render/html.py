@@ -120,10 +120,11 @@ def grids(event: Event, timetable: Timetable, reader: Reader) -> list[Grid]:
             t = top + i * step
             moment = event.aware(base + t)
             rows.append(Row(
-                label=reader.time(moment),
+                label=reader.own(reader.time(moment)),
                 minor=t % 60 != 0 and t not in starts,
                 pause=any(a <= t < b for a, b in pauses),
-                pause_label=reader.interval(moment, event.aware(base + pause_spans[t])) if t in pause_spans else "",
+                pause_label=(reader.own(reader.interval(moment, event.aware(base + pause_spans[t])))
+                             if t in pause_spans else ""),
                 cells=cells[i],
             ))
         out.append(Grid(day.heading, day.date.isoformat(), rooms, rows))
@@ -147,6 +148,9 @@ def render(event: Event, timetable: Timetable, reader: Reader) -> str:
             session_count=sum(len(d.sessions) for d in views),
             also_zones=r.names([r.annotated(r.zone_name(z), z.key) for z in r.also]),
         )
-        variants.append({"language": lang, "tag": r.tag, "autonym": autonym(lang), "dir": r.direction, "body": Markup(body),
-                         "title": event_name(event, r).text, "nav": r._("Language")})
+        # the variant's language and direction are its interface's (English sentences for a Persian reader:
+        # left to right, its dates marked as Persian islands); the switch's button names the reader's language
+        variants.append({"language": lang, "tag": r.ui_tag, "autonym_tag": r.tag, "autonym": autonym(lang),
+                         "dir": r.ui_direction, "body": Markup(body), "title": event_name(event, r).text,
+                         "nav": r._("Language")})
     return render_template("timetable.html", reader, name=event_name(event, reader), variants=variants)

@@ -6,7 +6,9 @@ time intervals, durations, lists of names, language names and UI strings; nothin
 Catalogs live in `locales/<lang>/LC_MESSAGES/messages.po` at the root of the project and are compiled in memory
 when first used (`.mo` files are never needed on disk). A language without a catalog shows the English msgids,
 and then every word put into them is English too (`Reader.ui_locale`: language and city names, lists, durations),
-so that no sentence mixes two languages; dates and times still follow the reader's own CLDR locale.
+so that no sentence mixes two languages; dates and times still follow the reader's own CLDR locale. Those are then
+islands in another language among the interface's words (Persian dates in English sentences): `Reader.own` marks
+them, with their language and direction in HTML and, where their direction differs, Unicode isolates in plain text.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache, cached_property
 from pathlib import Path
+from unicodedata import bidirectional
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
@@ -27,6 +30,7 @@ from babel.dates import (format_date, format_interval, format_skeleton, get_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.units import format_unit
+from markupsafe import Markup, escape
 
 LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
 DOMAIN = "messages"
@@ -155,6 +159,60 @@ def sibling_locale(locale: Locale, language: str) -> Locale:
     return Locale.parse(language)
 
 
+# Unicode isolates (UAX #9): text between LRI or RLI and PDI is laid out on its own, left to right or right to left,
+# and the text around sees it as one neutral character. Plain text cannot carry a direction otherwise.
+LRI, RLI, PDI = "\u2066", "\u2067", "\u2069"
+
+
+def direction(locale: Locale) -> str:
+    """'rtl' for a locale written right to left (Arabic, Hebrew, Persian, Urdu...), else 'ltr' (HTML's `dir`)."""
+    return "rtl" if locale.character_order == "right-to-left" else "ltr"
+
+
+def bcp47(locale: Locale) -> str:
+    """The BCP 47 tag of a locale, for `lang` attributes (fr-CA)."""
+    return str(locale).replace("_", "-")
+
+
+class Marked(str):
+    """Text holding islands in the reader's own locale among the interface's words (`Reader.own`): as a string, plain
+    text with Unicode isolates around the islands whose direction differs from the interface's; `__html__` (which
+    Jinja2's autoescape and `Markup` use) marks each island up with its language and direction; `plain` has
+    neither (CSV cells). Any other string operation gives a plain `str`: compose with `Reader._`."""
+
+    html: Markup
+    plain: str
+
+    def __new__(cls, text: str, html: Markup, plain: str) -> Marked:
+        self = super().__new__(cls, text)
+        self.html = html
+        self.plain = plain
+        return self
+
+    def __html__(self) -> Markup:
+        return self.html
+
+
+def _written(text: str, way: str) -> bool:
+    """Whether a text holds a character of that direction: a letter (or, right to left, an Arabic digit)."""
+    kinds = ("R", "AL", "AN") if way == "rtl" else ("L",)
+    return any(bidirectional(c) in kinds for c in text)
+
+
+def plain(text: str) -> str:
+    """A text without the marks of its islands (`Marked.plain`): for a CSV cell, which stands alone."""
+    return text.plain if isinstance(text, Marked) else text
+
+
+def fill(message: str, values: dict[str, object]) -> str:
+    """`message % values`, keeping the islands of `Marked` values marked in the result."""
+    text = message % values
+    if not any(isinstance(v, Marked) for v in values.values()):
+        return text
+    return Marked(text, Markup(escape(message)) % values,
+                  message % {k: plain(v) if isinstance(v, str) else v for k, v in values.items()})
+
+
 def _unquote(pattern: str) -> str:
     # CLDR date-time glue patterns may quote literal words ("{1} 'à' {0}"); '' is a literal quote.
     return pattern.replace("''", "\0").replace("'", "").replace("\0", "'")
@@ -191,13 +249,42 @@ class Reader:
 
     @property
     def direction(self) -> str:
-        """'rtl' for Arabic, Hebrew, Persian or Urdu readers, else 'ltr' (the `dir` of HTML)."""
-        return "rtl" if self.locale.character_order == "right-to-left" else "ltr"
+        """The direction of the reader's locale, that of its dates and times: 'rtl' for Arabic, Hebrew, Persian or
+        Urdu readers, else 'ltr'."""
+        return direction(self.locale)
 
     @property
     def tag(self) -> str:
-        """BCP 47 tag for `lang` attributes (fr-CA)."""
-        return str(self.locale).replace("_", "-")
+        """BCP 47 tag of the reader's locale (fr-CA), that of its dates and times."""
+        return bcp47(self.locale)
+
+    @property
+    def ui_direction(self) -> str:
+        """The direction of the interface's words, that of a page or an agenda: 'ltr' for a Persian reader, who
+        reads English sentences (no catalog); 'rtl' for an Arabic one."""
+        return direction(self.ui_locale)
+
+    @property
+    def ui_tag(self) -> str:
+        """BCP 47 tag of the interface's words, the `lang` of a page or an agenda ('en' for a Persian reader)."""
+        return bcp47(self.ui_locale)
+
+    def own(self, text: str) -> str:
+        """Text in the reader's own locale (a date, a time, an interval), as an island when the words around it are
+        in another language (the English interface of a reader without a catalog): marked up in HTML with its
+        language and direction (`<bdi lang="fa" dir="rtl">`), set apart in plain text by Unicode isolates when its
+        direction differs from the interface's (RLI ... PDI: a Persian interval in an English sentence keeps its
+        order, and the sentence its final punctuation). The text itself when the interface is in the reader's
+        locale (Arabic, French...).
+
+        Its direction is its locale's when it holds letters or digits of that direction ('9:30 تا 10:30', a Hebrew
+        date: right to left), else that of the words around it: a Hebrew '13:30–15:00', digits only, reads left to
+        right in an English line, as it would in English, where right to left would show '15:00–13:30'."""
+        if self.locale == self.ui_locale:
+            return text
+        way = self.direction if _written(text, self.direction) else self.ui_direction
+        isolated = text if way == self.ui_direction else (RLI if way == "rtl" else LRI) + text + PDI
+        return Marked(isolated, Markup('<bdi lang="{}" dir="{}">{}</bdi>').format(self.tag, way, text), text)
 
     @cached_property
     def _t(self) -> _gettext.NullTranslations:
@@ -207,10 +294,10 @@ class Reader:
 
     def _(self, message: str, **values: object) -> str:
         text = self._t.gettext(message)
-        return text % values if values else text
+        return fill(text, values) if values else text
 
     def ngettext(self, singular: str, plural: str, n: int, **values: object) -> str:
-        return self._t.ngettext(singular, plural, n) % {"num": n, **values}
+        return fill(self._t.ngettext(singular, plural, n), {"num": n, **values})
 
     # CLDR ------------------------------------------------------------------------------------------------
 

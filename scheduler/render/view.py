@@ -53,8 +53,8 @@ class SessionView:
     start: datetime
     end: datetime
     day: date  # the date the session starts, in the reader's zone
-    when: str  # time interval in the reader's zone
-    also: tuple[tuple[str, str], ...]  # (zone city, interval) for each --also-tz zone
+    when: str  # time interval in the reader's zone (`Reader.own`: an island when the interface is in another language)
+    also: tuple[tuple[str, str], ...]  # (zone city, interval) for each --also-tz zone (the interval as `when`)
     duration: str
     speaker_ids: tuple[str, ...]
     speakers: tuple[str, ...]
@@ -70,7 +70,7 @@ class SessionView:
 @dataclass(frozen=True)
 class DayView:
     date: date
-    heading: str
+    heading: str  # the date in the reader's locale (`Reader.own`)
     sessions: tuple[SessionView, ...] = field(default=())
 
 
@@ -116,10 +116,11 @@ def session_view(event: Event, p: Placement, reader: Reader, on: date | None = N
     else:
         interpretation = _("not interpreted")
     room = event.room[p.room].name if p.room in event.room else p.room
-    also = tuple((reader.zone_name(z), reader.interval(p.start, p.end, zone=z, on=on or day)) for z in reader.also)
+    also = tuple((reader.zone_name(z), reader.own(reader.interval(p.start, p.end, zone=z, on=on or day)))
+                 for z in reader.also)
     return SessionView(
         id=s.id, title=title, other_titles=others, room_id=p.room, room=room, start=start, end=end, day=day,
-        when=reader.interval(p.start, p.end, on=on), also=also, duration=reader.duration(s.duration),
+        when=reader.own(reader.interval(p.start, p.end, on=on)), also=also, duration=reader.duration(s.duration),
         speaker_ids=tuple(s.speakers), speakers=speakers, speakers_text=reader.names(list(speakers)),
         language=s.language, language_name=reader.language_name(s.language), channels=channels,
         interpretation_text=interpretation, plenary=s.kind == "plenary", track=s.track,
@@ -143,7 +144,7 @@ def days(event: Event, timetable: Timetable, reader: Reader) -> list[DayView]:
     views = [session_view(event, p, reader) for p in ordered(event, timetable)]
     out = []
     for day, group in groupby(views, key=lambda v: v.day):
-        out.append(DayView(day, reader.date(day), tuple(group)))
+        out.append(DayView(day, reader.own(reader.date(day)), tuple(group)))
     return out
 
 
