@@ -200,6 +200,32 @@ def test_twelve_hours_everywhere_times_are_shown(school):
     assert f"| 13:30{THIN}–{THIN}15:00 |" in render(*school, "md", "fr_FR")  # France keeps 24 hours
 
 
+def test_japanese_times_are_written_one_way(school):
+    """CLDR's Japanese interval spells hours and minutes in words (13時30分～15時00分) where a time alone is
+    numeric (13:30): the grid's 13:30 stood beside 13時30分～15時00分. Intervals are now two such times in
+    CLDR's Japanese fallback, 13:30～15:00, as a crossing of midnight already was (23:30～2月13日(土) 1:00)."""
+    from scheduler.render.i18n import interval_in_words
+
+    toronto = ZoneInfo("America/Toronto")
+    start, end = datetime(2021, 2, 12, 13, 30, tzinfo=toronto), datetime(2021, 2, 12, 15, 0, tzinfo=toronto)
+    ja = Reader.of("ja_JP", toronto)
+    assert ja.interval(start, end) == "13:30～15:00" and ja.time(start) == "13:30"
+    assert ja.interval(start.replace(hour=9), end) == "9:30～15:00"
+    assert ja.interval(start, end, on=start.date().replace(day=11)) == "2月12日(金) 13:30～15:00"
+    md = render(*school, "md", "ja", ("Asia/Karachi",))
+    assert "| 9:30～10:30 | 19:30～20:30 |" in md and "| 13:30～15:00 | 23:30～2月13日(土) 1:00 |" in md
+    assert not re.search(r"\d時\d", md) and "分～" not in md
+    page = render(*school, "html", "ja")
+    assert '<div class="when">13:30～15:00<span class="room-m">' in page and "休憩 12:30～13:30" in page
+    # only Japanese: French, German, Chinese, Korean and English intervals are CLDR's, as before
+    assert sorted({code for code in localedata.locale_identifiers() for clock in ("Hm", "hm")
+                   if interval_in_words(code, clock)}) == ["ja", "ja_JP"]
+    assert Reader.of("fr_CA", toronto).interval(start.replace(hour=9), end.replace(hour=10, minute=30)) == \
+        f"9 h 30{THIN}–{THIN}10 h 30"
+    assert Reader.of("de", toronto).interval(start, end) == "13:30–15:00 Uhr"
+    assert Reader.of("zh", toronto).interval(start, end) == "13:30–15:00"
+
+
 def test_also_tz_columns(school):
     en = render(*school, "md", "en_CA", ("Asia/Karachi",))
     assert "| Time | Karachi | Duration |" in en

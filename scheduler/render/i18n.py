@@ -130,6 +130,35 @@ def clock_skeleton(locale: str) -> str:
     return "hm"
 
 
+_HOUR_TO_MINUTE = re.compile(r"[HhKk]+(.*?)m")
+
+
+def _between_hour_and_minute(pattern: str) -> str:
+    """What a time pattern writes between the hour and the minute ('時' in 'H時mm分', ':' in 'H:mm'), quotes removed."""
+    found = _HOUR_TO_MINUTE.search(_unquote(pattern))
+    return found.group(1) if found else ""
+
+
+@cache
+def interval_in_words(locale: str, skeleton: str) -> bool:
+    """Whether CLDR's interval of a skeleton spells the hour and the minute with words where the locale's single
+    time is numeric: Japanese 'H時mm分～H時mm分' (13時30分～15時00分) against 'H:mm' (13:30) for a time alone. Such
+    an interval is then written as two single times in the locale's fallback ('{0}～{1}': 13:30～15:00), so that a
+    page does not mix both styles. French ('9 h 30 – 10 h 30', '09 h 30') and German ('13:30–15:00 Uhr') keep
+    CLDR's: the same style either way."""
+    loc = Locale.parse(locale)
+    single = loc.datetime_skeletons.get(skeleton)
+    intervals = loc.interval_formats.get(skeleton)
+    if single is None or not intervals:
+        return False
+
+    def in_words(pattern: str) -> bool:
+        return any(c.isalpha() for c in _between_hour_and_minute(pattern))
+
+    halves = [half for parts in intervals.values() for half in parts]
+    return not in_words(str(single)) and all(in_words(str(half)) for half in halves)
+
+
 def catalog_name(locale: Locale) -> str:
     """The catalog of a locale: its region's when one exists (`pt_BR`), else its script's (`zh_Hant` for a
     Traditional Chinese reader), else the language's."""
@@ -337,13 +366,16 @@ class Reader:
         tz = zone or self.zone
         s, e = self.in_zone(start, tz), self.in_zone(end, tz)
         crosses = s.date() != (e - timedelta(microseconds=1)).date()
+        fallback = self.locale.interval_formats.get(None, "{0} – {1}")
         if not crosses:
-            text = format_interval(s, e, self.clock, tzinfo=tz, locale=self.locale)
+            if interval_in_words(str(self.locale), self.clock):  # Japanese: 13:30～15:00, as a time alone
+                text = fallback.format(self.time(s, tz), self.time(e, tz))
+            else:
+                text = format_interval(s, e, self.clock, tzinfo=tz, locale=self.locale)
             if on is not None and s.date() != on:
                 glue = _unquote(str(get_datetime_format("medium", locale=self.locale)))
                 text = glue.format(text, self.short_date(s, tz))
             return text
-        fallback = self.locale.interval_formats.get(None, "{0} – {1}")
         first = self.time(s, tz) if on is None or s.date() == on else self.date_time(s, tz)
         return fallback.format(first, self.date_time(e, tz))
 
