@@ -228,15 +228,19 @@ def test_explain_a_replan_that_has_no_timetable(tmp_path: Path):
         {"session": sid, "room": "r1", "start": at(clock), "end": at(clock, 60),
          "channels": [{"into": "fr", "from": "en", "interpreters": ["x", "y"]}]}
         for sid, clock in (("a", "09:00"), ("b", "10:30"))]})
-    event, previous = tmp_path / "event.json", tmp_path / "old.json"
+    assert {"y", "b"} <= explained_ids(tmp_path, ev, old, "2021-02-13T10:00")
+
+
+def explained_ids(folder: Path, ev: dict, old: Timetable, now: str) -> set[str]:
+    """`scheduler explain --previous --now` of a re-plan that has no timetable (exit 3): the ids its conflicts
+    name."""
+    event, previous = folder / "event.json", folder / "old.json"
     event.write_text(json.dumps(ev), encoding="utf-8")
     previous.write_text(old.to_json(), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["explain", str(event), "--previous", str(previous), "--now",
-                                      "2021-02-13T10:00", "--format", "json", "--time-limit", "10"])
+    result = CliRunner().invoke(cli, ["explain", str(event), "--previous", str(previous), "--now", now,
+                                      "--format", "json", "--time-limit", "20"])
     assert result.exit_code == 3, result.output
-    conflicts = json.loads(result.stdout)
-    ids = {i for c in conflicts for i in c["ids"]}
-    assert {"y", "b"} <= ids
+    return {i for c in json.loads(result.stdout) for i in c["ids"]}
 
 
 def test_explain_searches_a_replan_of_the_school(tmp_path: Path):
@@ -255,14 +259,7 @@ def test_explain_searches_a_replan_of_the_school(tmp_path: Path):
     for i in school["interpreters"]:
         if i["id"] == "i-jfgagnon":
             i["unavailable"] = [{"start": "2021-02-13T13:00", "end": "2021-02-14T18:00"}]
-    path, previous = tmp_path / "event.json", tmp_path / "old.json"
-    path.write_text(json.dumps(school), encoding="utf-8")
-    previous.write_text(old.to_json(), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["explain", str(path), "--previous", str(previous), "--now",
-                                      "2021-02-13T13:00", "--format", "json", "--time-limit", "20"])
-    assert result.exit_code == 3, result.output
-    conflicts = json.loads(result.stdout)
-    ids = {i for c in conflicts for i in c["ids"]}
+    ids = explained_ids(tmp_path, school, old, "2021-02-13T13:00")
     now = datetime(2021, 2, 13, 13, 0, tzinfo=ZONE)
     later = {p.session for p in old.sessions if p.start >= now}
     assert "i-jfgagnon" in ids and ids & later
