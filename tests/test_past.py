@@ -60,23 +60,30 @@ def as_of(ev: dict, old: Timetable, now: datetime = NOW) -> Event:
 METHODS = ["exact", "decompose"]
 
 
+def replanned_with_and_without_now(ev: dict, method: str) -> tuple[Timetable, Timetable]:
+    """The re-plan of the old timetable as of NOW (which `check` accepts, with the rules of --now), and the same
+    re-plan without --now."""
+    old = old_timetable()
+    event = as_of(ev, old)
+    tt = solve(event, time_limit=5, workers=2, previous=old, method=method).timetable
+    assert tt is not None and check(event, tt) == []
+    free = solve(Event.model_validate(ev), time_limit=5, workers=2, previous=old, method=method).timetable
+    assert free is not None
+    return tt, free
+
+
 @pytest.mark.parametrize("method", METHODS)
 def test_past_kept_keeps_the_team_of_a_session_begun(method):
     """x falls ill after 09:45: b needs y, and with y doing a as well one interpreter-day would be saved; but a
     was interpreted by x, so the re-plan pays two days."""
     ev = tiny()
     ev["interpreters"][0]["unavailable"] = [{"start": f"{DAY}T09:45", "end": f"{DAY}T12:00"}]
-    old = old_timetable()
-    event = as_of(ev, old)
-    outcome = solve(event, time_limit=5, workers=2, previous=old, method=method)
-    tt = outcome.timetable
-    assert tt is not None and check(event, tt) == []
+    tt, free = replanned_with_and_without_now(ev, method)
     a = next(p for p in tt.sessions if p.session == "a")
-    assert a.model_dump() == old.sessions[0].model_dump()
+    assert a.model_dump() == old_timetable().sessions[0].model_dump()
     assert tt.objective >= 40  # x and y each work a day
     # Without the rule, y could have taken a too (one day): the rule is what costs the second.
-    free = solve(Event.model_validate(ev), time_limit=5, workers=2, previous=old, method=method).timetable
-    assert free is not None and free.objective == 20
+    assert free.objective == 20
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -85,16 +92,11 @@ def test_not_before_now_keeps_a_moved_session_out_of_the_past(method):
     window), has passed; it goes to 11:00 or later and pays for its window."""
     ev = tiny(speakers=[speaker("sp", unavailable=[{"start": f"{DAY}T10:00", "end": f"{DAY}T11:00"}])])
     ev["sessions"][1].update(speakers=["sp"], preferred=[{"start": f"{DAY}T09:00", "end": f"{DAY}T10:30"}])
-    old = old_timetable()
-    event = as_of(ev, old)
-    outcome = solve(event, time_limit=5, workers=2, previous=old, method=method)
-    tt = outcome.timetable
-    assert tt is not None and check(event, tt) == []
+    tt, free = replanned_with_and_without_now(ev, method)
     b = next(p for p in tt.sessions if p.session == "b")
     assert b.start >= NOW and b.start.hour >= 11
     assert any(c.goal == "outside_preferred" for c in tt.costs)
-    free = solve(Event.model_validate(ev), time_limit=5, workers=2, previous=old, method=method).timetable
-    assert free is not None and not any(c.goal == "outside_preferred" for c in free.costs)
+    assert not any(c.goal == "outside_preferred" for c in free.costs)
 
 
 def test_nothing_begun_before_now_changes_nothing():
