@@ -63,7 +63,7 @@ def _write(path: Path, content: str | bytes) -> None:
         sys.exit(Exit.BAD_INPUT)
 
 
-NOW_FORMAT = "ISO 8601, e.g. 2021-02-13T13:00, on the event's clock unless it has an offset"
+NOW_FORMAT = "ISO 8601, e.g. 2021-02-13T13:00, on the event's clock unless it has an offset; or 'now'"
 NOW_HELP = (f"Re-plan during the event, as of this time ({NOW_FORMAT}): what began before it stays exactly as in "
             f"--previous, and nothing new starts before it.")
 

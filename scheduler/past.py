@@ -22,7 +22,10 @@ class Past(NamedTuple):
 
 def parse_now(text: str, event: Event) -> datetime:
     """`--now` as an aware date-time in the event's zone: ISO 8601, with an offset or else on the event's wall
-    clock (ValueError if it is none, or out of the years an event may have)."""
+    clock, or the word "now" for the present minute (ValueError if it is none, or out of the years an event may
+    have)."""
+    if text.strip().lower() == "now":
+        return datetime.now(event.zone).replace(second=0, microsecond=0)
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:

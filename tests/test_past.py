@@ -353,3 +353,13 @@ def test_now_out_of_the_years_of_an_event_is_refused(tmp_path: Path):
     for now in ("9999-12-31T23:00", "0001-01-01T00:00+05:00"):
         result = CliRunner().invoke(cli, ["check", event, old, "--previous", old, "--now", now])
         assert result.exit_code == 2 and "is not a date of an event (years 1900 to 2999)" in result.output
+
+
+def test_now_may_be_the_present_minute():
+    from scheduler.past import parse_now
+
+    event = Event.model_validate(tiny())
+    before = datetime.now(ZONE).replace(second=0, microsecond=0)
+    moment = parse_now("now", event)
+    assert before <= moment <= datetime.now(ZONE) and moment.tzinfo is not None
+    assert parse_now("2021-02-13T14:45+00:00", event) == NOW.replace(hour=9, minute=45)
