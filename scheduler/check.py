@@ -65,10 +65,14 @@ class Context:
 
     @cached_property
     def placed(self) -> list[Placed]:
-        out = []
+        """The placements of the event's sessions, each session once (its first placement: the others are
+        breaches of session_scheduled_once, and a session listed 400 times made the pairwise rules run for
+        minutes on what is one mistake)."""
+        out, seen = [], set()
         for p in self.timetable.sessions:
             session = self.event.session.get(p.session)
-            if session is not None:
+            if session is not None and p.session not in seen:
+                seen.add(p.session)
                 out.append(Placed(p, session, self.event.minute(p.start), self.event.minute(p.end)))
         return out
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterable
 from enum import IntEnum
 from pathlib import Path
 
@@ -52,6 +53,18 @@ def _check_output(path: Path, folder: bool = False, inputs: tuple[Path | None, .
     if problem:
         click.echo(f"{path}: {problem}", err=True)
         sys.exit(Exit.BAD_INPUT)
+
+
+def _check_folders(output: Path, relative: Iterable[Path]) -> None:
+    """Exit 2 before writing any of the files `relative` to `output` if a file stands where one of their folders
+    must be (the agendas of all interpreters were written before a speaker's failed: half a folder)."""
+    for folder in sorted({output / p.parent for p in relative}):
+        for part in [folder, *folder.parents]:
+            if part == output.parent:
+                break
+            if part.exists() and not part.is_dir():
+                click.echo(f"{part}: cannot write: it is a file, not a folder", err=True)
+                sys.exit(Exit.BAD_INPUT)
 
 
 def _write(path: Path, content: str | bytes) -> None:
@@ -358,6 +371,7 @@ def assignments(event_path: Path, timetable_path: Path, output: Path, previous: 
         _fail_input(exc)
     _check_output(output, folder=True)
     rendered = files(event, timetable, old)  # everything is rendered before anything is written
+    _check_folders(output, rendered)
     for relative, content in rendered.items():
         _write(output / relative, content)
     click.echo(f"{output}: agendas of {counted(len(event.interpreters), 'interpreter')} and "

@@ -499,11 +499,26 @@ def _days_and_breaks(ev: Event) -> Iterator[Issue]:
         yield Issue(path=("event", "awake", "end"), message="awake hours must end after they start")
 
 
+# The model's size grows with the event's span and its start times: a day moved to 2999 by mistake built a model
+# for 31 s and 8.7 GB before the time limit began, 60 days of 1-minute slots never finished building.
+MAX_SPAN_DAYS = 366
+MAX_SLOTS = 20_000  # start times of all days together (the 560-session benchmark has 864)
+
+
 def _grid(ev: Event) -> Iterator[Issue]:
     slot = ev.event.slot_minutes
     if 1440 % slot:
         yield Issue(path=("event", "slot_minutes"), message=f"{slot} does not divide a day (1440 minutes)")
         return
+    dates = [d.date for d in ev.event.days]
+    if dates and (max(dates) - min(dates)).days >= MAX_SPAN_DAYS:
+        yield Issue(path=("event", "days"), message=f"the days run from {min(dates)} to {max(dates)}: an event's "
+                                                    f"days lie within {MAX_SPAN_DAYS} days (a wrong year, often)")
+    slots = sum(max(0, minutes_of(d.end) - minutes_of(d.start)) // slot for d in ev.event.days)
+    if slots > MAX_SLOTS:
+        yield Issue(path=("event", "slot_minutes"), message=f"the days hold {slots:,} start times of {slot} "
+                    f"minute{'s' if slot > 1 else ''}, more than the {MAX_SLOTS:,} the solver considers: use a "
+                    f"longer slot (15 minutes, say) or shorter days")
 
     def off(t) -> bool:
         return minutes_of(t) % slot != 0

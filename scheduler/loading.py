@@ -224,6 +224,11 @@ def _not_json(value: object, path: tuple, problems: list[tuple[tuple, str]]) -> 
         return None
     if isinstance(value, str) and _has_surrogate(value):
         problems.append((path, f"{value!r} is not text (an unpaired UTF-16 surrogate)"))
+    elif isinstance(value, str) and (bad := _CONTROL.search(value)) is not None:
+        # NUL, ESC, BEL... reached HTML and calendars as raw bytes (RFC 5545 forbids them); tab and new line
+        # are text (renderers fold new lines).
+        problems.append((path, f"the text holds the control character U+{ord(bad.group()):04X} at position "
+                               f"{bad.start()} (only tab and new line may be in text)"))
     elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > _MAX_EXACT:
         problems.append((path, f"the number {_shown(value)} is too large (at most 2^53 - 1 = {_MAX_EXACT})"))
     elif isinstance(value, float) and not math.isfinite(value):
@@ -231,6 +236,7 @@ def _not_json(value: object, path: tuple, problems: list[tuple[tuple, str]]) -> 
     return value
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0 but tab, LF and CR; DEL; C1
 _MAX_EXACT = 2**53 - 1  # the largest integer every JSON reader holds exactly (RFC 8259, section 6)
 
 
@@ -246,6 +252,9 @@ def read_json(path: Path | str) -> object:
     """The parsed JSON of a file, or an InputError that says why it could not be read."""
     path = Path(path)
     try:
+        # A FIFO would wait forever for a writer, /dev/zero fill the memory: only regular files are read.
+        if path.exists() and not path.is_dir() and not path.is_file():
+            raise InputError([f"{path}: not a regular file"])
         raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError([f"{path}: no such file"])
@@ -277,8 +286,15 @@ def read_json(path: Path | str) -> object:
     return data
 
 
+MAX_LINE = 500  # characters of one problem's line at most: a value of 200,000 characters was repeated whole
+
+
 def _one_line(text: str) -> str:
-    return text.replace("\r", "\\r").replace("\n", "\\n")
+    text = text.replace("\r", "\\r").replace("\n", "\\n")
+    return text if len(text) <= MAX_LINE else text[:MAX_LINE - 1] + "…"
+
+
+MAX_LINES = 200  # lines of problems one file gets at most
 
 
 def parse(model: type[M], data: object, source: str) -> M:
@@ -293,11 +309,12 @@ def parse(model: type[M], data: object, source: str) -> M:
             seen = {issue.path for issue in issues}
             raw = skeleton(data)
             issues += [i for i in (reference_issues(raw) if raw else []) if i.path not in seen]
-        lines: list[str] = []
-        for issue in issues:
-            line = _one_line(f"{source}: {json_path(issue.path)}: {issue.message}")
-            if line not in lines:
-                lines.append(line)
+        # In order, each once (a set beside the list: 150,000 lines took 2 minutes by list lookups), and at
+        # most MAX_LINES: past them the organiser learns the count, not every line.
+        lines = list(dict.fromkeys(_one_line(f"{source}: {json_path(issue.path)}: {issue.message}")
+                                   for issue in issues))
+        if len(lines) > MAX_LINES:
+            lines = lines[:MAX_LINES] + [f"{source}: and {len(lines) - MAX_LINES:,} more problems like these"]
         raise InputError(lines)
     except RecursionError:
         raise InputError([f"{source}: the JSON is nested too deeply to be checked"])
@@ -342,6 +359,11 @@ def timetable_reference_issues(tt: Timetable, ev: Event):
             for k, who in enumerate(ch.interpreters):
                 if who not in ev.interpreter:
                     yield ("sessions", i, "channels", j, "interpreters", k), f"unknown interpreter {who!r}"
+    for i, c in enumerate(tt.costs):
+        for kind, known, ids in (("sessions", ev.session, c.sessions), ("interpreters", ev.interpreter, c.interpreters)):
+            for j, x in enumerate(ids):
+                if x not in known:
+                    yield ("costs", i, kind, j), f"unknown {kind[:-1]} {x!r}"
 
 
 def write_atomic(path: Path | str, text: str | bytes) -> None:
@@ -349,7 +371,8 @@ def write_atomic(path: Path | str, text: str | bytes) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     data = text.encode("utf-8") if isinstance(text, str) else text
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # The temporary name is cut so that it stays within the 255 bytes a name may have where `path`'s does.
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:120]}.", suffix=".tmp", dir=path.parent)
     try:
         # mkstemp makes the file private (0600): give it the mode of the file it replaces, or the one a plain
         # `open` would (0644 under the usual umask), so that a web server can serve the rendered HTML.

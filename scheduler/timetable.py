@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from .types import AwareDateTime, Day, Id, LanguageCode
 
@@ -37,14 +37,22 @@ class Placement(Output):
         return int((self.end - self.start).total_seconds() // 60)
 
 
+def _known_goal(name: str) -> str:
+    from .event import Weights  # the goals are the weights' keys
+
+    if name not in Weights.model_fields:
+        raise ValueError(f"{name!r} is not a goal (one of: {', '.join(Weights.model_fields)})")
+    return name
+
+
 class Cost(Output):
     """One soft cost paid, with what caused it (sessions, interpreters, day, language as they apply)."""
 
-    goal: str
+    goal: Annotated[str, AfterValidator(_known_goal)]
     sessions: list[Id] = []
     interpreters: list[Id] = []
     day: Day | None = None
-    cost: int
+    cost: int = Field(ge=0)
 
 
 class Timetable(Output):

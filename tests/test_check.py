@@ -195,6 +195,15 @@ def test_session_twice():
     assert of(ev, tt, "session_scheduled_once") == [["s1"]]
 
 
+def test_a_session_listed_again_is_one_breach():
+    # its copies are not placed again: a session listed 400 times ran the pairwise rules for minutes, with
+    # 300,000 lines of room and interpreter breaches for one mistake
+    ev, tt = base_event(), base_timetable()
+    tt["sessions"] += [copy.deepcopy(tt["sessions"][0]) for _ in range(3)]
+    assert [(b.rule, b.ids) for b in run(ev, tt)] == [("session_scheduled_once", ["s1"])]
+    assert "scheduled 4 times" in run(ev, tt)[0].message
+
+
 def test_session_not_of_the_event():
     ev, tt = base_event(), base_timetable()
     tt["sessions"].append(placement("ghost", "main", f"{DAY2}T10:00", 60))

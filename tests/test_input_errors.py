@@ -319,6 +319,14 @@ EVENT_CASES = [
     E("day-listed-twice", put("event.days[1].date", "2024-03-01"), "event.days[1].date", "twice"),
     # the calendar's last day crashed the solver and the ICS rendering (OverflowError), after `validate` passed
     E("day-year-9999", put("event.days[1].date", "9999-12-31"), "event.days[1].date", "years 1900 to 2999"),
+    # a day moved to 2999 by mistake built a model for 31 s and 8.7 GB; 60 days of 1-minute slots never finished
+    E("days-span-centuries", put("event.days[1].date", "2999-03-01"), "event.days", "within 366 days"),
+    E("slots-too-many", [put("event.slot_minutes", 1), put("event.days", BASE_EVENT["event"]["days"] + [
+        {"date": f"2024-04-{i + 1:02d}", "start": "00:00", "end": "23:59"} for i in range(14)])],
+      "event.slot_minutes", "more than the 20,000"),
+    # NUL and ESC reached the HTML and calendars as raw bytes
+    E("name-control-character", put("speakers[0].name", "Nom\u0000avec\u001b[31m"), "speakers[0].name",
+      "control character U+0000"),
     # a language listed twice gave two channels staffed by the same people, written as "optimal"
     E("audience-language-twice", put("event.languages", ["en", "fr", "fr"]), "event.languages[2]", "listed twice"),
     # ids become file names: a 300-letter one passed, then `assignments` failed ("File name too long")
@@ -455,6 +463,12 @@ TIMETABLE_CASES = [
       "sessions[0].channels[0].interpreters[0]", "not a valid id"),
     T("tt-cost-day", put("costs[1].day", "2024-02-30"), "costs[1].day", "exist"),
     T("tt-cost-float", put("costs[0].cost", 1.5), "costs[0].cost", "integer"),
+    # costs were not checked at all: any goal name, a negative cost, ids the event does not have
+    T("tt-cost-goal", put("costs[0].goal", "nonsense"), "costs[0].goal", "is not a goal"),
+    T("tt-cost-negative", put("costs[0].cost", -1), "costs[0].cost", "greater than or equal to 0"),
+    T("tt-cost-unknown-session", put("costs[0].sessions", ["s9"]), "costs[0].sessions[0]", "unknown session"),
+    T("tt-cost-unknown-interpreter", put("costs[0].interpreters", ["i-zz"]), "costs[0].interpreters[0]",
+      "unknown interpreter"),
     T("tt-wrong-event", put("event", "other-2024"), "event", "other-2024"),
     T("tt-unknown-session", put("sessions[1].session", "s9"), "sessions[1].session", "unknown session"),
     T("tt-unknown-room", put("sessions[0].room", "hall"), "sessions[0].room", "unknown room"),
@@ -826,3 +840,34 @@ def test_field_problems_and_reference_problems_are_reported_in_one_run(tmp_path:
     assert run.code == 2 and "Traceback" not in run.stderr, run.stderr
     for path in ["sessions[0].duration", "sessions[0].speakers[1]", "rooms[1].id", "sessions[1].after[0]"]:
         assert any(line.startswith(f"ev.json: {path}: ") for line in run.stderr.splitlines()), run.stderr
+
+
+def test_an_input_that_is_not_a_regular_file_is_refused(tmp_path: Path) -> None:
+    # a FIFO made validate wait forever; /dev/zero was read until the memory ran out
+    import os
+
+    fifo = tmp_path / "event.fifo"
+    os.mkfifo(fifo)
+    for path in (fifo, Path("/dev/zero")):
+        result = CliRunner().invoke(cli, ["validate", str(path)])
+        assert result.exit_code == 2 and result.output == f"{path}: not a regular file\n"
+
+
+def test_a_file_with_very_many_problems_gets_their_count(tmp_path: Path) -> None:
+    # 150,000 unknown references took two minutes (a list searched for repeats) and printed every one
+    data = copy.deepcopy(BASE_EVENT)
+    data["sessions"][0]["speakers"] = [f"nobody-{i}" for i in range(5000)]
+    path = tmp_path / "ev.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    lines = CliRunner().invoke(cli, ["validate", str(path)]).output.splitlines()
+    assert len(lines) == 201 and lines[-1] == f"{path}: and 4,800 more problems like these"
+    assert all(line.startswith(f"{path}: sessions[0].speakers[") for line in lines[:200])
+
+
+def test_a_problem_with_a_huge_value_gets_one_short_line(tmp_path: Path) -> None:
+    data = copy.deepcopy(BASE_EVENT)
+    data["event"]["timezone"] = "Europe/" + "x" * 100_000
+    path = tmp_path / "ev.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 2 and all(len(line) <= 500 for line in result.output.splitlines())

@@ -92,3 +92,27 @@ def test_an_output_that_is_an_input_is_refused(tmp_path: Path, command: list[str
     assert result.exit_code == 2, result.output
     assert result.output.strip() == f"{paths[given]}: cannot write: it is an input of this command, which is never modified"
     assert {k: p.read_bytes() for k, p in paths.items()} == before
+
+
+def test_assignments_write_nothing_when_a_file_stands_where_a_folder_must_be(tmp_path: Path):
+    # the interpreters' agendas were written, then a speaker's failed: half a folder, with exit 2
+    from click.testing import CliRunner
+
+    from scheduler.cli import cli
+
+    out = tmp_path / "agendas"
+    out.mkdir()
+    (out / "speakers").write_text("not a folder")
+    result = CliRunner().invoke(cli, ["assignments", SCHOOL, SCHOOL_TT, "-o", str(out)])
+    assert result.exit_code == 2
+    assert result.output.strip() == f"{out / 'speakers'}: cannot write: it is a file, not a folder"
+    assert [p.name for p in out.iterdir()] == ["speakers"]
+
+
+def test_a_long_output_name_is_written(tmp_path: Path):
+    # the temporary file's name (".NAME.XXXXXXXX.tmp") passed the 255 bytes a name may have
+    from scheduler.loading import write_atomic
+
+    path = tmp_path / ("n" * 250 + ".md")
+    write_atomic(path, "x")
+    assert path.read_text() == "x" and [p.name for p in tmp_path.iterdir()] == [path.name]
