@@ -267,6 +267,11 @@ def test_durations_and_lists():
     ja = Reader.of("ja_JP", "Asia/Tokyo")
     assert ja.series(["a", "b"]) == "a；b" and ja.annotated("10:00–11:00", "トロント") == "10:00–11:00（トロント）"
     assert fr.annotated("Ouverture", "plénière") == "Ouverture (plénière)"
+    # the narrow unit list glues Japanese and Traditional Chinese pieces with nothing, made for narrow pieces:
+    # short ones, spaced inside, read '1 時間30 分' that way; Simplified Chinese pieces have no space
+    from scheduler.render.i18n import format_duration
+    assert [format_duration(90, loc) for loc in ("ja", "zh_Hant", "zh", "en")] == [
+        "1 時間 30 分", "1 小時 30 分鐘", "1小时30分钟", "1 hr 30 min"]
 
 
 def test_durations_and_lists_in_every_cldr_locale():

@@ -100,14 +100,18 @@ def has_catalog(name: str) -> bool:
 
 
 def format_duration(minutes: int, locale: Locale | str) -> str:
-    """'1 h 30 min': CLDR unit pieces, glued by the locale's narrow unit list."""
+    """'1 h 30 min': CLDR's short unit pieces, glued by the locale's narrow unit list ('1 hr 30 min', not the short
+    list's '1 hr, 30 mins' or French '1 h et 30 min'); where that list glues with nothing, being made for narrow
+    pieces ('1時間30分'), and the short pieces are spaced ('1 時間'), by the short list ('1 時間 30 分', not
+    '1 時間30 分')."""
     hours, rest = divmod(int(minutes), 60)
     parts = []
     if hours:
         parts.append(format_unit(hours, "duration-hour", length="short", locale=locale))
     if rest or not hours:
         parts.append(format_unit(rest, "duration-minute", length="short", locale=locale))
-    return format_list(parts, style="unit-narrow", locale=locale)
+    glued = _list_patterns(str(locale), "unit-narrow")["2"] == "{0}{1}" and any(" " in p for p in parts)
+    return format_list(parts, style="unit-short" if glued else "unit-narrow", locale=locale)
 
 
 @cache
