@@ -31,6 +31,9 @@ SWEEP_OPTIONS = 12_000
 SWEEP_GROUP_OPTIONS = 6_000
 SWEEP_SHARE = 0.9
 SWEEP_MIN_SECONDS = 3.0
+# A re-plan stops once its rounds have found nothing better for this long: the organiser re-planning during the
+# event waits for an answer, and re-plans of a generated 80-session event found the same in 5 s as in 30 s.
+REPLAN_PATIENCE = 10.0
 
 
 def improve(run: Search, best: Timetable, bound: int) -> Timetable:
@@ -61,14 +64,21 @@ def improve(run: Search, best: Timetable, bound: int) -> Timetable:
     kinds = ["random", "light", "random", "retime"]
     size = dict.fromkeys(kinds, 12)
     round_seconds, last_build = 5.0, 0.0
+    improved_at = run.elapsed()
     while run.left() > 2.0 + 2 * last_build and best.objective > bound:
+        if run.previous is not None and run.elapsed() - improved_at > REPLAN_PATIENCE:
+            log.info("re-planning: no better timetable for %.0f s; stopping at %.1f s", REPLAN_PATIENCE, run.elapsed())
+            break
         kind = kinds[round_no % len(kinds)]
         round_no += 1
+        before = best.objective
         day, restaff = pick_neighbourhood(run, best, kind, size[kind], rng)
         retime = set(rng.sample(sorted(restaff), min(len(restaff), max(2, size[kind] // 4)))) \
             if kind == "retime" else set()
         best, code, last_build = search_round(run, best, bound, round_no, kind, day, restaff, retime,
                                               round_seconds, pivots)
+        if best.objective < before:
+            improved_at = run.elapsed()
         grown = int(size[kind] * 1.25) + 1 if code == cp_model.OPTIMAL else int(size[kind] * 0.7)
         size[kind] = max(2, grown)
     return best

@@ -611,3 +611,15 @@ def test_retiming_by_day_counts_moves_when_re_planning():
     assert decompose_module.retimed_by_day(run, placed) == placed
     run = Search(ev, 10, 1, 0, None, None)
     assert decompose_module.retimed_by_day(run, placed) != placed
+
+
+def test_a_replan_stops_once_its_rounds_find_nothing_better(monkeypatch):
+    """The organiser re-planning during the event waits for the answer: once the neighbourhood rounds have found
+    nothing better for REPLAN_PATIENCE seconds, the re-plan ends (a plain solve uses its whole limit)."""
+    monkeypatch.setattr(neighbourhood, "REPLAN_PATIENCE", 1.0)
+    ev, _ = generate_event(GeneratorSettings(sessions=24, days=2, rooms=3, languages=3, seed=1))
+    first = solve(ev, time_limit=5, workers=2, method="decompose").timetable
+    outcome = solve(ev, time_limit=30, workers=2, previous=first, method="decompose")
+    assert outcome.timetable is not None and check(ev, outcome.timetable) == []
+    assert outcome.timetable.objective <= first.objective
+    assert outcome.solve_seconds < 20
