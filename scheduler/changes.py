@@ -15,7 +15,8 @@ class Changes(NamedTuple):
     added: list[str]  # sessions that only the new timetable holds
     dropped: list[str]  # sessions of the previous timetable that the new one no longer holds
     interpreters: list[str]  # whose assignments differ: times, rooms, channels, sources or team mates
-    speakers: list[str]  # whose sessions differ: times, rooms, or one added (a dropped one's are no longer known)
+    speakers: list[str]  # whose sessions differ: times, rooms, interpreters, or one added (a dropped one's are no
+    # longer known)
 
 
 def changes(event: Event, previous: Timetable, new: Timetable) -> Changes:
@@ -47,10 +48,11 @@ def _assignments(tt: Timetable) -> dict[str, set[tuple]]:
 
 
 def _talks(event: Event, tt: Timetable) -> dict[str, set[tuple]]:
-    """Each speaker's sessions, with their times and rooms."""
+    """Each speaker's sessions as their agenda shows them: times, rooms, and who interprets them."""
     out: dict[str, set[tuple]] = defaultdict(set)
     for p in tt.sessions:
         if p.session in event.session:
+            channels = frozenset((c.into, frozenset(c.interpreters)) for c in p.channels)
             for sp in event.session[p.session].speakers:
-                out[sp].add((p.session, *_where(p)))
+                out[sp].add((p.session, *_where(p), channels))
     return out

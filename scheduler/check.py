@@ -457,7 +457,7 @@ def past_kept(ctx: Context) -> Iterator[Breach]:
         if old is None:
             continue
         if ctx.event.minute(old.start) != pl.start or old.room != pl.placement.room:
-            yield _breach(past_kept, [pl.id], f"session {pl.id} began before {past.now:%Y-%m-%d %H:%M} at "
+            yield _breach(past_kept, [pl.id], f"session {pl.id} began before {past.label} at "
                           f"{ctx.clock(ctx.event.minute(old.start))} in {old.room}, but is now at {ctx.when(pl)} "
                           f"in {pl.placement.room}")
         then = {c.into: c for c in old.channels if c.interpreters}
@@ -467,7 +467,7 @@ def past_kept(ctx: Context) -> Iterator[Breach]:
             if a is None or b is None or (a.from_, a.via, sorted(a.interpreters)) != (b.from_, b.via,
                                                                                       sorted(b.interpreters)):
                 yield _breach(past_kept, [pl.id, *(a.interpreters if a else []), *(b.interpreters if b else [])],
-                              f"session {pl.id} began before {past.now:%Y-%m-%d %H:%M}, but its channel into "
+                              f"session {pl.id} began before {past.label}, but its channel into "
                               f"{into} is now {_team(b)} where it was {_team(a)}")
 
 
@@ -486,7 +486,7 @@ def not_before_now(ctx: Context) -> Iterator[Breach]:
     for pl in ctx.placed:
         if pl.id not in past.kept and pl.start < now:
             yield _breach(not_before_now, [pl.id], f"session {pl.id} starts at {ctx.clock(pl.start)}, before "
-                          f"{past.now:%Y-%m-%d %H:%M} when the re-plan was made")
+                          f"{past.label} when the re-plan was made")
 
 
 # --- running all rules ----------------------------------------------------------------------------------

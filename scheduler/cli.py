@@ -215,6 +215,10 @@ def solve(event_path: Path, output: Path, time_limit: float, workers: int | None
                f"{counted(len(tt.sessions), 'session')}, {outcome.solve_seconds:.2f} s{stopped}.", err=True)
     if old is not None:
         click.echo(f"{output}: against {previous}: {_changes_line(event, old, tt)}", err=True)
+    if event.past is not None:  # the moment read, which a slip (a 'Z', a date alone) would change silently
+        click.echo(f"{output}: as of {event.past.label} ({event.event.timezone}): "
+                   f"{counted(len(event.past.kept), 'session')} had begun and kept their day, room and teams.",
+                   err=True)
 
 
 def _changes_line(event, old, tt) -> str:
@@ -379,15 +383,19 @@ def assignments(event_path: Path, timetable_path: Path, output: Path, previous: 
     if old is not None:
         # Every folder whose agenda changed, one a line (for people and scripts): the ones to send again.
         what = changes(event, old, timetable)
-        names = {**{i.id: i.name for i in event.interpreters}, **{s.id: s.name for s in event.speakers}}
-        left = sorted({who for p in old.sessions for c in p.channels for who in c.interpreters} - set(names))
+        named = {**{i.id: i.name for i in event.interpreters}, **{s.id: s.name for s in event.speakers}}
+        left = sorted({who for p in old.sessions for c in p.channels for who in c.interpreters} - set(named))
         told = [("interpreters", x) for x in what.interpreters] + [("speakers", x) for x in what.speakers]
         click.echo(f"{output}: against {previous}: {counted(len(told) + len(left), 'agenda')} changed"
                    + (":" if told or left else "."), err=True)
         for kind, who in told:
-            click.echo(f"{output / kind / who} ({names[who]})")
+            click.echo(f"{output / kind / who} ({named[who]})")
         for who in left:
             click.echo(f"{output / 'interpreters' / who} (no longer in the event: its calendar cancels their work)")
+        if what.dropped:  # the timetables do not name speakers: their calendars cannot cancel these
+            click.echo(f"{output}: {names(what.dropped, 10)} no longer in the event: tell "
+                       f"{'its' if len(what.dropped) == 1 else 'their'} speakers, whose calendars keep "
+                       f"{'it' if len(what.dropped) == 1 else 'them'}.", err=True)
 
 
 @cli.command()

@@ -1088,7 +1088,7 @@ def _unplaceable(ev: Event, facts: list[Fact], deadline: float, workers: int) ->
     sids = [f.ids[0] for f in core]
     minutes = sum(ev.session[x].duration for x in sids)
     rooms = len(ev.rooms)
-    left = "" if ev.past is None else f" from {ev.past.now:%Y-%m-%d %H:%M} on (the re-plan's --now)"
+    left = "" if ev.past is None else f" from {ev.past.label} on (the re-plan's --now)"
     message = (f"{names([session_name(ev, x) for x in sids], 10)} ({_hours(minutes)} in all) cannot all be placed "
                f"in the {counted(rooms, 'room')} within the days' windows{left}, even with every pin, order, break, "
                f"unavailability, limit and required interpretation lifted: add a room or a day, lengthen a day, or "

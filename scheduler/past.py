@@ -5,6 +5,7 @@ event carries a `Past` (`Event.as_of`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from typing import NamedTuple
@@ -19,6 +20,12 @@ class Past(NamedTuple):
     now: datetime  # aware
     kept: dict[str, Placement]  # session id -> its placement in the old timetable, begun before `now`
 
+    @property
+    def label(self) -> str:
+        """`now` on the event's clock, to the second when it is not on the minute (a session at 11:00 began before
+        11:00:30)."""
+        return f"{self.now:%Y-%m-%d %H:%M:%S}" if self.now.second else f"{self.now:%Y-%m-%d %H:%M}"
+
 
 def parse_now(text: str, event: Event) -> datetime:
     """`--now` as an aware date-time in the event's zone: ISO 8601, with an offset or else on the event's wall
@@ -30,6 +37,8 @@ def parse_now(text: str, event: Event) -> datetime:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{text!r} is not an ISO 8601 date-time (e.g. 2021-02-13T13:00)")
+    if not re.search(r"\d[T ]\d", text):  # a date alone would be read as its midnight
+        raise ValueError(f"{text!r} has no time of day: give one (e.g. {text.strip()}T13:00)")
     in_years(moment)
     return moment.astimezone(event.zone) if moment.tzinfo is not None else moment.replace(tzinfo=event.zone)
 
@@ -49,7 +58,7 @@ def past_issues(event: Event, previous: Timetable, past: Past) -> Iterator[tuple
     usual cases in words an organiser can act on (a room or interpreter gone, a duration changed, someone or
     some room unavailable when they were there), then any other hard rule the past breaks under the event as
     it now is (a language pair, a team size, a break, a daily limit...), as `check` words it."""
-    when = f"before --now {past.now:%Y-%m-%d %H:%M}"
+    when = f"before --now {past.label}"
     index = {p.session: i for i, p in enumerate(previous.sessions)}
     worded: set[str] = set()  # sessions with an issue already said
     unknown = False

@@ -386,3 +386,15 @@ def test_cli_assignments_bad_input(tmp_path):
     result = CliRunner().invoke(cli, ["assignments", str(EVENT), str(bad), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2 and str(bad) in result.output and "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_a_replans_calendars_revise_those_rendered_in_the_same_second(school, monkeypatch):
+    # a script writing the old agendas and the re-plan's within one second gave both the same SEQUENCE, and
+    # calendars kept the old entries
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    event, new, old = replanned(school)
+    path = Path("interpreters/i-eroy/assignments.ics")
+
+    def sequences(calendar: bytes) -> set[int]:
+        return {int(e["sequence"]) for e in icalendar.Calendar.from_ical(calendar).walk("VEVENT")}
+    assert sequences(files(event, new, old)[path]) == {s + 1 for s in sequences(files(event, old)[path])}

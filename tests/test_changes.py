@@ -38,7 +38,8 @@ def test_a_session_moved_concerns_its_speakers_and_interpreters():
 def test_an_interpreter_taken_off_and_one_put_on_are_both_concerned():
     s05 = next(p for p in BEFORE.sessions if p.session == "s05")  # i-dmacleod into en
     swapped = edited(BEFORE, "s05", channels=[s05.channels[0].model_copy(update={"interpreters": ["i-eroy"]})])
-    assert changes(EVENT, BEFORE, swapped) == Changes([], [], [], ["i-dmacleod", "i-eroy"], [])
+    # and its speaker, whose agenda names the interpreters of the session (an organiser probe found him untold)
+    assert changes(EVENT, BEFORE, swapped) == Changes([], [], [], ["i-dmacleod", "i-eroy"], ["fpelletier"])
 
 
 def test_a_dropped_session_concerns_its_interpreters_and_speakers():

@@ -363,3 +363,19 @@ def test_now_may_be_the_present_minute():
     moment = parse_now("now", event)
     assert before <= moment <= datetime.now(ZONE) and moment.tzinfo is not None
     assert parse_now("2021-02-13T14:45+00:00", event) == NOW.replace(hour=9, minute=45)
+
+
+def test_now_needs_a_time_of_day_and_is_said_back(tmp_path: Path):
+    """A date alone would be read as its midnight, keeping nothing of the morning: refused. The moment read is
+    said back after the solve, to the second when it has seconds."""
+    from scheduler.past import parse_now
+
+    event, old, new = files(tmp_path, tiny())
+    result = CliRunner().invoke(cli, ["solve", event, "--previous", old, "--now", "2021-02-13", "-o", str(new)])
+    assert result.exit_code == 2 and "'2021-02-13' has no time of day" in result.output
+    result = CliRunner().invoke(cli, ["solve", event, "--previous", old, "--now", "2021-02-13 09:45", "-o",
+                                      str(new), "--time-limit", "5"])
+    assert result.exit_code == 0, result.output
+    assert f"{new}: as of 2021-02-13 09:45 (America/Toronto): 1 session had begun" in result.output
+    assert past_of(Event.model_validate(tiny()), old_timetable(),
+                   parse_now("2021-02-13T09:00:30", Event.model_validate(tiny()))).label == "2021-02-13 09:00:30"

@@ -225,7 +225,8 @@ def html(agenda: Agenda) -> str:
 
 
 def calendar(event: Event, agenda: Agenda, cancelled: list[ics.Entry] | None = None) -> bytes:
-    """The agenda as iCalendar, with the `cancelled` entries a re-plan took away."""
+    """The agenda as iCalendar, with the `cancelled` entries a re-plan took away (given, even empty, for a
+    re-plan's agendas: they replace calendars rendered before)."""
     entries = [
         ics.Entry(uid=item.uid, start=item.view.start, end=item.view.end, summary=item.summary,
                   # a speaker's summary is the title; an interpreter's adds the pair, in the UI's language
@@ -235,7 +236,7 @@ def calendar(event: Event, agenda: Agenda, cancelled: list[ics.Entry] | None = N
         for item in agenda.items
     ]
     return ics.calendar(agenda.title, entries + (cancelled or []), agenda.reader.zone, agenda.reader.ui_language,
-                        event_span(event))
+                        event_span(event), replaces=cancelled is not None)
 
 
 def taken_away(timetable: Timetable, previous: Timetable) -> dict[str, list[Placement]]:
@@ -273,11 +274,12 @@ def files(event: Event, timetable: Timetable, previous: Timetable | None = None)
         out[folder / "agenda.md"] = markdown(agenda)
         out[folder / "agenda.html"] = html(agenda)
         taken = gone.get(agenda.person_id, []) if agenda.kind == "interpreters" else []
-        out[folder / "assignments.ics"] = calendar(event, agenda,
-                                                   cancelled_entries(event, agenda.reader, agenda.person_id, taken))
+        cancelled = cancelled_entries(event, agenda.reader, agenda.person_id, taken) if previous is not None else None
+        out[folder / "assignments.ics"] = calendar(event, agenda, cancelled)
     for who, taken in gone.items():
         if who not in event.interpreter:
             reader = Reader.of(event.event.languages[0], event.event.timezone)
             out[Path("interpreters") / who / "assignments.ics"] = ics.calendar(
-                who, cancelled_entries(event, reader, who, taken), reader.zone, reader.ui_language, event_span(event))
+                who, cancelled_entries(event, reader, who, taken), reader.zone, reader.ui_language, event_span(event),
+                replaces=True)
     return out

@@ -56,7 +56,8 @@ class Entry:
     cancelled: bool = False  # taken away since a previous timetable: calendars remove it
 
 
-def calendar(name: str, entries: list[Entry], zone: ZoneInfo, language: str, span: tuple[date, date]) -> bytes:
+def calendar(name: str, entries: list[Entry], zone: ZoneInfo, language: str, span: tuple[date, date],
+             replaces: bool = False) -> bytes:
     """A whole VCALENDAR; the zone's VTIMEZONE is always there, so even a calendar with no entry is valid."""
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -65,7 +66,9 @@ def calendar(name: str, entries: list[Entry], zone: ZoneInfo, language: str, spa
     cal.add("x-wr-calname", vText(one_line(name)))  # TEXT, escaped (an x-property is left raw otherwise)
     cal.add("x-wr-timezone", zone.key)
     now = stamp()
-    revision = max(0, int((now - REVISIONS_FROM).total_seconds()))
+    # One more when it `replaces` calendars rendered before (a re-plan's agendas): a script that writes the old
+    # and the new agendas within one second gave both the same SEQUENCE, and calendars kept the old entries.
+    revision = max(0, int((now - REVISIONS_FROM).total_seconds())) + int(replaces)
     for e in entries:
         ev = VEvent()
         ev.add("uid", e.uid)
