@@ -221,6 +221,12 @@ def solve(event_path: Path, output: Path, time_limit: float, workers: int | None
                    err=True)
 
 
+def _tell_speakers(dropped: list[str]) -> str:
+    """'s10: tell its speakers': timetables do not name speakers, and the event no longer has these sessions, so
+    only the organiser knows whom to tell (and their calendars cannot cancel them)."""
+    return f"{names(dropped, 10)}: tell {'its' if len(dropped) == 1 else 'their'} speakers"
+
+
 def _changes_line(event, old, tt) -> str:
     """Whom a re-plan concerns, in one line: the sessions moved or gone, and whose agendas changed."""
     from .changes import changes
@@ -230,9 +236,7 @@ def _changes_line(event, old, tt) -> str:
     if what.added:
         moved += f", {len(what.added)} added ({names(what.added, 10)})"
     if what.dropped:
-        # The timetables do not name speakers, and the event no longer has these sessions: the organiser knows.
-        moved += (f", {len(what.dropped)} no longer in the event ({names(what.dropped, 10)}: tell "
-                  f"{'its' if len(what.dropped) == 1 else 'their'} speakers)")
+        moved += f", {len(what.dropped)} no longer in the event ({_tell_speakers(what.dropped)})"
     people = [(who, kind) for who, kind in ((what.interpreters, "interpreter"), (what.speakers, "speaker")) if who]
     if not people:
         return f"{moved}; nobody's agenda changed."
@@ -392,10 +396,8 @@ def assignments(event_path: Path, timetable_path: Path, output: Path, previous: 
             click.echo(f"{output / kind / who} ({named[who]})")
         for who in left:
             click.echo(f"{output / 'interpreters' / who} (no longer in the event: its calendar cancels their work)")
-        if what.dropped:  # the timetables do not name speakers: their calendars cannot cancel these
-            click.echo(f"{output}: {names(what.dropped, 10)} no longer in the event: tell "
-                       f"{'its' if len(what.dropped) == 1 else 'their'} speakers, whose calendars keep "
-                       f"{'it' if len(what.dropped) == 1 else 'them'}.", err=True)
+        if what.dropped:  # their speakers' calendars cannot cancel them
+            click.echo(f"{output}: no longer in the event: {_tell_speakers(what.dropped)}.", err=True)
 
 
 @cli.command()

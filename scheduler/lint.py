@@ -104,9 +104,9 @@ def interpreter_at_night(ev: Event) -> Iterator[Note]:
         nights: list[tuple[datetime, datetime]] = []  # per day, the first and last night slot, their clock
         for d in ev.event.days:
             a, b = ev.day_window(d)
-            night = [ev.aware(m).astimezone(zone) for m in range(a, b, slot)
-                     if not any(x <= m < y for x, y in away)
-                     and not awake.start <= ev.aware(m).astimezone(zone).time() < awake.end]
+            theirs = ((m, ev.aware(m).astimezone(zone)) for m in range(a, b, slot))
+            night = [t for m, t in theirs if not any(x <= m < y for x, y in away)
+                     and not awake.start <= t.time() < awake.end]
             if night:
                 nights.append((night[0], night[-1] + timedelta(minutes=slot)))
         if nights:

@@ -224,9 +224,9 @@ def html(agenda: Agenda) -> str:
     return render_template("agenda.html", agenda.reader, agenda=agenda, days=agenda.days())
 
 
-def calendar(event: Event, agenda: Agenda, cancelled: list[ics.Entry] | None = None) -> bytes:
-    """The agenda as iCalendar, with the `cancelled` entries a re-plan took away (given, even empty, for a
-    re-plan's agendas: they replace calendars rendered before)."""
+def calendar(event: Event, agenda: Agenda, cancelled: list[ics.Entry] = (), replaces: bool = False) -> bytes:
+    """The agenda as iCalendar, with the `cancelled` entries a re-plan took away; a re-plan's calendars `replace`
+    those rendered before (see `ics.calendar`)."""
     entries = [
         ics.Entry(uid=item.uid, start=item.view.start, end=item.view.end, summary=item.summary,
                   # a speaker's summary is the title; an interpreter's adds the pair, in the UI's language
@@ -235,8 +235,8 @@ def calendar(event: Event, agenda: Agenda, cancelled: list[ics.Entry] | None = N
                                         for k, v in item.fields))
         for item in agenda.items
     ]
-    return ics.calendar(agenda.title, entries + (cancelled or []), agenda.reader.zone, agenda.reader.ui_language,
-                        event_span(event), replaces=cancelled is not None)
+    return ics.calendar(agenda.title, entries + list(cancelled), agenda.reader.zone, agenda.reader.ui_language,
+                        event_span(event), replaces)
 
 
 def taken_away(timetable: Timetable, previous: Timetable) -> dict[str, list[Placement]]:
@@ -274,8 +274,8 @@ def files(event: Event, timetable: Timetable, previous: Timetable | None = None)
         out[folder / "agenda.md"] = markdown(agenda)
         out[folder / "agenda.html"] = html(agenda)
         taken = gone.get(agenda.person_id, []) if agenda.kind == "interpreters" else []
-        cancelled = cancelled_entries(event, agenda.reader, agenda.person_id, taken) if previous is not None else None
-        out[folder / "assignments.ics"] = calendar(event, agenda, cancelled)
+        out[folder / "assignments.ics"] = calendar(event, agenda, cancelled_entries(
+            event, agenda.reader, agenda.person_id, taken), replaces=previous is not None)
     for who, taken in gone.items():
         if who not in event.interpreter:
             reader = Reader.of(event.event.languages[0], event.event.timezone)
