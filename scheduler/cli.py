@@ -432,7 +432,8 @@ def explain(event_path: Path, fmt: str, time_limit: float, workers: int | None, 
         click.echo(f"{event_path}: interrupted after {why.seconds:.1f} s, undecided.", err=True)
         sys.exit(Exit.INTERRUPTED)
     if fmt == "json":  # data for tools, on standard output
-        click.echo(json.dumps([c.model_dump() for c in why.conflicts], indent=2, ensure_ascii=False))
+        click.echo(json.dumps([c.model_dump(exclude_none=True) for c in why.conflicts + why.repairs], indent=2,
+                              ensure_ascii=False))
     else:  # words for people: on standard error when infeasible, as the contract says for exit 3
         click.echo(render_text(event, why), nl=False, err=why.status == "infeasible")
     if why.status == "infeasible":

@@ -14,6 +14,8 @@ Two layers:
    (`_Oracle`), with the same filter. Every answer of that layer is a proof: the facts
    reported are infeasible together, and, when `minimal` holds, lifting any one of them (with the other facts
    of the event lifted too) leaves a timetable.
+3. *repairs*: on that model, the cheapest sets of facts whose lifting, with every other fact kept, leaves a
+   timetable (`repairs`): what is enough to change, where the set above only says what conflicts.
 
 Every message names sessions, speakers, interpreters and rooms by id and name, days and times as local
 wall-clock times ("Sat 2021-02-13 14:00"), and language pairs as "en→fr".
@@ -29,6 +31,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from itertools import groupby
 from typing import Literal
 
 from ortools.sat.python import cp_model
@@ -50,12 +53,14 @@ class Conflict(BaseModel):
     """One reason why no timetable exists.
 
     `found_by` is "check" when this conflict alone makes the event infeasible, "search" when it is one of a
-    set of facts that cannot all hold together (change at least one of them)."""
+    set of facts that cannot all hold together (change at least one of them), "repair" when it is one change of
+    a way to get a timetable (`option`: which way; change every fact of that way)."""
 
     rule: str
     ids: list[str]
     message: str
-    found_by: Literal["check", "search"] = "check"
+    found_by: Literal["check", "search", "repair"] = "check"
+    option: int | None = None  # for "repair": 1 for the way with the fewest changes, then 2, ...
 
     def __str__(self) -> str:
         return f"{self.rule}: {self.message}  [{', '.join(self.ids)}]"
@@ -65,6 +70,8 @@ class Explanation(BaseModel):
     status: Literal["feasible", "infeasible", "unknown"]
     conflicts: list[Conflict] = []
     minimal: bool = True  # for "search": no fact of the set can be dropped (within the time limit)
+    repairs: list[Conflict] = []  # found_by "repair": ways to get a timetable, each with every other fact kept
+    fewest: bool = False  # the first way is proven the cheapest (facts weighed by `REPAIR_WEIGHT`)
     seconds: float = 0.0
     note: str = ""  # why no conflict was searched for, if none was
 
@@ -947,13 +954,12 @@ class _Switched:
         return None, []
 
 
-def core_search(ev: Event, facts: list[Fact], deadline: float) -> tuple[list[Fact], bool] | None:
+def core_search(ev: Event, facts: list[Fact], switched: _Switched, deadline: float) -> tuple[list[Fact], bool] | None:
     """Layer 2 with assumption literals: CP-SAT's core of the switches of all facts, then shrunk by deletion
     (each fact of the core dropped in turn; kept when the rest is feasible), all on one model. Returns the core
     and whether it is minimal, or None when this cannot decide (the first proof timed out): the caller then
     relaxes facts by editing the event (`_Oracle`). An empty core: infeasible with every fact lifted."""
     left = lambda: deadline - time.perf_counter()  # noqa: E731
-    switched = _Switched(ev, facts)
     keys = [f.key for f in facts if f.key in switched.switch]
     started = time.perf_counter()
     infeasible, core = switched.solve(keys, min(left(), max(_Oracle.FIRST_CAP, left() / 4)))
@@ -1002,17 +1008,74 @@ def core_search(ev: Event, facts: list[Fact], deadline: float) -> tuple[list[Fac
     return [by_key[k] for k in necessary], minimal
 
 
-def search_core(ev: Event, deadline: float, workers: int) -> tuple[list[Conflict], bool]:
-    """Layer 2 on an event known to be infeasible: a minimal set of facts that conflict."""
+# A way to get a timetable is weighed by the facts it changes, as an organiser would rank them: asking someone
+# for more time, moving a pin or an order counts 1; what changes the event for its audience or needs equipment
+# (a language dropped from a session, a plenary run in parallel, a break, a room's size or booths) 2; another
+# speaker 3; the team and rest rules, which every interpreted session depends on and which protect the
+# interpreters, 5.
+REPAIR_WEIGHT = {"required": 2, "plenary": 2, "breaks": 2, "capacity": 2, "channels": 2, "max_interpreters": 2,
+                 "speaks": 3, "team": 5, "rest": 5}
+REPAIRS = 3  # ways offered
+REPAIR_SECONDS = 10.0  # at most, after the conflicting set is found
+
+
+def repairs(switched: _Switched, facts: list[Fact], core: list[Fact], deadline: float,
+            workers: int) -> tuple[list[list[Fact]], bool]:
+    """Up to REPAIRS ways to get a timetable, the cheapest first: sets of facts such that, with these lifted and
+    every other fact kept, a timetable exists (CP-SAT found one). Each next way keeps at least one fact of each
+    earlier one, so none is an earlier way with more changes. The flag: the first way is proven the cheapest."""
+    from .search import run_solver
+
+    by_key = {f.key: f for f in facts}
+    switch = {k: lit for k, lit in switched.switch.items() if k in by_key}
+    model = switched.model
+    model.clear_assumptions()
+    model.minimize(sum(REPAIR_WEIGHT.get(k[0], 1) * lit.Not() for k, lit in switch.items()))
+    model.add_bool_or([switch[f.key].Not() for f in core if f.key in switch])  # implied, and it guides the search
+    stop = min(deadline, time.perf_counter() + REPAIR_SECONDS)
+    ways: list[list[Fact]] = []
+    fewest = False
+    while len(ways) < REPAIRS and stop - time.perf_counter() > 0.05:
+        solver = new_solver(stop - time.perf_counter())
+        solver.parameters.num_workers = workers
+        code = run_solver(solver, model)
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            break
+        lifted = [k for k, lit in switch.items() if not solver.boolean_value(lit)]
+        if not lifted:  # the event itself would be feasible: a switch that does not switch its fact
+            log.warning("explain: a timetable with every fact kept, in the model with switches")
+            break
+        fewest = fewest or (not ways and code == cp_model.OPTIMAL)
+        ways.append([by_key[k] for k in lifted])
+        model.add_bool_or([switch[k] for k in lifted])
+    log.info("explain: %d ways to a timetable (the first %s)", len(ways), "proven cheapest" if fewest else "found")
+    return ways, fewest
+
+
+def search_core(ev: Event, deadline: float, workers: int) -> Explanation:
+    """Layer 2 on an event known to be infeasible: a minimal set of facts that conflict, and when that set was
+    found on the model with switches, the fewest changes that leave a timetable."""
     facts = facts_of(ev)
     if facts:
-        found = core_search(ev, facts, deadline)
+        switched = _Switched(ev, facts)
+        found = core_search(ev, facts, switched, deadline)
         if found is not None:
             core, minimal = found
             if not core:
-                return _unplaceable(ev, facts, deadline, workers)
+                conflicts, minimal = _unplaceable(ev, facts, deadline, workers)
+                return Explanation(status="infeasible", conflicts=conflicts, minimal=minimal)
             order = {f.key: i for i, f in enumerate(facts)}
-            return _describe(ev, sorted(core, key=lambda f: order[f.key])), minimal
+            ways, fewest = repairs(switched, facts, core, deadline, workers)
+            return Explanation(status="infeasible", conflicts=_describe(ev, sorted(core, key=lambda f: order[f.key])),
+                               minimal=minimal, fewest=fewest, repairs=[
+                                   _change(f, n) for n, way in enumerate(ways, 1)
+                                   for f in sorted(way, key=lambda f: order[f.key])])
+    conflicts, minimal = relaxed_core(ev, facts, deadline, workers)
+    return Explanation(status="infeasible", conflicts=conflicts, minimal=minimal)
+
+
+def relaxed_core(ev: Event, facts: list[Fact], deadline: float, workers: int) -> tuple[list[Conflict], bool]:
+    """Layer 2 by editing copies of the event (`_Oracle`), when the model with switches cannot decide."""
     oracle = _Oracle(ev.model_dump(mode="json"), facts, deadline, workers, ev.past)
     if not facts or oracle.infeasible([]):
         return _unplaceable(ev, facts, deadline, workers)
@@ -1078,6 +1141,13 @@ def _describe(ev: Event, core: list[Fact]) -> list[Conflict]:
     return out
 
 
+def _change(fact: Fact, option: int) -> Conflict:
+    """One change of the `option`-th way to get a timetable: every fact of a way must change, so each is said
+    alone (no "one of them")."""
+    return Conflict(rule=fact.rule, ids=list(fact.ids), message=f"{fact.text}: {fact.action}.", found_by="repair",
+                    option=option)
+
+
 def _unplaceable(ev: Event, facts: list[Fact], deadline: float, workers: int) -> tuple[list[Conflict], bool]:
     """Even with every fact lifted there is no timetable: find sessions that cannot all be placed."""
     data = relaxed(ev.model_dump(mode="json"), facts).model_dump(mode="json")
@@ -1126,8 +1196,8 @@ def explain(ev: Event, *, time_limit: float = 60.0, workers: int | None = None,
             f"smaller conflict ({len(ev.sessions)} sessions x {len(ev.interpreters)} interpreters, more than "
             f"{SEARCH_LIMIT:,}) and the quick checks found none: look at what the event asks of its busiest "
             f"rooms, days and language pairs, or explain a part of it (a day, a language).")})
-    found, minimal = search_core(ev, deadline, workers)
-    return done("infeasible", found, minimal)
+    found = search_core(ev, deadline, workers)
+    return found.model_copy(update={"seconds": round(time.perf_counter() - started, 3)})
 
 
 # The search layer builds the exact model with a switch per fact: 7 s and 550 MB for the 130-session,
@@ -1176,6 +1246,16 @@ def render_text(ev: Event, explanation: Explanation) -> str:
                             " (not shrunk further within the time limit)")
                          + "; change at least one:")
         lines += [f"  - {c}" for c in found]
+    if x.repairs:
+        lines.append("Ways to get a timetable, each enough with the rest of the event as it is (a timetable was found "
+                     "with its changes), " + ("the cheapest first:" if x.fewest else
+                                              "the cheapest found within the time limit first:"))
+        for option, changes in groupby(x.repairs, key=lambda c: c.option):
+            changes = list(changes)
+            lines.append(f"  {option}. " + (str(changes[0]) if len(changes) == 1 else
+                                            "both of:" if len(changes) == 2 else f"all {len(changes)} of:"))
+            if len(changes) > 1:
+                lines += [f"     - {c}" for c in changes]
     if not x.conflicts:
         lines.append(x.note or "No timetable exists (proven by the solver), but no smaller conflict was isolated "
                                "within the time limit; try a longer --time-limit.")

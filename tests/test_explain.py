@@ -420,3 +420,76 @@ def test_switches_off_leave_the_model_unchanged():
     switched = ScheduleModel(event, switchable=[f.key for f in facts_of(event)])
     assert switched.switches and all(k in {f.key for f in facts_of(event)} for k in switched.switches)
     assert switched.penalties == [] and not switched.model.has_objective()
+
+
+# --- ways to get a timetable (repairs) --------------------------------------------------------------------
+
+
+def ways(data: dict, why: Explanation) -> list[list]:
+    """The facts of each way of `why`, the cheapest first, read back from their messages."""
+    from scheduler.explain import facts_of
+
+    fact_of = {f"{f.text}: {f.action}.": f for f in facts_of(load(data))}
+    out: dict[int, list] = {}
+    for c in why.repairs:
+        assert c.found_by == "repair" and c.option is not None
+        out.setdefault(c.option, []).append(fact_of[c.message])
+    assert list(out) == list(range(1, len(out) + 1))
+    return list(out.values())
+
+
+def cost(way: list) -> int:
+    from scheduler.explain import REPAIR_WEIGHT
+
+    return sum(REPAIR_WEIGHT.get(f.key[0], 1) for f in way)
+
+
+def test_ways_to_a_timetable_are_enough_alone_when_one_change_of_the_conflict_is_not():
+    # Saturday's sessions need interpreters into en and into fr; five of the six are ill that day. The minimal
+    # conflict lists three of the ill into en, "change at least one", but bringing back one is not enough (a
+    # team needs two): the ways say what is, and each is proven by solving the event with its changes.
+    from scheduler.explain import feasible, relaxed
+
+    ill = {"start": "2021-02-13T09:00", "end": "2021-02-13T18:00"}
+    data = school_with(lambda d: [it.update(unavailable=[ill]) for it in d["interpreters"]
+                                  if it["id"] != "i-jfgagnon"])
+    why = explained(data, time_limit=30)
+    found = ways(data, why)
+    assert 1 <= len(found) <= 3 and why.fewest
+    assert all(len(way) >= 2 for way in found)  # no single change is enough
+    assert [cost(w) for w in found] == sorted(cost(w) for w in found)
+    for i, way in enumerate(found):
+        assert not any({f.key for f in earlier} <= {f.key for f in way} for earlier in found[:i])
+        assert feasible(relaxed(data, way), 10, WORKERS) is True
+    back = next(c for c in why.conflicts if c.rule == "interpreter_available").ids[0]
+    assert feasible(load(fixed(data, lambda d: by_id(d["interpreters"], back).update(unavailable=[]))), 10,
+                    WORKERS) is False
+    text = render_text(load(data), why)
+    assert "Ways to get a timetable" in text and ("  1. both of:" in text or "  1. all " in text)
+
+
+def test_ways_to_a_timetable_spare_the_team_and_rest_rules():
+    # Three 90-minute sessions in a 4-hour day with two interpreters: the rest rule is in the conflict, but
+    # dropping it weighs five changes; making one session's interpretation optional weighs two.
+    data = event_dict([session("a", 90), session("b", 90), session("c", 60)],
+                      rooms=[room("r1"), room("r2")], interpreters=[en_fr("i1"), en_fr("i2")],
+                      days=[day(start="09:00", end="13:00")])
+    why = explained(data)
+    assert "interpreter_rest" in {c.rule for c in why.conflicts}
+    first = ways(data, why)[0]
+    assert why.fewest and cost(first) <= 2
+    assert not {f.key[0] for f in first} & {"rest", "team"}
+
+
+def test_cli_explain_json_lists_the_ways_after_the_conflicts(tmp_path: Path):
+    data = event_dict([session("a", 90), session("b", 90), session("c", 60)],
+                      rooms=[room("r1"), room("r2")], interpreters=[en_fr("i1"), en_fr("i2")],
+                      days=[day(start="09:00", end="13:00")])
+    result = CliRunner().invoke(cli, ["explain", str(write(tmp_path, data)), "--format", "json",
+                                      "--workers", str(WORKERS)])
+    assert result.exit_code == 3, result.output
+    items = json.loads(result.stdout)
+    kinds = [c["found_by"] for c in items]
+    assert kinds == sorted(kinds, key=lambda k: k == "repair") and "repair" in kinds and "search" in kinds
+    assert all(("option" in c) == (c["found_by"] == "repair") for c in items)
+    assert re.search(r"infeasible: 1 conflict, explained in", result.stderr)
