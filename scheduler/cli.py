@@ -21,6 +21,7 @@ class Exit(IntEnum):
     BAD_INPUT = 2
     INFEASIBLE = 3
     NO_SOLUTION = 4
+    INTERNAL = 70  # a bug of ours, not the user's input (EX_SOFTWARE); never 1, which means breaches
     INTERRUPTED = 130  # Ctrl-C before anything could be written (128 + SIGINT, as shells report it)
 
 
@@ -449,5 +450,25 @@ def explain(event_path: Path, fmt: str, time_limit: float, workers: int | None, 
     click.echo(f"{event_path}: feasible (checked in {why.seconds:.2f} s).", err=True)
 
 
+DEBUG = "SCHEDULER_DEBUG"  # set: an internal error shows its traceback
+
+
 def main() -> None:
-    cli(prog_name="scheduler")
+    """The program. Click's standalone mode would end a Ctrl-C outside the solver and an internal error with
+    exit 1, which scripts read as breaches found by `check`: here they get 130 and 70, in one line."""
+    try:
+        code = cli.main(prog_name="scheduler", standalone_mode=False)
+    except click.exceptions.Abort:  # Ctrl-C while nothing stops gracefully (loading, rendering, writing)
+        click.echo("scheduler: interrupted; nothing was written.", err=True)
+        sys.exit(Exit.INTERRUPTED)
+    except click.ClickException as exc:  # usage errors: Click's own message
+        exc.show()
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # noqa: BLE001 - SystemExit, our exit codes, is not an Exception
+        if os.environ.get(DEBUG):
+            raise
+        click.echo(f"scheduler: internal error, not a problem of the input: {type(exc).__name__}: {exc}. "
+                   f"Please report it with the command and its input files; {DEBUG}=1 shows the traceback.",
+                   err=True)
+        sys.exit(Exit.INTERNAL)
+    sys.exit(code or 0)

@@ -871,3 +871,40 @@ def test_a_problem_with_a_huge_value_gets_one_short_line(tmp_path: Path) -> None
     path.write_text(json.dumps(data), encoding="utf-8")
     result = CliRunner().invoke(cli, ["validate", str(path)])
     assert result.exit_code == 2 and all(len(line) <= 500 for line in result.output.splitlines())
+
+
+# --- the program's own failures: never exit 1, which means breaches -----------------------------------------
+
+SCHOOL = Path(__file__).resolve().parent.parent / "fixtures" / "school.json"
+
+
+@pytest.mark.parametrize("raised, code, words", [
+    (RuntimeError("boom"), 70, "internal error, not a problem of the input: RuntimeError: boom"),
+    (KeyboardInterrupt(), 130, "interrupted; nothing was written"),
+])
+def test_a_bug_or_ctrl_c_outside_the_solver_gets_its_own_exit_code(monkeypatch, capsys, raised, code, words):
+    import scheduler.lint
+    from scheduler.cli import main
+
+    def fail(*args, **kwargs):
+        raise raised
+
+    monkeypatch.setattr(scheduler.lint, "notes", fail)
+    monkeypatch.setattr(sys, "argv", ["scheduler", "validate", str(SCHOOL)])
+    monkeypatch.delenv("SCHEDULER_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == code
+    err = capsys.readouterr().err
+    assert words in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_program_keeps_click_s_exit_codes(monkeypatch, capsys):
+    from scheduler.cli import main
+
+    for argv, code in ((["--help"], 0), (["solve"], 2), (["validate", str(SCHOOL)], 0)):
+        monkeypatch.setattr(sys, "argv", ["scheduler", *argv])
+        with pytest.raises(SystemExit) as exited:
+            main()
+        assert exited.value.code == code, argv
+    assert "Missing argument" in capsys.readouterr().err
