@@ -37,7 +37,7 @@ from .rules import STAFFING_RULES
 from .search import Outcome, Search, run_solver
 from .solutions import (assemble, assembled, complete_hint, costliest_days, extract, hint_placement, hint_previous,
                         hint_staffing, load_outside, loads, merged, parts, placement_of, recosted, replaced,
-                        sessions_on, teams_cut)
+                        reported_bound, sessions_on, teams_cut)
 from .timetable import Timetable
 
 log = logging.getLogger(__name__)
@@ -171,7 +171,7 @@ def decompose(run: Search) -> Outcome:
         note = ("no staffing of interpreters was found for the rooms and times tried" if placements.found else
                 "no placement of the sessions in rooms and times was found")
         return Outcome("unknown", None, build, run.elapsed(), method="decompose", note=note)
-    best = best.model_copy(update={"bound": min(bound, best.objective)})
+    best = best.model_copy(update={"bound": reported_bound(bound, best.objective)})
     best = by_duties(run, best, best.bound)
     began = run.elapsed()
     best = rebalance(run, best)

@@ -4,6 +4,7 @@ for the searches that work a day at a time."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection
 from datetime import date
 
@@ -16,6 +17,8 @@ from .interrupt import new_solver
 from .model import ScheduleModel
 from .search import run_solver
 from .timetable import Channel, Placement, Timetable
+
+log = logging.getLogger(__name__)
 
 
 def placement_of(sm: ScheduleModel, solution: cp_model.CpSolver | cp_model.CpSolverSolutionCallback
@@ -57,7 +60,19 @@ def assemble(ev: Event, placement: dict[str, tuple[int, str]], teams: dict[tuple
                       sessions=placements)
     items = costs(ev, draft, previous)
     objective = sum(c.cost for c in items)
+    # Not `reported_bound`: the day models assemble one day's timetable, whose cost is no match for a bound of the
+    # whole event.
     return draft.model_copy(update={"objective": objective, "bound": min(bound, objective), "costs": items})
+
+
+def reported_bound(bound: int, objective: int) -> int:
+    """The bound a timetable of the whole event states: at most its objective. A proven bound above the cost of
+    such a timetable (evaluated by `costs.py`) means a bound or the model is wrong: said in the log, where the
+    tests look for it."""
+    if bound > objective:
+        log.error("a bound of %d above the objective %d of a timetable: a bound or the model is wrong", bound,
+                  objective)
+    return min(bound, objective)
 
 
 def parts(ev: Event, timetable: Timetable) -> tuple[dict[str, tuple[int, str]],

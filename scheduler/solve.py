@@ -19,7 +19,7 @@ from .explain import necessary_checks
 from .greedy import greedy_placement
 from .model import ScheduleModel
 from .search import Outcome, Progress, Search, run_solver
-from .solutions import complete_hint, extract, hint_previous, hint_solution
+from .solutions import complete_hint, extract, hint_previous, hint_solution, reported_bound
 from .timetable import Timetable
 
 __all__ = ["Outcome", "Progress", "solve"]
@@ -111,7 +111,9 @@ def exact(run: Search, then_decompose: bool = False) -> Outcome:
     found, objective = None, None
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         status = "optimal" if code == cp_model.OPTIMAL else "feasible"
-        found = extract(sm, solver, status, run.elapsed(), max(0, math.ceil(solver.best_objective_bound - 1e-6)))
+        bound = max(0, math.ceil(solver.best_objective_bound - 1e-6))
+        found = extract(sm, solver, status, run.elapsed(), bound)
+        reported_bound(bound, found.objective)  # the exact model's bound against costs.py
         objective = solver.objective_value
     elif code == cp_model.UNKNOWN and start_from is not None:
         # The search found nothing better in time: the checked first timetable stands.
@@ -160,8 +162,10 @@ def _exact_resumed(run: Search, sm: ScheduleModel, solver: cp_model.CpSolver, wa
     again = exact_solver(run, run.left())
     code = run_solver(again, sm.model, watcher)
     if code == cp_model.OPTIMAL:
-        return extract(sm, again, "optimal", run.elapsed(), math.ceil(again.best_objective_bound - 1e-6)), \
-            again.objective_value
+        bound = math.ceil(again.best_objective_bound - 1e-6)
+        best = extract(sm, again, "optimal", run.elapsed(), bound)
+        reported_bound(bound, best.objective)  # the exact model's bound against costs.py
+        return best, again.objective_value
     best, objective = found, solver.objective_value
     if code == cp_model.FEASIBLE:
         bound = max(found.bound, math.ceil(again.best_objective_bound - 1e-6))
@@ -183,7 +187,7 @@ def _better(found: Timetable | None, objective: float | None, build: float, firs
         best, method, objective = later.timetable, later.method, later.solver_objective
     bound = max(found.bound, later.timetable.bound if later.timetable else 0)
     status = "optimal" if best.objective <= bound else "feasible"
-    best = best.model_copy(update={"status": status, "bound": min(bound, best.objective),
+    best = best.model_copy(update={"status": status, "bound": reported_bound(bound, best.objective),
                                    "solve_seconds": later.solve_seconds})
     return Outcome(status, best, build, later.solve_seconds, objective, first or later.first_solution_seconds,
                    method=method)

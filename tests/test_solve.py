@@ -889,3 +889,14 @@ def test_cli_previous_of_another_event_is_refused(tmp_path: Path):
     assert result.exit_code == 2
     assert result.output == f"{first}: event: this timetable is for event 'another-event', not 'ehm-2021'\n"
     assert not second.exists()
+
+
+def test_a_bound_above_a_timetable_s_cost_is_logged_not_hidden(caplog):
+    # Timetables state min(bound, objective); a bound above a real timetable's cost is a bug of a bound or of
+    # the model, which the suite's conftest looks for in the log after every test.
+    from scheduler.solutions import reported_bound
+
+    assert reported_bound(90, 100) == 90 and not caplog.records
+    assert reported_bound(110, 100) == 100
+    assert [r.levelname for r in caplog.records] == ["ERROR"] and "110 above the objective 100" in caplog.text
+    caplog.clear()
