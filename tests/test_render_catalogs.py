@@ -7,6 +7,7 @@ locales/<language>/LC_MESSAGES/messages.po (see docs/rendering.md).
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from babel.messages.pofile import read_po
 
 from babel import Locale
 
+from scheduler.render import catalogs
 from scheduler.render.catalogs import extract, languages
 from scheduler.render.i18n import Reader, catalog_name, translations
 
@@ -108,3 +110,23 @@ def test_catalogs_load_without_compiled_files():
     assert translations("fr").gettext("Room") == "Salle"
     assert translations("en").gettext("Room") == "Room"
     assert translations("ko").gettext("Room") == "Room"  # no catalog: English UI, Korean dates
+
+
+def test_a_new_string_reaches_the_other_catalogs_untranslated(tmp_path, monkeypatch):
+    """Only the English catalog starts with its new strings filled in (their msgids): every catalog updated after it
+    got those English texts too, as translations neither empty nor fuzzy, which no test here could see (Babel's
+    `Catalog.update` adds the template's own messages)."""
+    from babel.messages.catalog import Catalog
+
+    new = "A string new to every catalog"
+    for language in ("fr", "en", "es"):  # in `languages()` order: Spanish is updated after English
+        (tmp_path / language / "LC_MESSAGES").mkdir(parents=True)
+        shutil.copy(LOCALES / language / "LC_MESSAGES" / "messages.po", tmp_path / language / "LC_MESSAGES")
+    template = Catalog(project="scheduler", charset="utf-8", fuzzy=False)
+    template.add(new)
+    monkeypatch.setattr(catalogs, "LOCALES_DIR", tmp_path)
+    monkeypatch.setattr(catalogs, "extract", lambda: template)
+    catalogs.update()
+    found = {language: read(tmp_path / language / "LC_MESSAGES" / "messages.po", language)[new].string
+             for language in ("fr", "en", "es")}
+    assert found == {"fr": "", "en": new, "es": ""}

@@ -10,6 +10,7 @@ The same can be done with `pybabel extract -F pyproject.toml -o locales/messages
 
 from __future__ import annotations
 
+import copy
 import tomllib
 
 from babel.messages.catalog import Catalog
@@ -56,13 +57,17 @@ def update(new: tuple[str, ...] = ()) -> None:
         write_po(f, template, width=100, sort_output=True, include_lineno=False)
     for language in dict.fromkeys([*languages(), *new]):
         po = LOCALES_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+        # Each catalog gets its own copy: `Catalog.update` adds the template's new messages themselves, not
+        # copies, so the English msgstrs filled in below reached every catalog updated after English as if
+        # translated (neither empty nor fuzzy: the catalog tests passed, and Arabic agendas read English).
+        own = copy.deepcopy(template)
         if po.is_file():
             with po.open("rb") as f:
                 catalog = read_po(f, locale=language)
-            catalog.update(template, update_header_comment=False)
+            catalog.update(own, update_header_comment=False)
         else:
             catalog = Catalog(locale=language, project="scheduler", charset="utf-8")
-            catalog.update(template)
+            catalog.update(own)
         if language == "en":  # the msgids are English: the English catalog starts as a copy of them
             for message in catalog:
                 empty = not (all(message.string) if message.pluralizable else message.string)
