@@ -365,8 +365,9 @@ def render(event_path: Path, timetable_path: Path, locale: str, fmt: str, output
 @click.argument("event_path", metavar="EVENT.json", type=FILE)
 @click.argument("timetable_path", metavar="TIMETABLE.json", type=FILE)
 @click.option("-o", "--output", type=FILE, required=True, help="Folder to write the agendas into.")
-@click.option("--previous", type=FILE, help="The timetable these agendas replace: calendars cancel what it gave and "
-              "this one takes away, and the folders whose agenda changed are listed (the ones to send again).")
+@click.option("--previous", type=FILE, help="The timetable these agendas replace: agendas list apart, and calendars "
+              "cancel, what it gave and this one takes away, and the folders whose agenda changed are listed (the ones "
+              "to send again).")
 def assignments(event_path: Path, timetable_path: Path, output: Path, previous: Path | None) -> None:
     """One folder per interpreter and per speaker: their agenda in their own locale and time zone (.md, .html, .ics)."""
     from .changes import changes
@@ -396,7 +397,8 @@ def assignments(event_path: Path, timetable_path: Path, output: Path, previous: 
         for kind, who in told:
             click.echo(f"{output / kind / who} ({named[who]})")
         for who in left:
-            click.echo(f"{output / 'interpreters' / who} (no longer in the event: its calendar cancels their work)")
+            click.echo(f"{output / 'interpreters' / who} (no longer in the event: its agenda and calendar cancel "
+                       f"their work)")
         if what.dropped:  # their speakers' calendars cannot cancel them
             click.echo(f"{output}: no longer in the event: {_tell_speakers(what.dropped)}.", err=True)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import icalendar
@@ -161,9 +162,160 @@ def test_cli_assignments_previous_lists_the_agendas_to_send_again(school, tmp_pa
     lines = result.stdout.splitlines()
     assert f"{out / 'interpreters' / 'i-swilson'} (Sarah Wilson)" in lines
     assert f"{out / 'interpreters' / 'i-eroy'} (Émilie Roy)" in lines
-    assert f"{out / 'interpreters' / 'i-dmacleod'} (no longer in the event: its calendar cancels their work)" in lines
+    assert (f"{out / 'interpreters' / 'i-dmacleod'} (no longer in the event: its agenda and calendar cancel their "
+            f"work)") in lines
     assert not any("i-clefebvre" in line for line in lines)  # her agenda did not change
-    assert (out / "interpreters" / "i-dmacleod" / "assignments.ics").exists()
+    assert sorted(p.name for p in (out / "interpreters" / "i-dmacleod").iterdir()) == [
+        "agenda.html", "agenda.md", "assignments.ics"]
+    assert "Affectations annulées depuis le programme précédent" in (
+        out / "interpreters" / "i-dmacleod" / "agenda.md").read_text("utf-8")
+
+
+CANCELLED_EN = "## Cancelled since the previous timetable"
+CANCELLED_FR = "## Affectations annulées depuis le programme précédent"
+
+
+def section(md: str, heading: str) -> str:
+    """The text of an agenda's section, from its heading to the next one of its level."""
+    assert md.count(heading + "\n") == 1, md
+    return md.split(heading + "\n", 1)[1].split("\n## ", 1)[0]
+
+
+def cancelled_ids(html: str) -> list[str]:
+    """The sessions an agenda page lists as cancelled, in its order."""
+    return re.findall(r'<article id="cancelled-([^"]+)">', html)
+
+
+def handed_over(timetable: Timetable, session: str, who: str, to: str) -> Timetable:
+    """`timetable` with `who`'s place on `session` given to `to`."""
+    def swapped(p):
+        if p.session != session:
+            return p
+        return p.model_copy(update={"channels": [c.model_copy(update={"interpreters": [
+            to if w == who else w for w in c.interpreters]}) for c in p.channels]})
+    return timetable.model_copy(update={"sessions": [swapped(p) for p in timetable.sessions]})
+
+
+def test_agendas_list_apart_what_a_replan_took_away(school):
+    event, new, old = replanned(school)
+    out = files(event, new, old)
+    md = out[Path("interpreters/i-swilson/agenda.md")]
+    cancelled = section(md, CANCELLED_EN)
+    # dated (no day heading above it), in her zone and locale, with the title, room and pair she had
+    assert "### Fri, Feb 12, 1:30–3:00\u202fp.m. · Montreal's strikes in the nineteenth century\n" in cancelled
+    assert "- Room: Salle Marie-Gérin-Lajoie\n- Languages: French into English" in cancelled
+    assert cancelled.count("### ") == 1 and "Event time" not in cancelled  # her zone is the event's
+    assert "These assignments of the previous timetable are no longer yours." in cancelled
+    # before her days, and in none of them
+    assert md.index(CANCELLED_EN) < md.index("## Friday, February 12, 2021")
+    assert "strikes" not in md.split("## Friday", 1)[1]
+    html = out[Path("interpreters/i-swilson/agenda.html")]
+    assert cancelled_ids(html) == ["s03"]
+    assert '<section class="cancelled">\n<h2>Cancelled since the previous timetable</h2>' in html
+    assert html.index('<section class="cancelled">') < html.index("<h2>Friday, February 12, 2021")
+
+
+def test_each_interpreter_is_listed_what_they_lost_and_nothing_else(school):
+    event, new, old = replanned(school)
+    out = files(event, new, old)
+
+    def theirs(timetable: Timetable, who: str) -> list[str]:
+        return [p.session for p in sorted(timetable.sessions, key=lambda p: p.start)
+                if any(who in c.interpreters for c in p.channels)]
+    lost = {}
+    for who in event.interpreters:
+        lost[who.id] = [s for s in theirs(old, who.id) if s not in theirs(new, who.id)]
+        assert cancelled_ids(out[Path("interpreters", who.id, "agenda.html")]) == lost[who.id], who.id
+        md = out[Path("interpreters", who.id, "agenda.md")]
+        assert (CANCELLED_EN in md or CANCELLED_FR in md) == bool(lost[who.id]), who.id
+    assert lost["i-swilson"] == ["s03"] and not lost["i-eroy"] and not lost["i-jfgagnon"]  # they gained work
+    for speaker in event.speakers:  # a speaker's sessions are cancelled by no calendar of ours
+        assert "cancelled" not in out[Path("speakers", speaker.id, "agenda.html")]
+
+
+def test_without_a_previous_timetable_or_anything_taken_away_agendas_are_unchanged(school):
+    event, new, old = replanned(school)
+    plain = files(event, new)
+    pages = [path for path in plain if path.suffix in (".md", ".html")]
+    for path in pages:
+        assert "ancel" not in plain[path] and "nnulé" not in plain[path], path
+    same = files(event, new, new)  # a previous timetable that takes nothing away
+    assert all(same[path] == plain[path] for path in pages)
+    replan = files(event, new, old)  # only Sarah Wilson lost work: every other page is as without --previous
+    changed = [path for path in pages if replan[path] != plain[path]]
+    assert changed == [Path("interpreters/i-swilson/agenda.md"), Path("interpreters/i-swilson/agenda.html")]
+
+
+def test_a_cancelled_assignment_is_shown_in_the_readers_zone_and_locale(school):
+    # Claire Lefebvre (fr_FR, Europe/Paris) is taken off s04 (13:30-15:00 in Montreal, 19:30-21:00 in Paris)
+    event, old = school
+    new = handed_over(old, "s04", "i-clefebvre", "i-mtremblay")
+    md = files(event, new, old)[Path("interpreters/i-clefebvre/agenda.md")]
+    cancelled = section(md, CANCELLED_FR)
+    assert f"### ven. 12 févr., 19:30{THIN}–{THIN}21:00 · Logement, loyers et économie de l'hiver\n" in cancelled
+    assert "- Salle : Grande salle / Main hall\n- Langues : anglais → français\n" in cancelled
+    assert f"- Heure de l’événement : 13:30{THIN}–{THIN}15:00 (Toronto)" in cancelled
+    assert "Ces affectations du programme précédent ne sont plus les vôtres." in cancelled
+    assert "## vendredi 12 février 2021" not in md  # s04 was her only work that day
+
+
+def test_an_interpreter_who_left_gets_an_agenda_that_cancels_all_they_had(school):
+    event, new, old = replanned(school)  # David MacLeod has left the event
+    out = files(event, new, old)
+    theirs = [p.session for p in sorted(old.sessions, key=lambda p: p.start)
+              if any("i-dmacleod" in c.interpreters for c in p.channels)]
+    md = out[Path("interpreters/i-dmacleod/agenda.md")]
+    # in the event's first language and zone, as his calendar: his own and his name are no longer known
+    assert md.startswith("# i-dmacleod : affectations d’interprétation\n\nÉcole d'hiver de Montréal\n\n"
+                         "Heures de Toronto (America/Toronto).\n")
+    assert ("Vous ne faites plus partie des interprètes de cet événement : toutes vos affectations sont "
+            "annulées.") in md
+    assert re.findall(r"^## .*", md, re.M) == [CANCELLED_FR]  # no day of work
+    headings = re.findall(r"^### (.*)", section(md, CANCELLED_FR), re.M)
+    assert len(headings) == len(theirs) == 6
+    assert headings[0] == f"ven. 12 févr., 09:30{THIN}–{THIN}10:30 · Ouverture de l'École d'hiver"
+    html = out[Path("interpreters/i-dmacleod/agenda.html")]
+    assert '<html lang="fr" dir="ltr">' in html and cancelled_ids(html) == theirs
+    cal = icalendar.Calendar.from_ical(out[Path("interpreters/i-dmacleod/assignments.ics")])
+    assert str(cal["x-wr-calname"]) == "i-dmacleod : affectations d’interprétation"
+
+
+def test_a_session_removed_from_the_event_is_named_so(school):
+    """Timetables hold no title, and the event no longer has the session's: it is named by its id, said removed,
+    in the agenda and in the calendar entry that cancels it (which showed the bare id)."""
+    event, old = school
+    data = event.model_dump(mode="json")
+    data["sessions"] = [s for s in data["sessions"] if s["id"] != "s05"]
+    smaller = Event.model_validate(data)
+    new = old.model_copy(update={"sessions": [p for p in old.sessions if p.session != "s05"]})
+    out = files(smaller, new, old)
+    md = out[Path("interpreters/i-dmacleod/agenda.md")]  # s05 was David MacLeod's alone
+    assert "### Fri, Feb 12, 3:30–4:00\u202fp.m. · Session s05 (removed from the event)\n" in section(md, CANCELLED_EN)
+    assert "- Room: Salle Marie-Gérin-Lajoie\n- Languages: French into English" in md
+    html = out[Path("interpreters/i-dmacleod/agenda.html")]
+    assert '<span lang="en" dir="auto">Session s05 (removed from the event)</span>' in html
+    cal = icalendar.Calendar.from_ical(out[Path("interpreters/i-dmacleod/assignments.ics")])
+    gone = [e for e in cal.walk("VEVENT") if str(e.get("status")) == "CANCELLED"]
+    assert [str(e["summary"]) for e in gone] == ["Session s05 (removed from the event)"]
+    # a French reader's words: David MacLeod gone too, his page is in the event's French
+    data["interpreters"] = [i for i in data["interpreters"] if i["id"] != "i-dmacleod"]
+    md = files(Event.model_validate(data), new, old)[Path("interpreters/i-dmacleod/agenda.md")]
+    assert f"### ven. 12 févr., 15:30{THIN}–{THIN}16:00 · Séance s05 (retirée de l’événement)\n" in md
+
+
+def test_escaping_in_the_cancelled_section():
+    event, timetable = relay_event()
+    data = event.model_dump(mode="json")
+    data["sessions"][0]["title"] = {"en": "<b>Night</b> & *talk*"}
+    event = Event.model_validate(data)
+    new = handed_over(timetable, "s1", "f1", "idle")
+    out = files(event, new, timetable)
+    html = out[Path("interpreters/f1/agenda.html")]
+    assert cancelled_ids(html) == ["s1"]
+    assert "&lt;b&gt;Night&lt;/b&gt; &amp; *talk*" in html and "Room &lt;A&gt;" in html
+    assert "<b>" not in html and "<A>" not in html
+    md = section(out[Path("interpreters/f1/agenda.md")], "## Affectations annulées depuis le programme précédent")
+    assert "\\<b\\>Night\\</b\\> \\& \\*talk\\* \\[en\\]" in md and "Room \\<A\\>" in md
 
 
 def test_speaker_agenda_in_their_zone(written):

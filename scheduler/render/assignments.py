@@ -1,7 +1,10 @@
 """Each person's own agenda: interpreters' assignments and speakers' sessions, in their locale and time zone.
 
 `DIR/interpreters/<id>/` and `DIR/speakers/<id>/` each hold `agenda.md`, `agenda.html` and `assignments.ics`.
-A person with nothing to do still gets a folder whose agenda says so (its calendar holds no event).
+A person with nothing to do still gets a folder whose agenda says so (its calendar holds no event). After a re-plan
+(`files(..., previous)`), an interpreter's agenda also lists, apart, the assignments taken away from them (their
+calendar cancels them), and an interpreter who has left the event gets a folder whose agenda and calendar cancel
+all they had.
 
 Speakers have no `locale` in the input: theirs is the floor language of their sessions (the most frequent one),
 in the region of the event's time zone when CLDR has that locale (fr + America/Toronto -> fr_CA), and their time
@@ -12,7 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from itertools import groupby
 from pathlib import Path
 
@@ -25,7 +28,7 @@ from . import ics
 from .html import render_template
 from .i18n import Reader, canonical_zone
 from .text import md
-from .view import SessionView, event_name, event_span, fallback_legend, ordered, session_view
+from .view import SessionView, Title, event_name, event_span, fallback_legend, ordered, session_view, title_of
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,20 @@ class Item:
     day: date  # the heading it goes under: an interpreter's event day, a speaker's own date
 
 
+@dataclass(frozen=True)
+class Cancelled:
+    """One assignment a re-plan took away, as the agenda lists it apart: dated, as no day heading is above it."""
+
+    session: str
+    title: Title
+    when: str  # the time interval in the reader's zone, with its date
+    room: str
+    fields: tuple[tuple[str, str], ...]  # (label, value), already localised
+    uid: str  # the calendar entry it was given as, which the calendar now cancels
+    start: datetime
+    end: datetime
+
+
 @dataclass
 class Agenda:
     person_id: str
@@ -49,6 +66,7 @@ class Agenda:
     intro: list[str]
     empty: str
     items: list[Item] = field(default_factory=list)
+    cancelled: list[Cancelled] = field(default_factory=list)  # only after a re-plan (`files(..., previous)`)
 
     def days(self) -> list[tuple[date, str, list[Item]]]:
         """(day, heading, items). An interpreter's days are the event's (their daily limit and days of work
@@ -79,12 +97,13 @@ def speaker_locale(event: Event, speaker: Speaker) -> Locale:
     return base
 
 
-def _zone_fields(view: SessionView, event: Event, reader: Reader, p: Placement) -> list[tuple[str, str]]:
+def _zone_fields(event: Event, reader: Reader, p: Placement) -> list[tuple[str, str]]:
+    """The event's time of `p`, for a reader in another zone."""
     if reader.zone.key == event.event.timezone:
         return []
     _ = reader._
-    # dated when the event's date is not the one the reader sees above it
-    when = reader.own(reader.interval(p.start, p.end, zone=event.zone, on=view.start.date()))
+    # dated when the event's date is not the one the reader sees for it
+    when = reader.own(reader.interval(p.start, p.end, zone=event.zone, on=reader.in_zone(p.start).date()))
     return [(_("Event time"), reader.annotated(when, reader.zone_name(event.zone)))]
 
 
@@ -95,8 +114,10 @@ def _agenda(event: Event, reader: Reader, who: str, kind: str, title: str, empty
 
 
 def interpreter_agenda(event: Event, timetable: Timetable, who: Interpreter,
-                       work: list[tuple[Placement, Channel]] | None = None) -> Agenda:
-    """`work`: their channels in time order, when known (`agendas` finds everyone's in one pass)."""
+                       work: list[tuple[Placement, Channel]] | None = None,
+                       taken: list[Placement] = ()) -> Agenda:
+    """`work`: their channels in time order, when known (`agendas` finds everyone's in one pass); `taken`: the
+    previous timetable's placements of the assignments a re-plan took away from them (`taken_away`)."""
     if work is None:
         work = _work(ordered(event, timetable)).get(who.id, [])
     reader = Reader.of(who.locale, who.timezone or event.event.timezone)
@@ -111,8 +132,7 @@ def interpreter_agenda(event: Event, timetable: Timetable, who: Interpreter,
         known = tuple(dict.fromkeys([floor, *theirs]))
         view = session_view(event, p, reader, on=day, known=known)
         mates = [event.interpreter[i].name for i in ch.interpreters if i != who.id and i in event.interpreter]
-        pair = _("%(source)s into %(target)s", source=reader.language_name(ch.from_),
-                 target=reader.language_name(ch.into))
+        pair = _pair(reader, ch)
         fields = [(_("Room"), view.room), (_("Languages"), pair),
                   (reader.ngettext("Team mate", "Team mates", max(1, len(mates))),  # a label: one, or more
                    reader.names(mates) if mates else _("none (working alone)"))]
@@ -130,7 +150,7 @@ def interpreter_agenda(event: Event, timetable: Timetable, who: Interpreter,
         if fed:
             fields.append((_("Your channel is the relay for"), reader.names(fed)))
         fields.append((reader.ngettext("Speaker", "Speakers", max(1, len(view.speakers))), view.speakers_text or "—"))
-        fields += _zone_fields(view, event, reader, p)
+        fields += _zone_fields(event, reader, p)
         fields.append((_("Duration"), view.duration))
         summary = f"{view.title.shown} · {pair}"
         agenda.items.append(Item(view, tuple(fields), summary, ics.guid(event.event.id, p.session, who.id),
@@ -143,8 +163,45 @@ def interpreter_agenda(event: Event, timetable: Timetable, who: Interpreter,
         agenda.intro.append(reader.ngettext(
             "%(num)d assignment, %(total)s in all.", "%(num)d assignments, %(total)s in all.",
             len(agenda.items), total=reader.duration(sum(i.minutes for i in agenda.items))))
-    agenda.intro += fallback_legend(reader, [item.view.title for item in agenda.items])
+    agenda.cancelled = [cancelled_item(event, reader, who.id, p, theirs) for p in taken]
+    agenda.intro += fallback_legend(reader, [item.view.title for item in agenda.items]
+                                    + [c.title for c in agenda.cancelled])
     return agenda
+
+
+def left_agenda(event: Event, who: str, taken: list[Placement]) -> Agenda:
+    """The agenda of an interpreter who has left the event: all they had, cancelled. In the event's first language
+    and zone, as their calendar: their own are no longer known, nor their name."""
+    reader = Reader.of(event.event.languages[0], event.event.timezone)
+    _ = reader._
+    agenda = _agenda(event, reader, who, "interpreters", _("%(name)s: interpretation assignments", name=who),
+                     _("You are no longer among the interpreters of this event: all your assignments are cancelled."))
+    agenda.cancelled = [cancelled_item(event, reader, who, p) for p in taken]
+    agenda.intro += fallback_legend(reader, [c.title for c in agenda.cancelled])
+    return agenda
+
+
+def _pair(reader: Reader, ch: Channel) -> str:
+    """'anglais → français': the languages of a channel."""
+    return reader._("%(source)s into %(target)s", source=reader.language_name(ch.from_),
+                    target=reader.language_name(ch.into))
+
+
+def cancelled_item(event: Event, reader: Reader, who: str, p: Placement, known: tuple[str, ...] = ()) -> Cancelled:
+    """The assignment of `who` on the previous timetable's `p`, taken away: when, title, room and languages as it
+    was, and the event's time for a reader elsewhere. `known`: languages they read besides their own."""
+    _ = reader._
+    session = event.session.get(p.session)
+    if session is not None:  # a title missing in their language: in the floor's, which they heard, first
+        title = title_of(event, session, reader, tuple(dict.fromkeys([session.language, *known])))
+    else:  # removed from the event, its titles with it (timetables hold none): the id is all that is left
+        title = Title(_("Session %(session)s (removed from the event)", session=p.session), reader.ui_language,
+                      False)
+    room = event.room[p.room].name if p.room in event.room else p.room
+    pairs = [_pair(reader, ch) for ch in p.channels if who in ch.interpreters]
+    fields = [(_("Room"), room), (_("Languages"), reader.names(pairs)), *_zone_fields(event, reader, p)]
+    return Cancelled(p.session, title, reader.own(reader.interval(p.start, p.end, dated=True)), room, tuple(fields),
+                     ics.guid(event.event.id, p.session, who), p.start, p.end)
 
 
 def _pivot(p: Placement, ch: Channel) -> Channel | None:
@@ -170,7 +227,7 @@ def speaker_agenda(event: Event, timetable: Timetable, who: Speaker, talks: list
         if others:
             fields.append((_("With"), reader.names(others)))
         fields.append((_("Interpretation"), view.interpretation_text))
-        fields += _zone_fields(view, event, reader, p)
+        fields += _zone_fields(event, reader, p)
         fields.append((_("Duration"), view.duration))
         agenda.items.append(Item(view, tuple(fields), view.title.shown, ics.guid(event.event.id, p.session, who.id),
                                  p.minutes, view.day))
@@ -197,26 +254,40 @@ def _talks(event: Event, placements: list[Placement]) -> dict[str, list[Placemen
     return out
 
 
-def agendas(event: Event, timetable: Timetable) -> list[Agenda]:
+def agendas(event: Event, timetable: Timetable, gone: dict[str, list[Placement]] | None = None) -> list[Agenda]:
+    """Everyone's agenda; `gone`: what a re-plan took away from each interpreter (`taken_away`)."""
     placements = ordered(event, timetable)
-    work, talks = _work(placements), _talks(event, placements)
-    return ([interpreter_agenda(event, timetable, i, work.get(i.id, [])) for i in event.interpreters]
+    work, talks, gone = _work(placements), _talks(event, placements), gone or {}
+    return ([interpreter_agenda(event, timetable, i, work.get(i.id, []), gone.get(i.id, []))
+             for i in event.interpreters]
             + [speaker_agenda(event, timetable, s, talks.get(s.id, [])) for s in event.speakers])
 
 
+def _md_entry(agenda: Agenda, when: str, title: Title, fields: tuple[tuple[str, str], ...]) -> list[str]:
+    """One entry of an agenda in Markdown: its heading (when · title), then its fields."""
+    shown = md(title.text) + (f" {md(title.marker)}" if title.fallback else "")
+    return (["", f"### {md(when)} · {shown}", ""]
+            + ["- " + agenda.reader._("%(label)s: %(value)s", label=md(label), value=md(value))
+               for label, value in fields])
+
+
 def markdown(agenda: Agenda) -> str:
+    _ = agenda.reader._
     lines = [f"# {md(agenda.title)}"]
     for line in agenda.intro:
         lines += ["", md(line)]
     if not agenda.items:
         lines += ["", md(agenda.empty)]
+    if agenda.cancelled:  # before the days: what the reader must strike out of their plans
+        section = _("Cancelled since the previous timetable")
+        note = _("These assignments of the previous timetable are no longer yours.")
+        lines += ["", f"## {md(section)}", "", md(note)]
+        for c in agenda.cancelled:
+            lines += _md_entry(agenda, c.when, c.title, c.fields)
     for _day, heading, items in agenda.days():
         lines += ["", f"## {md(heading)}"]
         for item in items:
-            title = md(item.view.title.text) + (f" {md(item.view.title.marker)}" if item.view.title.fallback else "")
-            lines += ["", f"### {md(item.view.when)} · {title}", ""]
-            lines += ["- " + agenda.reader._("%(label)s: %(value)s", label=md(label), value=md(value))
-                      for label, value in item.fields]
+            lines += _md_entry(agenda, item.view.when, item.view.title, item.fields)
     return "\n".join(lines) + "\n"
 
 
@@ -224,62 +295,52 @@ def html(agenda: Agenda) -> str:
     return render_template("agenda.html", agenda.reader, agenda=agenda, days=agenda.days())
 
 
-def calendar(event: Event, agenda: Agenda, cancelled: list[ics.Entry] = (), replaces: bool = False) -> bytes:
-    """The agenda as iCalendar, with the `cancelled` entries a re-plan took away; a re-plan's calendars `replace`
-    those rendered before (see `ics.calendar`)."""
+def _description(agenda: Agenda, fields: tuple[tuple[str, str], ...]) -> str:
+    """A calendar entry's description: its fields, one a line."""
+    return "\n".join(agenda.reader._("%(label)s: %(value)s", label=k, value=v) for k, v in fields)
+
+
+def calendar(event: Event, agenda: Agenda, replaces: bool = False) -> bytes:
+    """The agenda as iCalendar, its assignments taken away by a re-plan as cancelled entries (same UIDs as when
+    they were given); a re-plan's calendars `replace` those rendered before (see `ics.calendar`)."""
     entries = [
         ics.Entry(uid=item.uid, start=item.view.start, end=item.view.end, summary=item.summary,
                   # a speaker's summary is the title; an interpreter's adds the pair, in the UI's language
                   language=item.view.title.language if agenda.kind == "speakers" else None,
-                  location=item.view.room, description="\n".join(agenda.reader._("%(label)s: %(value)s", label=k, value=v)
-                                        for k, v in item.fields))
+                  location=item.view.room, description=_description(agenda, item.fields))
         for item in agenda.items
     ]
-    return ics.calendar(agenda.title, entries + list(cancelled), agenda.reader.zone, agenda.reader.ui_language,
-                        event_span(event), replaces)
+    entries += [ics.Entry(uid=c.uid, start=c.start, end=c.end, summary=c.title.shown, location=c.room,
+                          description=_description(agenda, c.fields), language=c.title.language, cancelled=True)
+                for c in agenda.cancelled]
+    return ics.calendar(agenda.title, entries, agenda.reader.zone, agenda.reader.ui_language, event_span(event),
+                        replaces)
 
 
-def taken_away(timetable: Timetable, previous: Timetable) -> dict[str, list[Placement]]:
-    """Each interpreter's sessions in `previous` that `timetable` no longer gives them, people who have left the
-    event included (their calendars still hold them)."""
+def taken_away(event: Event, timetable: Timetable, previous: Timetable) -> dict[str, list[Placement]]:
+    """Each interpreter's sessions in `previous` that `timetable` no longer gives them, in time order, people who
+    have left the event included (their calendars still hold them)."""
     kept = {(who, p.session) for p in timetable.sessions for c in p.channels for who in c.interpreters}
     out: dict[str, list[Placement]] = {}
-    for p in previous.sessions:
+    for p in ordered(event, previous):
         for who in dict.fromkeys(w for c in p.channels for w in c.interpreters):
             if (who, p.session) not in kept:
                 out.setdefault(who, []).append(p)
     return out
 
 
-def cancelled_entries(event: Event, reader: Reader, who: str, placements: list[Placement]) -> list[ics.Entry]:
-    """Calendar entries (same UIDs as when they were given) that cancel these assignments of `who`."""
-    out = []
-    for p in placements:
-        session = event.session.get(p.session)
-        title, language = event.title(session, reader.language) if session is not None else (p.session, None)
-        room = event.room[p.room].name if p.room in event.room else p.room
-        out.append(ics.Entry(uid=ics.guid(event.event.id, p.session, who), start=p.start, end=p.end, summary=title,
-                             location=room, description="", language=language, cancelled=True))
-    return out
-
-
 def files(event: Event, timetable: Timetable, previous: Timetable | None = None) -> dict[Path, str | bytes]:
     """Every file of the assignments folder, relative to it, rendered in memory (nothing written yet). With the
-    `previous` timetable, interpreters' calendars also cancel the assignments taken away from them, and those
-    who have left the event get a calendar that cancels all of theirs (in the event's language and zone)."""
-    gone = taken_away(timetable, previous) if previous is not None else {}
+    `previous` timetable, interpreters' agendas also list the assignments taken away from them and their calendars
+    cancel them, and those who have left the event get an agenda and a calendar that cancel all of theirs (in the
+    event's language and zone)."""
+    gone = taken_away(event, timetable, previous) if previous is not None else {}
+    everyone = agendas(event, timetable, gone)
+    everyone += [left_agenda(event, who, taken) for who, taken in gone.items() if who not in event.interpreter]
     out: dict[Path, str | bytes] = {}
-    for agenda in agendas(event, timetable):
+    for agenda in everyone:
         folder = Path(agenda.kind) / agenda.person_id
         out[folder / "agenda.md"] = markdown(agenda)
         out[folder / "agenda.html"] = html(agenda)
-        taken = gone.get(agenda.person_id, []) if agenda.kind == "interpreters" else []
-        out[folder / "assignments.ics"] = calendar(event, agenda, cancelled_entries(
-            event, agenda.reader, agenda.person_id, taken), replaces=previous is not None)
-    for who, taken in gone.items():
-        if who not in event.interpreter:
-            reader = Reader.of(event.event.languages[0], event.event.timezone)
-            out[Path("interpreters") / who / "assignments.ics"] = ics.calendar(
-                who, cancelled_entries(event, reader, who, taken), reader.zone, reader.ui_language, event_span(event),
-                replaces=True)
+        out[folder / "assignments.ics"] = calendar(event, agenda, replaces=previous is not None)
     return out

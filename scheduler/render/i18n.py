@@ -364,11 +364,13 @@ class Reader:
         return glue.format(self.time(moment, zone), self.short_date(moment, zone))
 
     def interval(self, start: datetime, end: datetime, zone: ZoneInfo | None = None,
-                 on: date | None = None) -> str:
+                 on: date | None = None, dated: bool = False) -> str:
         """'13 h 00 – 14 h 30', '1:30 – 3:00 PM' in a zone; a date change inside the interval is shown on its end,
-        and a start on another date than `on` (the day heading the reader sees) is shown on its start."""
+        and a start on another date than `on` (the day heading the reader sees), or any start when `dated` (no
+        day heading above it), is shown on its start."""
         tz = zone or self.zone
         s, e = self.in_zone(start, tz), self.in_zone(end, tz)
+        dated = dated or (on is not None and s.date() != on)
         crosses = s.date() != (e - timedelta(microseconds=1)).date()
         fallback = self.locale.interval_formats.get(None, "{0} – {1}")
         if not crosses:
@@ -376,11 +378,11 @@ class Reader:
                 text = fallback.format(self.time(s, tz), self.time(e, tz))
             else:
                 text = format_interval(s, e, self.clock, tzinfo=tz, locale=self.locale)
-            if on is not None and s.date() != on:
+            if dated:
                 glue = _unquote(str(get_datetime_format("medium", locale=self.locale)))
                 text = glue.format(text, self.short_date(s, tz))
             return text
-        first = self.time(s, tz) if on is None or s.date() == on else self.date_time(s, tz)
+        first = self.date_time(s, tz) if dated else self.time(s, tz)
         return fallback.format(first, self.date_time(e, tz))
 
     def duration(self, minutes: int) -> str:
