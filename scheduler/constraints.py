@@ -11,8 +11,8 @@ switch literal (`scheduler explain`), a narrowing becomes a constraint enforced 
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Collection
 from datetime import datetime, timedelta, timezone
 
 from ortools.util.python.sorted_interval_list import Domain
@@ -544,21 +544,98 @@ CONSTRAINT_RULES: list[Callable[[ScheduleModel], None]] = [
 
 def interpretation_capacity(sm: ScheduleModel) -> None:
     """Cut: at any time, and over each day, required channels into a language need no more interpreters
-    than can work into it. Redundant in the full model; with `staffing=False` it is what keeps the
-    timing phase honest about interpreters."""
+    than can work into it, and a session needing such a channel starts only when a team of them is free for its
+    whole length. Redundant in the full model; with `staffing=False` it is what keeps the timing phase honest
+    about interpreters (an online event whose interpreters, in far zones, are free a few hours a day)."""
     able_into = able_by_target(sm.event)
+    kept = sm.event.past.kept if sm.event.past is not None else {}
     for into, people in able_into.items():
         needing = [s for s in sm.event.sessions if s.interpretation == "required" and into in sm.event.channels(s)]
         if not needing:
             continue
-        sm.model.add_cumulative([sm.sessions[s.id].interval for s in needing],
-                                [sm.event.team_size(s) for s in needing], len(people))
-        for day, minutes in sm.open_minutes.items():
-            supply = sum(min(sm.event.interpreter[who].max_minutes_per_day, minutes) for who in people)
+        away = [sm.model.new_fixed_size_interval_var(a, b - a, f"away[{who},{a}]")
+                for who in people for a, b in _merged(sm.event.periods(sm.event.interpreter[who].unavailable))]
+        sm.model.add_cumulative([sm.sessions[s.id].interval for s in needing] + away,
+                                [sm.event.team_size(s) for s in needing] + [1] * len(away), len(people))
+        for s in needing:
+            if s.id not in kept:  # what happened needs no proof (its teams may be smaller than today's rule)
+                _starts_within(sm, s, _free_starts(sm.event, s, people))
+        for day, spans in _open_spans_by_day(sm).items():
+            supply = sum(min(sm.event.interpreter[who].max_minutes_per_day, _free_minutes(sm.event, who, spans))
+                         for who in people)
             demand = [sm.event.team_size(s) * s.duration * lit for s in needing
                       for zi, lit in sm.sessions[s.id].zone.items() if sm.zones[zi].day == day]
             if demand and sum(sm.event.team_size(s) * s.duration for s in needing) > supply:
                 sm.model.add(sum(demand) <= supply)
+    # Some channel of a session hears the floor itself (a relay's pivot too): a team from the floor language.
+    for s in sm.event.sessions:
+        channels = sm.event.channels(s)
+        if s.id in kept or s.interpretation != "required" or not channels:
+            continue
+        hearing = [it.id for it in sm.event.interpreters if any(it.can_interpret(s.language, t) for t in channels)]
+        _starts_within(sm, s, _free_starts(sm.event, s, hearing))
+
+
+def _starts_within(sm: ScheduleModel, s, free: Domain | None) -> None:
+    if free is not None:
+        sm.model.add_linear_expression_in_domain(sm.sessions[s.id].start, free)
+
+
+def _open_spans_by_day(sm: ScheduleModel) -> dict:
+    """The spans of each day that sessions may use (its zones')."""
+    out: dict = defaultdict(list)
+    for z in sm.zones:
+        out[z.day] += list(z.spans)
+    return out
+
+
+def _free_minutes(event, who: str, spans: list[tuple[int, int]]) -> int:
+    """Minutes of the `spans` in which `who` is not unavailable."""
+    away = _merged(event.periods(event.interpreter[who].unavailable))
+    return sum(b - a - sum(max(0, min(b, y) - max(a, x)) for x, y in away) for a, b in spans)
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The (start, end) spans, overlapping ones joined, in time order."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        elif b > a:
+            out.append((a, b))
+    return out
+
+
+def _free_starts(event, s, people: Collection[str]) -> Domain | None:
+    """The starts of `s` at which a team of `people` (its size for `s`) is free for the whole session, by their
+    unavailability and daily limits; None when that is every start."""
+    need = event.team_size(s)
+    fit = [who for who in people if event.interpreter[who].max_minutes_per_day >= s.duration]
+    if len(fit) < need:
+        return Domain.from_values([])
+    busy_from: Counter[int] = Counter()  # people who stop being free from a start on (-: free again)
+    for who in fit:
+        blocked = [(a - s.duration + 1, b) for a, b in event.periods(event.interpreter[who].unavailable)]
+        for a, b in _merged(blocked):
+            busy_from[a] += 1
+            busy_from[b] -= 1
+    if not busy_from:
+        return None
+    allowed, busy, since = [], 0, -_FAR
+    for minute in sorted(busy_from):
+        was = len(fit) - busy >= need
+        busy += busy_from[minute]
+        now = len(fit) - busy >= need
+        if was and not now:
+            allowed.append([since, minute - 1])
+        elif now and not was:
+            since = minute
+    if len(fit) - busy >= need:
+        allowed.append([since, _FAR])
+    return Domain.from_intervals(allowed)
+
+
+_FAR = 10**9  # minutes: past any event's horizon, either way
 
 
 CUTS: list[Callable[[ScheduleModel], None]] = [interpretation_capacity]

@@ -10,6 +10,7 @@ import logging
 import math
 import os
 from collections.abc import Callable
+from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
@@ -123,10 +124,53 @@ def exact(run: Search, then_decompose: bool = False) -> Outcome:
         if then_decompose or found is None:
             log.info("exact model: %s at %.1f s; the decomposition takes the rest of the time",
                      solver.status_name(code), run.elapsed())
-            return _better(found, objective, build, run.first, decompose(run))
-        found, objective = _exact_resumed(run, sm, solver, watcher, found)
+            later = decompose(run)
+            if later.timetable is not None or later.status == "infeasible" or run.left() < 1.0:
+                return _better(found, objective, build, run.first, later)
+            # The decomposition's placements could not be staffed: the exact model gets the time left.
+            if found is None:
+                return _feasible_first(run, sm, watcher, build, later)
+            if code == cp_model.FEASIBLE:
+                found, objective = _exact_resumed(run, sm, solver, watcher, found)
+        else:
+            found, objective = _exact_resumed(run, sm, solver, watcher, found)
     if found is None:
         return run.failed(code, sm, build)
+    found = found.model_copy(update={"solve_seconds": round(run.elapsed(), 3)})
+    return Outcome(found.status, found, build, run.elapsed(), objective, run.first or build)
+
+
+def _feasible_first(run: Search, sm: ScheduleModel, watcher: _Watcher, build: float, failed: Outcome) -> Outcome:
+    """When neither search found a timetable and time is left: the exact model without its goals, which only
+    looks for a timetable (an online event whose interpreters are free a few hours a day: the decomposition's
+    placements could not be staffed, and the exact model with goals found nothing in its share), then with them
+    from it for the time left."""
+    log.info("no timetable at %.1f s: the exact model looks for any timetable", run.elapsed())
+    plain = sm.model.clone()
+    plain.clear_objective()
+    solver = run.solver(run.left())
+    code = run_solver(solver, plain)
+    if code == cp_model.INFEASIBLE:
+        return run.failed(code, sm, build)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return replace(failed, solve_seconds=run.elapsed(),
+                       note=f"{failed.note}; nor did the exact model in the time left")
+    found = extract(sm, solver, "feasible", run.elapsed(), 0)
+    run.report(found)
+    log.info("exact model without goals: a timetable at %.1f s (%d)", run.elapsed(), found.objective)
+    objective = float(found.objective)
+    if run.left() >= 1.0:
+        hint_solution(sm.model, solver, plain)
+        again = exact_solver(run, run.left())
+        code = run_solver(again, sm.model, watcher)
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            bound = max(0, math.ceil(again.best_objective_bound - 1e-6))
+            better = extract(sm, again, "optimal" if code == cp_model.OPTIMAL else "feasible", run.elapsed(), bound)
+            reported_bound(bound, better.objective)
+            if better.objective <= found.objective:
+                found, objective = better, again.objective_value
+            else:
+                found = found.model_copy(update={"bound": reported_bound(bound, found.objective)})
     found = found.model_copy(update={"solve_seconds": round(run.elapsed(), 3)})
     return Outcome(found.status, found, build, run.elapsed(), objective, run.first or build)
 

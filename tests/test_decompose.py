@@ -1,7 +1,9 @@
 """The decomposition used for large events: its timetables obey every hard rule and report honest costs."""
 
+import json
+
 import pytest
-from builders import DAY, DAY2, day, en_fr, event_dict, interpreter, session
+from builders import DAY, DAY2, day, en_fr, event_dict, interpreter, room, session
 from ortools.sat.python import cp_model
 
 from scheduler import decompose as decompose_module
@@ -623,3 +625,63 @@ def test_a_replan_stops_once_its_rounds_find_nothing_better(monkeypatch):
     assert outcome.timetable is not None and check(ev, outcome.timetable) == []
     assert outcome.timetable.objective <= first.objective
     assert outcome.solve_seconds < 20
+
+
+# --- the timing phase knows when interpreters are free (constraints.interpretation_capacity) -------------------
+
+
+def _timing_start(data: dict) -> int:
+    """The start (minutes after 09:00) the timing model alone gives the only session of `data`."""
+    from scheduler.event import Event
+    from scheduler.model import ScheduleModel
+
+    event = Event.model_validate_json(json.dumps(data))
+    sm = ScheduleModel(event, staffing=False, optional_demand=False)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 5
+    assert solver.solve(sm.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    return solver.value(sm.sessions["s"].start) - 9 * 60
+
+
+def test_timing_places_a_session_when_a_team_into_its_language_is_free():
+    # Both interpreters into fr are away until 11:00: the 60-minute session can only be staffed from 11:00.
+    away = [{"start": "2021-02-13T09:00", "end": "2021-02-13T11:00"}]
+    data = event_dict([session("s", 60)], interpreters=[en_fr("i1", unavailable=away), en_fr("i2", unavailable=away)],
+                      days=[day(start="09:00", end="12:00")])
+    assert _timing_start(data) == 120
+    # One of them free from the start is not a team: still 11:00. Both free: any time.
+    data["interpreters"][0].pop("unavailable")
+    assert _timing_start(data) == 120
+    data["interpreters"][1].pop("unavailable")
+    assert _timing_start(data) in range(0, 121, 15)
+
+
+def test_timing_places_a_session_when_a_team_hears_its_floor():
+    # A Chinese-floor session with English and French audiences. Teams into French and into English are free
+    # all morning, but none of them hears Chinese: one channel must come from the two zh->fr interpreters (the
+    # other relays it), who are away until 10:30.
+    away = [{"start": "2021-02-13T09:00", "end": "2021-02-13T10:30"}]
+    people = [interpreter(f"zh{i}", A=["fr"], C=["zh"], unavailable=away) for i in (1, 2)]
+    people += [interpreter(f"fr{i}", A=["fr"], C=["en"]) for i in (1, 2)]
+    people += [interpreter(f"en{i}", A=["en"], C=["fr"]) for i in (1, 2)]
+    data = event_dict([session("s", 60, language="zh")], rooms=[room("r1", channels=2)], interpreters=people,
+                      languages=("fr", "en", "zh"), days=[day(start="09:00", end="12:00")])
+    assert _timing_start(data) >= 90
+
+
+@pytest.mark.parametrize("seed", [0, 2, 3, 6, 8])  # the seeds whose interpreters are away most
+def test_the_interpreter_cuts_keep_every_planted_timetable(seed):
+    # The cuts are implied by the rules: the timing model with every session at its planted time and room is
+    # feasible (generated events have interpreters away at times their planted sessions avoid).
+    from scheduler.model import ScheduleModel
+
+    event, planted = generate_event(GeneratorSettings(sessions=24, days=2, rooms=3, languages=3, seed=seed))
+    assert any(it.unavailable for it in event.interpreters)
+    placed = {p.session: (event.minute(p.start), p.room) for p in planted.sessions}
+    for staffing in (False, True):
+        sm = ScheduleModel(event, staffing=staffing, optional_demand=False, fixed_times=placed)
+        sm.model.clear_objective()  # any timetable will do
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = 10
+        solver.parameters.num_workers = 2
+        assert solver.solve(sm.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE), (seed, staffing)

@@ -900,3 +900,20 @@ def test_a_bound_above_a_timetable_s_cost_is_logged_not_hidden(caplog):
     assert reported_bound(110, 100) == 100
     assert [r.levelname for r in caplog.records] == ["ERROR"] and "110 above the objective 100" in caplog.text
     caplog.clear()
+
+
+def test_when_no_search_found_a_timetable_the_exact_model_gets_the_time_left(monkeypatch):
+    # An online event whose interpreters are free a few hours a day defeated both searches: the exact model found
+    # nothing in its share, the decomposition's placements could not be staffed, and solve gave up with most of
+    # its time unused. The exact model, without its goals first, now gets the time left.
+    from scheduler.search import Outcome
+
+    event, _ = generate_event(GeneratorSettings(sessions=20, days=2, rooms=3, languages=3, seed=2))
+    assert solve_module.EXACT_LIMIT < event.size() <= solve_module.MIXED_LIMIT
+    monkeypatch.setattr(solve_module, "greedy_timetable", lambda run, sm: None)
+    monkeypatch.setattr(solve_module, "EXACT_SHARE", 0.0)  # nothing found in the share
+    monkeypatch.setattr(solve_module, "decompose", lambda run: Outcome(
+        "unknown", None, 0.0, run.elapsed(), method="decompose", note="no staffing was found"))
+    outcome = solve(event, time_limit=4, workers=WORKERS)
+    assert outcome.timetable is not None and check(event, outcome.timetable) == []
+    assert outcome.status in ("optimal", "feasible") and outcome.timetable.objective >= outcome.timetable.bound
