@@ -1,7 +1,8 @@
 """The names of the hard rules: one vocabulary for the checker, the CP-SAT model and the explanations.
 
-The checker (`check.py`) has one function per name below, and so will the model's constraint module; a test
-keeps the two lists equal to this one.
+The checker (`check.py`) has one function per name below, and so has the model (`constraints.py`). Each module
+asserts at import that its list of rule functions names exactly these rules, and a test (tests/test_check.py)
+finds the rule functions each defines, so that none is left out of its list.
 """
 
 HARD_RULES: dict[str, str] = {

@@ -13,14 +13,17 @@ The base event runs in America/Toronto (UTC-05:00 in February) on two days, 2021
 from __future__ import annotations
 
 import copy
+import inspect
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduler import check as check_module
+from scheduler import check as check_module, constraints
 from scheduler.check import Breach, check, work_stretches
 from scheduler.event import Event
+from scheduler.model import ScheduleModel
 from scheduler.rules import HARD_RULES, STAFFING_RULES
 from scheduler.timetable import Timetable
 
@@ -151,8 +154,33 @@ def assert_valid(ev: dict, tt: dict) -> None:
 # --- the whole checker ----------------------------------------------------------------------------------------
 
 
-def test_one_check_per_rule_in_order():
-    assert [f.__name__ for f in check_module.CHECKS] == list(HARD_RULES)
+def rule_functions(module, argument: type) -> dict[str, Callable]:
+    """The functions `module` defines that take one `argument` (a checker's Context, a ScheduleModel): its rules."""
+    found = {}
+    for name, f in vars(module).items():
+        if inspect.isfunction(f) and f.__module__ == module.__name__:
+            parameters = list(inspect.signature(f, eval_str=True).parameters.values())
+            if len(parameters) == 1 and parameters[0].annotation is argument:
+                found[name] = f
+    return found
+
+
+def test_the_checker_and_the_model_run_one_function_per_rule():
+    """check.py and constraints.py assert at import that the names in their lists (CHECKS; DOMAIN_RULES and
+    CONSTRAINT_RULES) are those of rules.HARD_RULES. Here the rule functions are found in each module by their
+    signature: one written but left out of its list (never run), or a listed one that is not the module's own,
+    fails."""
+    checks = rule_functions(check_module, check_module.Context)
+    assert set(checks) == set(HARD_RULES)
+    assert check_module.CHECKS == [checks[name] for name in HARD_RULES]  # each once, in the rules' order
+
+    model_rules = rule_functions(constraints, ScheduleModel)
+    cuts = {f.__name__ for f in constraints.CUTS}  # redundant constraints, no rules of their own
+    assert not cuts & set(HARD_RULES)
+    assert set(model_rules) == set(HARD_RULES) | cuts
+    listed = constraints.DOMAIN_RULES + constraints.CONSTRAINT_RULES
+    assert sorted(listed, key=lambda f: f.__name__) == sorted((model_rules[name] for name in HARD_RULES),
+                                                              key=lambda f: f.__name__)
 
 
 def test_staffing_rules_are_rules_about_interpreters():
@@ -162,8 +190,8 @@ def test_staffing_rules_are_rules_about_interpreters():
     assert not STAFFING_RULES & {"speaker_available", "room_available", "pin_obeyed", "plenary_alone"}
 
 
-def test_every_check_has_the_rule_docstring():
-    for f in check_module.CHECKS:
+def test_every_check_and_model_rule_has_the_rule_docstring():
+    for f in check_module.CHECKS + constraints.DOMAIN_RULES + constraints.CONSTRAINT_RULES:
         assert f.__doc__ and f.__doc__.strip().splitlines()[0].rstrip(".").startswith(
             HARD_RULES[f.__name__][:30].rstrip(".")), f.__name__
 
