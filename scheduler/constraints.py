@@ -115,9 +115,14 @@ def room_capacity(sm: ScheduleModel) -> None:
 
 
 def channels_listed(sm: ScheduleModel) -> None:
-    """Each audience language other than the floor language is listed once as a channel (none for 'none')."""
-    # The model creates exactly one `staffed` variable per channel of `Event.channels`, and the timetable
-    # lists each of them; here we only drop rooms that could never host the session's required channels.
+    """Each audience language other than the floor language is listed once as a channel (none for 'none').
+
+    The model holds this by construction (one `staffed` variable per channel of `Event.channels`, each listed in
+    the timetable), so nothing is posted for it. What runs here belongs to `room_channels` with
+    `required_channel_staffed`: a room with fewer booths than a required session's channels can never host it.
+    It is a domain rule's narrowing, so it sits among them (`room_channels` runs after the variables exist, when
+    removing a room no longer shrinks them), under those rules' facts ("channels", room) and ("required",
+    session), which `explain` lifts as theirs."""
     for s in sm.event.sessions:
         if s.interpretation == "required":
             need = len(sm.event.channels(s))
