@@ -32,18 +32,6 @@ class Title:
 
 
 @dataclass(frozen=True)
-class ChannelView:
-    into: str
-    into_name: str
-    source: str
-    source_name: str
-    via: str | None
-    interpreter_ids: tuple[str, ...]
-    interpreters: tuple[str, ...]
-    text: str  # one line: "anglais : Sarah Wilson et David MacLeod", or unstaffed / relay wording
-
-
-@dataclass(frozen=True)
 class SessionView:
     id: str
     title: Title
@@ -61,7 +49,7 @@ class SessionView:
     speakers_text: str
     language: str
     language_name: str
-    channels: tuple[ChannelView, ...]
+    channels: tuple[str, ...]  # one line a channel: "anglais (Sarah Wilson et David MacLeod)", or unstaffed / relay
     interpretation_text: str  # every channel, one line
     plenary: bool
     track: str | None
@@ -81,20 +69,17 @@ def title_of(event: Event, session: Session, reader: Reader, known: tuple[str, .
     return Title(text, used, used.split("_")[0] != reader.language)
 
 
-def channel_view(event: Event, ch: Channel, reader: Reader) -> ChannelView:
+def channel_text(event: Event, ch: Channel, reader: Reader) -> str:
+    """A channel in one line: its language and interpreters, or that it is not interpreted, or relayed."""
     _ = reader._
-    ids = tuple(ch.interpreters)
-    names = tuple(event.interpreter[i].name if i in event.interpreter else i for i in ids)
+    names = [event.interpreter[i].name if i in event.interpreter else i for i in ch.interpreters]
     into = reader.language_name(ch.into)
-    source = reader.language_name(ch.from_)
     if not names:
-        text = _("%(language)s (not interpreted)", language=into)
-    elif ch.via:
-        text = _("%(language)s, relay from %(pivot)s (%(names)s)", language=into, pivot=source,
-                 names=reader.names(list(names)))
-    else:
-        text = _("%(language)s (%(names)s)", language=into, names=reader.names(list(names)))
-    return ChannelView(ch.into, into, ch.from_, source, ch.via, ids, names, text)
+        return _("%(language)s (not interpreted)", language=into)
+    if ch.via:
+        return _("%(language)s, relay from %(pivot)s (%(names)s)", language=into,
+                 pivot=reader.language_name(ch.from_), names=reader.names(names))
+    return _("%(language)s (%(names)s)", language=into, names=reader.names(names))
 
 
 def session_view(event: Event, p: Placement, reader: Reader, on: date | None = None,
@@ -108,9 +93,9 @@ def session_view(event: Event, p: Placement, reader: Reader, on: date | None = N
     title = title_of(event, s, reader, known)
     others = tuple((lang, text) for lang, text in s.title.items() if lang != title.language)
     speakers = tuple(event.speaker[i].name if i in event.speaker else i for i in s.speakers)
-    channels = tuple(channel_view(event, ch, reader) for ch in p.channels)
+    channels = tuple(channel_text(event, ch, reader) for ch in p.channels)
     if channels:
-        interpretation = reader.series([c.text for c in channels])
+        interpretation = reader.series(list(channels))
     elif s.interpretation == "none" or not event.channels(s):
         interpretation = _("none")
     else:
