@@ -42,7 +42,7 @@ def optional_channel_unstaffed(sm: ScheduleModel) -> list[Penalty]:
     out = []
     for s in sm.event.sessions:
         if s.interpretation == "optional" and w:
-            for lang, lit in sm.sessions[s.id].staffed.items():
+            for lit in sm.sessions[s.id].staffed.values():
                 out.append(Penalty("optional_channel_unstaffed", sm.event.unstaffed_cost(s), 1 - lit, [s.id]))
     return out
 
@@ -50,6 +50,8 @@ def optional_channel_unstaffed(sm: ScheduleModel) -> list[Penalty]:
 def track_overlap(sm: ScheduleModel) -> list[Penalty]:
     """Two sessions of one track that overlap cost the weight per pair."""
     w = sm.event.event.weights.track_overlap
+    if not w:
+        return []
     tracks = defaultdict(list)
     for s in sm.event.sessions:
         if s.track is not None:
@@ -58,8 +60,6 @@ def track_overlap(sm: ScheduleModel) -> list[Penalty]:
     for members in tracks.values():
         for a, b in combinations(members, 2):
             va, vb = sm.sessions[a.id], sm.sessions[b.id]
-            if not w:
-                continue
             a_first = sm.model.new_bool_var(f"before[{a.id},{b.id}]")
             b_first = sm.model.new_bool_var(f"before[{b.id},{a.id}]")
             overlap = sm.model.new_bool_var(f"track_overlap[{a.id},{b.id}]")
@@ -141,7 +141,7 @@ def relay(sm: ScheduleModel) -> list[Penalty]:
     out = []
     for sid, sv in sm.sessions.items():
         floor = sm.session_of(sid).language
-        for (into, source), lit in sv.source.items():
+        for (_into, source), lit in sv.source.items():
             if source != floor and w:
                 out.append(Penalty("relay", w, lit, [sid]))
     return out
