@@ -1,3 +1,4 @@
-"""scheduler: a multilingual, translation-aware conference scheduler."""
+"""scheduler: a multilingual, translation-aware conference scheduler.
 
-__version__ = "0.1.0"
+Its version is the package's (pyproject.toml): `scheduler --version`, or importlib.metadata.version("scheduler").
+"""
