@@ -89,6 +89,7 @@ def optional_channel_unstaffed(ev: _Eval) -> list[Cost]:
         staffed = {c.into for c in p.channels if c.interpreters}
         for lang in ev.event.channels(s):
             if lang not in staffed:
+                # Not Event.unstaffed_cost, on purpose: this evaluation checks the model, which uses that.
                 out.append(Cost(goal="optional_channel_unstaffed", sessions=[s.id],
                                 cost=ev.weights.optional_channel_unstaffed * max(1, s.attendance // 100)))
     return out
