@@ -60,7 +60,7 @@ REGION_ZONES = {
     "IN": "Asia/Kolkata", "KE": "Africa/Nairobi", "TZ": "Africa/Dar_es_Salaam", "UA": "Europe/Kyiv",
     "GR": "Europe/Athens", "SE": "Europe/Stockholm", "IR": "Asia/Tehran",
 }
-AUDIENCE_ZONES = ["Asia/Karachi", "America/Mexico_City", "Africa/Nairobi", "Asia/Tokyo", "America/Vancouver"]
+AUDIENCE_ZONE_CHOICES = ["Asia/Karachi", "America/Mexico_City", "Africa/Nairobi", "Asia/Tokyo", "America/Vancouver"]
 
 FIRST_NAMES = ["Marie", "Jean", "Amina", "Priya", "Luis", "Sofia", "Chen", "Yuki", "Olga", "Kwame", "Fatima",
                "Pierre", "Ana", "Omar", "Ingrid", "Mateo", "Léa", "Noah", "Aïcha", "Dmitri", "Giulia", "Hiroshi",
@@ -510,7 +510,7 @@ class _Builder:
                      for d in self.dates],
         }
         if rng.random() < 0.5:
-            remote = rng.choice(AUDIENCE_ZONES)
+            remote = rng.choice(AUDIENCE_ZONE_CHOICES)
             share = rng.choice([0.1, 0.2, 0.3])
             info["audience"] = [{"timezone": self.zone, "share": round(1 - share, 2)},
                                 {"timezone": remote, "share": share}]
