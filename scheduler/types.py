@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, datetime, time
+from functools import cache
 from typing import Annotated, Any
 from zoneinfo import available_timezones
 
@@ -90,7 +91,6 @@ def _check_timezone(value: str) -> str:
     return value
 
 
-_ZONES: set[str] | None = None
 # Files of a system zoneinfo folder that available_timezones() may list but that name no zone of their own.
 _NOT_ZONES = {"localtime", "posixrules"}
 
@@ -100,11 +100,10 @@ def known_timezone(value: str) -> bool:
     return value in _zones() and value not in _NOT_ZONES
 
 
+@cache
 def _zones() -> set[str]:
-    global _ZONES
-    if _ZONES is None:
-        _ZONES = available_timezones()
-    return _ZONES
+    """The zone names tzdata lists, read once (listing them walks the zoneinfo folders)."""
+    return available_timezones()
 
 
 def _parse_clock(value: Any) -> Any:
