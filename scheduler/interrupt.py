@@ -28,6 +28,8 @@ from typing import NoReturn
 
 from ortools.sat.python import cp_model
 
+from .cli import Exit  # no cycle: the command line imports this module only inside its commands
+
 STOP_AGAIN = 0.2  # seconds between the watcher's stops after the first Ctrl-C
 
 _solvers: weakref.WeakSet[cp_model.CpSolver] = weakref.WeakSet()
@@ -86,7 +88,7 @@ def _quit() -> NoReturn:
             os.kill(child.pid, signal.SIGKILL)
         except (OSError, TypeError):
             pass
-    os._exit(130)
+    os._exit(Exit.INTERRUPTED)
 
 
 def _before_fork() -> None:
