@@ -72,6 +72,7 @@ class Explanation(BaseModel):
     minimal: bool = True  # for "search": no fact of the set can be dropped (within the time limit)
     repairs: list[Conflict] = []  # found_by "repair": ways to get a timetable, each with every other fact kept
     fewest: bool = False  # the first way is proven the cheapest (facts weighed by `REPAIR_WEIGHT`)
+    ways_searched: bool = False  # whether ways were looked for (on the model with switches only)
     seconds: float = 0.0
     note: str = ""  # why no conflict was searched for, if none was
 
@@ -1013,43 +1014,87 @@ def core_search(ev: Event, facts: list[Fact], switched: _Switched, deadline: flo
 # (a language dropped from a session, a plenary run in parallel, a break, a room's size or booths) 2; another
 # speaker 3; the team and rest rules, which every interpreted session depends on and which protect the
 # interpreters, 5.
+LAST_RESORT = 5  # the weight of the team and rest rules: never tried alone first
 REPAIR_WEIGHT = {"required": 2, "plenary": 2, "breaks": 2, "capacity": 2, "channels": 2, "max_interpreters": 2,
-                 "speaks": 3, "team": 5, "rest": 5}
+                 "speaks": 3, "team": LAST_RESORT, "rest": LAST_RESORT}
 REPAIRS = 3  # ways offered
-REPAIR_SECONDS = 10.0  # at most, after the conflicting set is found
+REPAIR_SECONDS = 30.0  # at most, after the conflicting set is found
+REPAIR_TRY_SECONDS = 3.0  # at most, for whether one set of changes is enough
 
 
 def repairs(switched: _Switched, facts: list[Fact], core: list[Fact], deadline: float,
             workers: int) -> tuple[list[list[Fact]], bool]:
     """Up to REPAIRS ways to get a timetable, the cheapest first: sets of facts such that, with these lifted and
-    every other fact kept, a timetable exists (CP-SAT found one). Each next way keeps at least one fact of each
-    earlier one, so none is an earlier way with more changes. The flag: the first way is proven the cheapest."""
+    every other fact kept, a timetable exists (CP-SAT found one). First each fact of the conflicting `core` alone,
+    the lightest first (often one is enough); then the cheapest other ways, each next one keeping at least one
+    fact of every earlier one, each shrunk to the facts it needs. The flag: the first way is proven the
+    cheapest."""
     from .search import run_solver
 
     by_key = {f.key: f for f in facts}
     switch = {k: lit for k, lit in switched.switch.items() if k in by_key}
-    model = switched.model
-    model.clear_assumptions()
-    model.minimize(sum(REPAIR_WEIGHT.get(k[0], 1) * lit.Not() for k, lit in switch.items()))
-    model.add_bool_or([switch[f.key].Not() for f in core if f.key in switch])  # implied, and it guides the search
+    weight = lambda key: REPAIR_WEIGHT.get(key[0], 1)  # noqa: E731
     stop = min(deadline, time.perf_counter() + REPAIR_SECONDS)
-    ways: list[list[Fact]] = []
-    fewest = False
-    while len(ways) < REPAIRS and stop - time.perf_counter() > 0.05:
-        solver = new_solver(stop - time.perf_counter())
+    left = lambda: stop - time.perf_counter()  # noqa: E731
+    model = switched.model
+    plain = model.clone()  # without the objective below: for yes-or-no questions
+
+    def holds(lifted: set[tuple], seconds: float) -> bool | None:
+        """Whether a timetable exists with the `lifted` facts lifted and every other kept (None: undecided)."""
+        plain.clear_assumptions()
+        plain.add_assumptions([lit.Not() if k in lifted else lit for k, lit in switch.items()])
+        solver = new_solver(max(0.05, seconds))
         solver.parameters.num_workers = workers
-        code = run_solver(solver, model)
+        code = run_solver(solver, plain)
+        return {cp_model.OPTIMAL: True, cp_model.FEASIBLE: True, cp_model.INFEASIBLE: False}.get(code)
+
+    ways: list[list[tuple]] = []
+    alone = [f.key for f in core if f.key in switch and weight(f.key) < LAST_RESORT]
+    for key in sorted(alone, key=weight):
+        if len(ways) == REPAIRS or left() <= 0.05:
+            break
+        if holds({key}, min(left(), REPAIR_TRY_SECONDS)):
+            ways.append([key])
+    cost = lambda way: sum(map(weight, way))  # noqa: E731
+    proven = bool(ways) and cost(ways[0]) == 1  # no way is lighter than one fact of weight 1
+    lifted_cost = sum(weight(k) * lit.Not() for k, lit in switch.items())
+    model.clear_assumptions()
+    model.minimize(lifted_cost)
+    model.add_bool_or([switch[f.key].Not() for f in core if f.key in switch])  # implied, and it guides the search
+    for way in ways:
+        model.add_bool_or([switch[k] for k in way])
+    while not (len(ways) >= REPAIRS and proven) and left() > 0.05:
+        # The lightest way not found yet; with REPAIRS ways found, only one lighter than the heaviest of them.
+        trial = model
+        if len(ways) >= REPAIRS:
+            trial = model.clone()
+            trial.add(lifted_cost <= max(map(cost, ways)) - 1)
+        solver = new_solver(left())
+        solver.parameters.num_workers = workers
+        code = run_solver(solver, trial)
+        if code == cp_model.INFEASIBLE:  # nothing lighter than the ways found
+            proven = bool(ways)
+            break
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             break
         lifted = [k for k, lit in switch.items() if not solver.boolean_value(lit)]
         if not lifted:  # the event itself would be feasible: a switch that does not switch its fact
             log.warning("explain: a timetable with every fact kept, in the model with switches")
             break
-        fewest = fewest or (not ways and code == cp_model.OPTIMAL)
-        ways.append([by_key[k] for k in lifted])
+        proven = proven or code == cp_model.OPTIMAL  # the lightest of the ways not found before: now known
+        needed = True  # every change of the way is needed (each kept in turn leaves no timetable)
+        for k in sorted(lifted, key=weight, reverse=True):  # the heaviest kept first, when it can be
+            if len(lifted) > 1:
+                enough = holds(set(lifted) - {k}, min(left(), REPAIR_TRY_SECONDS)) if left() > 0.05 else None
+                if enough:
+                    lifted.remove(k)
+                needed = needed and enough is not None
         model.add_bool_or([switch[k] for k in lifted])
-    log.info("explain: %d ways to a timetable (the first %s)", len(ways), "proven cheapest" if fewest else "found")
-    return ways, fewest
+        if needed:  # a way with changes it may not need (time ran out) would ask the organiser too much
+            ways = sorted([*ways, lifted], key=cost)[:REPAIRS]
+    ways.sort(key=cost)
+    log.info("explain: %d ways to a timetable (the first %s)", len(ways), "proven cheapest" if proven else "found")
+    return [[by_key[k] for k in way] for way in ways], proven
 
 
 def search_core(ev: Event, deadline: float, workers: int) -> Explanation:
@@ -1067,7 +1112,7 @@ def search_core(ev: Event, deadline: float, workers: int) -> Explanation:
             order = {f.key: i for i, f in enumerate(facts)}
             ways, fewest = repairs(switched, facts, core, deadline, workers)
             return Explanation(status="infeasible", conflicts=_describe(ev, sorted(core, key=lambda f: order[f.key])),
-                               minimal=minimal, fewest=fewest, repairs=[
+                               minimal=minimal, fewest=fewest, ways_searched=True, repairs=[
                                    _change(f, n) for n, way in enumerate(ways, 1)
                                    for f in sorted(way, key=lambda f: order[f.key])])
     conflicts, minimal = relaxed_core(ev, facts, deadline, workers)
@@ -1248,14 +1293,17 @@ def render_text(ev: Event, explanation: Explanation) -> str:
         lines += [f"  - {c}" for c in found]
     if x.repairs:
         lines.append("Ways to get a timetable, each enough with the rest of the event as it is (a timetable was found "
-                     "with its changes), " + ("the cheapest first:" if x.fewest else
-                                              "the cheapest found within the time limit first:"))
+                     "with its changes) and needing each of its changes, " + (
+                         "the cheapest first:" if x.fewest else "the cheapest found within the time limit first:"))
         for option, changes in groupby(x.repairs, key=lambda c: c.option):
             changes = list(changes)
             lines.append(f"  {option}. " + (str(changes[0]) if len(changes) == 1 else
                                             "both of:" if len(changes) == 2 else f"all {len(changes)} of:"))
             if len(changes) > 1:
                 lines += [f"     - {c}" for c in changes]
+    elif x.ways_searched:
+        lines.append("No set of changes was proven enough for a timetable within the time limit (each takes a "
+                     "solve of the whole event); a longer --time-limit gives them more time.")
     if not x.conflicts:
         lines.append(x.note or "No timetable exists (proven by the solver), but no smaller conflict was isolated "
                                "within the time limit; try a longer --time-limit.")

@@ -155,10 +155,11 @@ def assert_valid(ev: dict, tt: dict) -> None:
 
 
 def rule_functions(module, argument: type) -> dict[str, Callable]:
-    """The functions `module` defines that take one `argument` (a checker's Context, a ScheduleModel): its rules."""
+    """The public functions `module` defines that take one `argument` (a checker's Context, a ScheduleModel): its
+    rules (private helpers, `_name`, may take one too)."""
     found = {}
     for name, f in vars(module).items():
-        if inspect.isfunction(f) and f.__module__ == module.__name__:
+        if inspect.isfunction(f) and f.__module__ == module.__name__ and not name.startswith("_"):
             parameters = list(inspect.signature(f, eval_str=True).parameters.values())
             if len(parameters) == 1 and parameters[0].annotation is argument:
                 found[name] = f

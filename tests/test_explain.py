@@ -461,6 +461,8 @@ def test_ways_to_a_timetable_are_enough_alone_when_one_change_of_the_conflict_is
     for i, way in enumerate(found):
         assert not any({f.key for f in earlier} <= {f.key for f in way} for earlier in found[:i])
         assert feasible(relaxed(data, way), 10, WORKERS) is True
+        for f in way:  # every change of a way is needed
+            assert feasible(relaxed(data, [g for g in way if g is not f]), 10, WORKERS) is False
     back = next(c for c in why.conflicts if c.rule == "interpreter_available").ids[0]
     assert feasible(load(fixed(data, lambda d: by_id(d["interpreters"], back).update(unavailable=[]))), 10,
                     WORKERS) is False
@@ -493,3 +495,15 @@ def test_cli_explain_json_lists_the_ways_after_the_conflicts(tmp_path: Path):
     assert kinds == sorted(kinds, key=lambda k: k == "repair") and "repair" in kinds and "search" in kinds
     assert all(("option" in c) == (c["found_by"] == "repair") for c in items)
     assert re.search(r"infeasible: 1 conflict, explained in", result.stderr)
+
+
+def test_one_change_is_offered_first_when_one_is_enough():
+    # Every interpreter of the school at most 120 min a day: raising one person's limit is enough, and no way
+    # can be lighter than one change.
+    from scheduler.explain import feasible, relaxed
+
+    data = school_with(lambda d: [it.update(max_minutes_per_day=120) for it in d["interpreters"]])
+    why = explain(load(data), time_limit=60, workers=WORKERS, known_infeasible=True)
+    first = ways(data, why)[0]
+    assert why.fewest and len(first) == 1 and cost(first) == 1
+    assert feasible(relaxed(data, first), 10, WORKERS) is True
