@@ -519,6 +519,20 @@ def test_a_title_missing_in_the_interpreters_language_is_shown_in_one_they_know(
     assert agenda.items[0].view.title.language == "en"
 
 
+def test_a_title_is_not_shown_in_a_floor_language_the_interpreter_does_not_know():
+    # Wang reads Chinese and English, not French; s01 is given in French, with French and English titles. The
+    # floor's title came first and she got the French one.
+    data = json.loads(EVENT.read_text("utf-8"))
+    data["interpreters"].append({"id": "i-zh", "name": "Wang", "languages": {"A": ["zh"], "B": ["en"]},
+                                 "locale": "zh_Hans_CN"})
+    event = Event.model_validate(data)
+    timetable = load_timetable(TIMETABLE, event)
+    s01 = next(p for p in timetable.sessions if p.session == "s01")
+    assert event.session["s01"].language == "fr" and set(event.session["s01"].title) >= {"fr", "en"}
+    agenda = interpreter_agenda(event, timetable, event.interpreter["i-zh"], work=[(s01, s01.channels[0])])
+    assert agenda.items[0].view.title.language == "en"
+
+
 def test_labels_follow_how_many_they_name(school):
     """'Team mate' for one, 'Speakers' for two (s14 has two speakers; each team here is of two)."""
     event, timetable = school

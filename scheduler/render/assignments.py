@@ -128,8 +128,7 @@ def interpreter_agenda(event: Event, timetable: Timetable, who: Interpreter,
     for p, ch in work:
         floor = event.session[p.session].language
         day = p.start.astimezone(event.zone).date()  # the event's day, which their daily limit is about
-        # A title missing in their language: in one they know, the floor's (which they hear) first.
-        known = tuple(dict.fromkeys([floor, *theirs]))
+        known = _readable(floor, theirs)
         view = session_view(event, p, reader, on=day, known=known)
         mates = [event.interpreter[i].name for i in ch.interpreters if i != who.id and i in event.interpreter]
         pair = _pair(reader, ch)
@@ -169,6 +168,13 @@ def interpreter_agenda(event: Event, timetable: Timetable, who: Interpreter,
     return agenda
 
 
+def _readable(floor: str, theirs: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """The languages an interpreter reads a title in when none is in their own: the floor's first if they know
+    it (working from it, they hear it), then theirs, A first. A floor they do not know is no help: relaying a
+    French session into Chinese, they read its English title, not its French one."""
+    return tuple(dict.fromkeys([floor, *theirs] if floor in theirs else theirs))
+
+
 def left_agenda(event: Event, who: str, taken: list[Placement]) -> Agenda:
     """The agenda of an interpreter who has left the event: all they had, cancelled. In the event's first language
     and zone, as their calendar: their own are no longer known, nor their name."""
@@ -192,8 +198,8 @@ def cancelled_item(event: Event, reader: Reader, who: str, p: Placement, known: 
     was, and the event's time for a reader elsewhere. `known`: languages they read besides their own."""
     _ = reader._
     session = event.session.get(p.session)
-    if session is not None:  # a title missing in their language: in the floor's, which they heard, first
-        title = title_of(event, session, reader, tuple(dict.fromkeys([session.language, *known])))
+    if session is not None:
+        title = title_of(event, session, reader, _readable(session.language, known))
     else:  # removed from the event, its titles with it (timetables hold none): the id is all that is left
         title = Title(_("Session %(session)s (removed from the event)", session=p.session), reader.ui_language,
                       False)
