@@ -303,13 +303,15 @@ def generate(output: Path, timetable_out: Path | None, sessions: int, days: int,
 
 
 def _zone_option(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
-    from .types import known_timezone
+    from .types import check_timezone
 
     if value == ("none",):
         return value
     for zone in value:
-        if not known_timezone(zone):
-            raise click.BadParameter(f"{zone!r} is not an IANA time zone (e.g. 'Europe/Paris'), nor 'none'")
+        try:
+            check_timezone(zone)
+        except ValueError as exc:  # the input's own wording, with its 'did you mean'
+            raise click.BadParameter(f"{exc}, nor 'none'") from None
     return value
 
 

@@ -119,8 +119,22 @@ def interpreter_at_night(ev: Event) -> Iterator[Note]:
                    f"unavailable")
 
 
+def audience_zone_repeated(ev: Event) -> Iterator[Note]:
+    """A time zone listed twice in `event.audience`: their shares add up, but a second entry is more often a slip
+    for another zone (a share of the audience left out)."""
+    first: dict[str, int] = {}
+    for i, part in enumerate(ev.event.audience):
+        if part.timezone in first:
+            yield (("event", "audience", i),
+                   f"{part.timezone} is listed already (event.audience[{first[part.timezone]}]): their shares add up "
+                   f"to {sum(p.share for p in ev.event.audience if p.timezone == part.timezone):g}; if another "
+                   f"zone was meant, its audience is left out")
+        else:
+            first[part.timezone] = i
+
+
 NOTES: list[Callable[[Event], Iterator[Note]]] = [interpreter_without_channel, language_without_interpreter,
-                                                  period_outside_event, interpreter_at_night]
+                                                  period_outside_event, interpreter_at_night, audience_zone_repeated]
 
 
 def notes(ev: Event) -> list[Note]:

@@ -80,7 +80,7 @@ def _language_suggestion(value: str) -> str | None:
     return str(locale)
 
 
-def _check_timezone(value: str) -> str:
+def check_timezone(value: str) -> str:
     # Only the zones tzdata lists: ZoneInfo() itself also opens folders ("America": IsADirectoryError) and
     # files that are not zones ("localtime", "posixrules"), and raises kinds of errors pydantic does not catch.
     if not known_timezone(value):
@@ -179,7 +179,7 @@ def _parse_aware_datetime(value: Any) -> Any:
 
 Id = Annotated[str, AfterValidator(_check_id)]
 LanguageCode = Annotated[str, AfterValidator(_check_language)]
-TimeZoneName = Annotated[str, AfterValidator(_check_timezone)]
+TimeZoneName = Annotated[str, AfterValidator(check_timezone)]
 ClockTime = Annotated[
     time,
     BeforeValidator(_parse_clock),

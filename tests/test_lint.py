@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from builders import event_dict, interpreter, session
 from scheduler.cli import cli
 from scheduler.event import Event
-from scheduler.lint import (interpreter_at_night, interpreter_without_channel, language_without_interpreter,
-                            period_outside_event)
+from scheduler.lint import (audience_zone_repeated, interpreter_at_night, interpreter_without_channel,
+                            language_without_interpreter, period_outside_event)
 
 
 def make(sessions: list[dict], interpreters: list[dict], languages=("fr", "en")) -> Event:
@@ -64,6 +64,16 @@ def test_interpreter_at_night():
     # once they have said when they will not work, nothing to note
     tokyo["unavailable"] = [{"start": "2021-02-13T09:00", "end": "2021-02-13T12:00"}]
     assert list(interpreter_at_night(make([session("s1", language="en")], [paris, tokyo]))) == []
+
+
+def test_audience_zone_repeated():
+    shares = [("America/Toronto", 0.5), ("Asia/Tokyo", 0.3), ("Asia/Tokyo", 0.2)]
+    data = event_dict([session("s1", language="en")], audience=[{"timezone": z, "share": x} for z, x in shares])
+    notes = list(audience_zone_repeated(Event.model_validate(data)))
+    assert [where for where, _ in notes] == [("event", "audience", 2)]
+    assert "Asia/Tokyo is listed already (event.audience[1]): their shares add up to 0.5" in notes[0][1]
+    data["event"]["audience"][2]["timezone"] = "Africa/Lagos"
+    assert list(audience_zone_repeated(Event.model_validate(data))) == []
 
 
 def test_validate_prints_notes_and_still_exits_0(tmp_path: Path):

@@ -558,6 +558,13 @@ def test_cli_render_shows_the_audiences_zones_unless_told(tmp_path, school):
     assert rendered("--also-tz", "Asia/Tokyo") == render(*school, "md", "fr_CA", ("Asia/Tokyo",))
 
 
+def test_cli_render_suggests_the_zone_of_a_city(tmp_path):
+    out = tmp_path / "t.md"
+    result = CliRunner().invoke(cli, ["render", str(EVENT), str(TIMETABLE), "--locale", "fr_CA", "--format", "md",
+                                      "-o", str(out), "--also-tz", "Tokyo"])
+    assert result.exit_code == 2 and "did you mean 'Asia/Tokyo'?" in result.output and not out.exists()
+
+
 @pytest.mark.parametrize("args, needle", [
     (["--locale", "xx_YY"], "locale"),
     (["--locale", "root"], "names no language"),  # refused as an interpreter's locale too
