@@ -505,31 +505,23 @@ def test_an_interpreter_far_away_has_the_events_days_with_their_minutes():
     assert not any("(Toronto)" in line for line in home.intro)
 
 
-def test_a_title_missing_in_the_interpreters_language_is_shown_in_one_they_know():
+@pytest.mark.parametrize("person, sid, floor", [
     # Dora reads German and knows no French; s02 is given in English, with a French and an English title. The
     # event's first language (French) was the fallback; the floor's, which she hears, comes first now.
-    data = json.loads(EVENT.read_text("utf-8"))
-    data["interpreters"].append({"id": "i-de", "name": "Dora", "languages": {"A": ["de"], "C": ["en"]},
-                                 "locale": "de_DE"})
-    event = Event.model_validate(data)
-    timetable = load_timetable(TIMETABLE, event)
-    s02 = next(p for p in timetable.sessions if p.session == "s02")
-    assert event.session["s02"].language == "en" and set(event.session["s02"].title) == {"fr", "en"}
-    agenda = interpreter_agenda(event, timetable, event.interpreter["i-de"], work=[(s02, s02.channels[0])])
-    assert agenda.items[0].view.title.language == "en"
-
-
-def test_a_title_is_not_shown_in_a_floor_language_the_interpreter_does_not_know():
+    ({"id": "i-de", "name": "Dora", "languages": {"A": ["de"], "C": ["en"]}, "locale": "de_DE"}, "s02", "en"),
     # Wang reads Chinese and English, not French; s01 is given in French, with French and English titles. The
     # floor's title came first and she got the French one.
+    ({"id": "i-zh", "name": "Wang", "languages": {"A": ["zh"], "B": ["en"]}, "locale": "zh_Hans_CN"}, "s01", "fr"),
+])
+def test_a_title_missing_in_the_interpreters_language_is_shown_in_one_they_know(person, sid, floor):
     data = json.loads(EVENT.read_text("utf-8"))
-    data["interpreters"].append({"id": "i-zh", "name": "Wang", "languages": {"A": ["zh"], "B": ["en"]},
-                                 "locale": "zh_Hans_CN"})
+    data["interpreters"].append(person)
     event = Event.model_validate(data)
     timetable = load_timetable(TIMETABLE, event)
-    s01 = next(p for p in timetable.sessions if p.session == "s01")
-    assert event.session["s01"].language == "fr" and set(event.session["s01"].title) >= {"fr", "en"}
-    agenda = interpreter_agenda(event, timetable, event.interpreter["i-zh"], work=[(s01, s01.channels[0])])
+    placed = next(p for p in timetable.sessions if p.session == sid)
+    assert event.session[sid].language == floor and set(event.session[sid].title) == {"fr", "en"}
+    agenda = interpreter_agenda(event, timetable, event.interpreter[person["id"]],
+                                work=[(placed, placed.channels[0])])
     assert agenda.items[0].view.title.language == "en"
 
 
