@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import time
 from collections import defaultdict
@@ -1063,6 +1064,7 @@ def repairs(switched: _Switched, facts: list[Fact], core: list[Fact], deadline: 
     model.add_bool_or([switch[f.key].Not() for f in core if f.key in switch])  # implied, and it guides the search
     for way in ways:
         model.add_bool_or([switch[k] for k in way])
+    lightest_left_out = math.inf  # the cost of the lightest way found but not shown
     while not (len(ways) >= REPAIRS and proven) and left() > 0.05:
         # The lightest way not found yet; with REPAIRS ways found, only one lighter than the heaviest of them.
         trial = model
@@ -1090,9 +1092,12 @@ def repairs(switched: _Switched, facts: list[Fact], core: list[Fact], deadline: 
                     lifted.remove(k)
                 needed = needed and enough is not None
         model.add_bool_or([switch[k] for k in lifted])
-        if needed:  # a way with changes it may not need (time ran out) would ask the organiser too much
+        if needed:
             ways = sorted([*ways, lifted], key=cost)[:REPAIRS]
+        else:  # with changes it may not need (time ran out), it would ask the organiser too much
+            lightest_left_out = min(lightest_left_out, cost(lifted))
     ways.sort(key=cost)
+    proven = proven and bool(ways) and cost(ways[0]) <= lightest_left_out
     log.info("explain: %d ways to a timetable (the first %s)", len(ways), "proven cheapest" if proven else "found")
     return [[by_key[k] for k in way] for way in ways], proven
 
