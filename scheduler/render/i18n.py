@@ -358,10 +358,26 @@ class Reader:
         """'13 h 00', '1:30 PM' (the locale's hour cycle)."""
         return format_skeleton(self.clock, self.in_zone(moment, zone), locale=self.locale)
 
+    @property
+    def glue(self) -> str:
+        """The locale's glue of a date ('{1}') and a time ('{0}'): '{1}, {0}'; Japanese '{1} {0}'."""
+        return _unquote(str(get_datetime_format("medium", locale=self.locale)))
+
+    @property
+    def interval_fallback(self) -> str:
+        """The locale's interval of two dates or times written in full ('{0}'), ('{1}'): '{0} – {1}'; Japanese
+        '{0}～{1}'."""
+        return self.locale.interval_formats.get(None, "{0} – {1}")
+
+    @property
+    def interval_in_words(self) -> bool:
+        """Whether CLDR's time interval spells times with words that a single time does not (`interval_in_words`):
+        such an interval is written as two single times in `interval_fallback`."""
+        return interval_in_words(str(self.locale), self.clock)
+
     def date_time(self, moment: datetime, zone: ZoneInfo | None = None) -> str:
         """'sam. 13 févr., 00 h 30': the locale's own glue of a short date and a time."""
-        glue = _unquote(str(get_datetime_format("medium", locale=self.locale)))
-        return glue.format(self.time(moment, zone), self.short_date(moment, zone))
+        return self.glue.format(self.time(moment, zone), self.short_date(moment, zone))
 
     def interval(self, start: datetime, end: datetime, zone: ZoneInfo | None = None,
                  on: date | None = None, dated: bool = False) -> str:
@@ -372,15 +388,14 @@ class Reader:
         s, e = self.in_zone(start, tz), self.in_zone(end, tz)
         dated = dated or (on is not None and s.date() != on)
         crosses = s.date() != (e - timedelta(microseconds=1)).date()
-        fallback = self.locale.interval_formats.get(None, "{0} – {1}")
+        fallback = self.interval_fallback
         if not crosses:
-            if interval_in_words(str(self.locale), self.clock):  # Japanese: 13:30～15:00, as a time alone
+            if self.interval_in_words:  # Japanese: 13:30～15:00, as a time alone
                 text = fallback.format(self.time(s, tz), self.time(e, tz))
             else:
                 text = format_interval(s, e, self.clock, tzinfo=tz, locale=self.locale)
             if dated:
-                glue = _unquote(str(get_datetime_format("medium", locale=self.locale)))
-                text = glue.format(text, self.short_date(s, tz))
+                text = self.glue.format(text, self.short_date(s, tz))
             return text
         first = self.date_time(s, tz) if dated else self.time(s, tz)
         return fallback.format(first, self.date_time(e, tz))
@@ -445,6 +460,14 @@ def is_offset_zone(zone: ZoneInfo) -> bool:
 def canonical_zone(name: str) -> str:
     """The name CLDR files a zone under: 'America/Montreal' is an alias of 'America/Toronto'."""
     return get_global("zone_aliases").get(name, name)
+
+
+def zone_names(zone: ZoneInfo) -> tuple[str, ...]:
+    """Every name of a zone as CLDR files it: its own, the one CLDR files it under and that one's aliases
+    ('America/Toronto', 'America/Montreal', 'Canada/Eastern'...), sorted. A browser may name its zone by any."""
+    key = canonical_zone(zone.key)
+    aliases = (name for name, canonical in get_global("zone_aliases").items() if canonical == key)
+    return tuple(sorted({zone.key, key, *aliases}))
 
 
 @cache
