@@ -199,3 +199,125 @@ def test_a_persian_reader_reads_english_sentences_left_to_right_and_persian_date
         assert problems == []
     finally:
         ctx.close()
+
+
+# --- the reader's own time -----------------------------------------------------------------------------------
+
+
+def spaced(text: str) -> str:
+    """A text with the narrow, thin and no-break spaces that ICU puts in times and intervals as plain ones."""
+    return " ".join(text.replace("\u202f", " ").replace("\u2009", " ").replace("\u00a0", " ").split())
+
+
+def zone_name(page, tag: str, zone: str) -> str:
+    """The browser's own name of a zone in a language ("heure normale du Japon"): its ICU's, not ours to test."""
+    return page.evaluate("""([tag, zone]) => new Intl.DateTimeFormat(tag, {timeZone: zone, timeZoneName: "longGeneric"})
+        .formatToParts(new Date(Date.UTC(2021, 1, 12))).find(p => p.type === "timeZoneName").value""", [tag, zone])
+
+
+def yours(page, variant: str, session: str) -> list[str]:
+    lines = page.locator(f'[data-variant="{variant}"] [data-session="{session}"] .yours')
+    return [spaced(t) for t in lines.all_inner_texts()]
+
+
+def test_a_reader_in_a_zone_not_shown_gets_their_own_time_in_the_variants_language(browser, page_file):
+    path, _event = page_file  # fr_CA, in Toronto time, also in Karachi's
+    ctx, page, problems, requests = open_page(browser, path, timezone_id="Asia/Tokyo", locale="fr-CA")
+    try:
+        tokyo = zone_name(page, "fr-CA", "Asia/Tokyo")  # heure normale du Japon
+        # 09:30-10:30 in Toronto (UTC-5) on Friday is 23:30-00:30 in Tokyo (UTC+9): both dates shown
+        assert yours(page, "fr", "s01") == [
+            f"Votre heure ({tokyo}) : ven. 12 févr., 23 h 30 – sam. 13 févr., 00 h 30"]
+        # 10:45-12:15 is on Saturday in Tokyo, under Friday's heading: its date shown
+        assert yours(page, "fr", "s02") == [f"Votre heure ({tokyo}) : sam. 13 févr., 0 h 45 – 2 h 15"]
+        # below the event's time and Karachi's, above the title, and looking like Karachi's line
+        card = page.locator('[data-variant="fr"] [data-session="s02"]')
+        assert card.locator(":scope > div").evaluate_all("ds => ds.map(d => d.className)")[:3] == \
+            ["when", "also", "also yours"]
+        assert card.locator(".yours").is_visible()
+        assert page.locator('[data-variant="fr"] .yours').count() == 14  # every card, once
+
+        page.get_by_role("button", name="English").click()
+        tokyo = zone_name(page, "en-CA", "Asia/Tokyo")  # Japan Standard Time
+        assert yours(page, "en", "s01") == [f"Your time ({tokyo}): Fri, Feb 12, 11:30 p.m.–Sat, Feb 13, 12:30 a.m."]
+        assert page.locator('[data-variant="en"] [data-session="s01"] .yours').is_visible()
+        assert problems == []
+        assert requests == [path.as_uri()]
+    finally:
+        ctx.close()
+
+    ctx, page, problems, _requests = open_page(browser, path, timezone_id="America/Sao_Paulo", locale="pt-BR")
+    try:
+        # the same day in São Paulo (UTC-3): the times alone, as the lines above them
+        brasilia = zone_name(page, "fr-CA", "America/Sao_Paulo")  # heure normale de Brasilia
+        assert yours(page, "fr", "s01") == [f"Votre heure ({brasilia}) : 11 h 30 – 12 h 30"]
+        assert problems == []
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("zone", ["America/Toronto", "America/Montreal", "Asia/Karachi"])
+def test_no_line_of_ones_own_in_a_zone_the_page_shows(browser, page_file, zone):
+    # the event's zone, another name of it (tzdata merged Montreal into Toronto), an "also" zone
+    path, _event = page_file
+    ctx, page, problems, _requests = open_page(browser, path, timezone_id=zone)
+    try:
+        assert page.locator(".yours").count() == 0
+        assert problems == []
+    finally:
+        ctx.close()
+
+
+def test_without_script_the_page_is_as_written(browser, page_file):
+    path, _event = page_file
+    ctx, page, _problems, _requests = open_page(browser, path, timezone_id="Asia/Tokyo", java_script_enabled=False)
+    try:
+        assert page.locator(".yours").count() == 0
+        french = page.locator('[data-variant="fr"]')
+        assert french.is_visible() and "Karachi" in french.locator('[data-session="s01"] .also').inner_text()
+    finally:
+        ctx.close()
+
+
+def test_ones_own_time_right_to_left_and_as_an_island(browser, tmp_path):
+    event = load_event(EVENT)
+    timetable = load_timetable(TIMETABLE, event)
+    arabic, persian = tmp_path / "timetable.ar.html", tmp_path / "timetable.fa.html"
+    arabic.write_text(render(event, timetable, "html", "ar_EG"), "utf-8")
+    persian.write_text(render(event, timetable, "html", "fa"), "utf-8")
+    ctx, page, problems, _requests = open_page(browser, arabic, timezone_id="Pacific/Auckland",
+                                               viewport={"width": 1280, "height": 900})
+    try:
+        # Arabic words from the catalog, in the right-to-left variant; the time in Latin digits, as the page's
+        line = page.locator('[data-variant="ar"] [data-session="s01"] .yours')
+        auckland = zone_name(page, "ar-EG", "Pacific/Auckland")  # توقيت نيوزيلندا
+        assert spaced(line.inner_text()) == f"توقيتك ({auckland}): السبت، 13 فبراير، 3:30–4:30 ص"
+        assert line.evaluate("e => getComputedStyle(e).direction") == "rtl"
+        assert problems == []
+    finally:
+        ctx.close()
+    ctx, page, problems, _requests = open_page(browser, persian, timezone_id="Asia/Tokyo")
+    try:
+        # English words (Persian has no catalog), the Persian interval marked as the page marks its own
+        line = page.locator('[data-variant="fa"] [data-session="s02"] .yours')
+        assert spaced(line.inner_text()).startswith(f"Your time ({zone_name(page, 'en', 'Asia/Tokyo')}): ")
+        island = line.locator("bdi[lang=fa]")
+        assert island.get_attribute("dir") == "rtl" and "۱۳" not in island.inner_text()  # Gregorian, Latin digits
+        assert "13 فوریه" in island.inner_text() and "0:45 تا 2:15" in spaced(island.inner_text())
+        assert problems == []
+    finally:
+        ctx.close()
+
+
+def test_japanese_times_in_ones_own_zone_are_written_as_the_pages(browser, tmp_path):
+    event = load_event(EVENT)
+    path = tmp_path / "timetable.ja.html"
+    path.write_text(render(event, load_timetable(TIMETABLE, event), "html", "ja"), "utf-8")
+    ctx, page, problems, _requests = open_page(browser, path, timezone_id="Europe/London")
+    try:
+        # 13:30～15:00 as the page's own times, not ICU's interval 14時30分～16時00分
+        london = zone_name(page, "ja", "Europe/London")
+        assert yours(page, "ja", "s01") == [f"あなたの時刻（{london}）：14:30～15:30"]
+        assert problems == []
+    finally:
+        ctx.close()

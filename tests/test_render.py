@@ -8,6 +8,7 @@ import json
 import os
 import re
 from datetime import datetime
+from html.parser import HTMLParser
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -190,6 +191,7 @@ def test_twelve_hours_everywhere_times_are_shown(school):
     assert f"| 1:30{THIN}–{THIN}3:00{NNBSP}PM | 11:30 PM{THIN}–{THIN}Sat, Feb 13, 1:00 AM |" in md and "13:30" not in md
     page = render(*school, "html", "en_US")
     en_us = page[page.index('data-variant="en"'):page.index('data-variant="fr"')]
+    en_us = re.sub(r' data-(start|end)="[^"]*"', "", en_us)  # ISO 8601 instants for the script (24 hours)
     assert f'<div class="when">1:30{THIN}–{THIN}3:00{NNBSP}PM' in en_us
     assert '<th class="time" scope="row">1:30 PM<' in en_us and "13:30" not in en_us  # the grid's labels too
     assert f"Break 12:30{THIN}–{THIN}1:30{NNBSP}PM" in en_us
@@ -246,6 +248,71 @@ def test_a_zone_of_no_place_is_labelled_by_its_offset(school):
     assert "\nGMT+03:00: 17:30" in str(cal.walk("VEVENT")[0]["description"])
     html = render(*school, "html", "fr", ("Etc/GMT-3",))
     assert "GMT-3 (" not in html and "Aussi affiché : UTC+03:00 (Etc/GMT-3)." in html
+
+
+class _Tags(HTMLParser):
+    """The attributes of every tag of a page, in order: (tag, attributes)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def tags(page: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = _Tags()
+    parser.feed(page)
+    return parser.tags
+
+
+def test_html_cards_carry_their_instants_for_the_readers_own_time(school):
+    """Each card of the HTML timetable carries its start and end as ISO 8601 instants with the event zone's offset;
+    the page names the zones it shows (with their other names), and each variant the words of the line that its
+    script adds in the reader's own zone (tests/test_browser.py runs it)."""
+    event, timetable = school
+    zone = ZoneInfo(event.event.timezone)
+    found = tags(render(event, timetable, "html", "fr_CA", ("Asia/Kolkata",)))
+    placed = {p.session: p for p in timetable.sessions}
+    cards = [a for tag, a in found if tag == "article"]
+    assert len(cards) == 2 * len(placed)  # French and English variants
+    for card in cards:
+        p = placed[card["data-session"]]
+        start, end = datetime.fromisoformat(card["data-start"]), datetime.fromisoformat(card["data-end"])
+        assert (start, end) == (p.start, p.end)
+        assert start.utcoffset() == zone.utcoffset(start) and end.utcoffset() == zone.utcoffset(end)
+    s01 = next(a for a in cards if a["data-session"] == "s01")
+    assert (s01["data-start"], s01["data-end"]) == ("2021-02-12T09:30:00-05:00", "2021-02-12T10:30:00-05:00")
+    body = next(a for tag, a in found if tag == "body")
+    assert set(body["data-zones"].split()) == {"America/Toronto", "America/Montreal", "America/Nipigon",
+                                               "America/Thunder_Bay", "Canada/Eastern", "Asia/Kolkata",
+                                               "Asia/Calcutta"}
+    variants = {a["data-variant"]: a for tag, a in found if "data-variant" in a}
+    assert variants["fr"]["data-your-time"] == "Votre heure (%(zone)s) : %(when)s"
+    assert variants["en"]["data-your-time"] == "Your time (%(zone)s): %(when)s"
+    assert (variants["fr"]["data-date-tag"], variants["fr"]["data-clock"]) == ("fr-CA", "h23")
+    assert (variants["en"]["data-date-tag"], variants["en"]["data-clock"]) == ("en-CA", "h12")
+    assert "data-time-range" not in variants["fr"]
+    # each language's words and brackets; a Persian reader's are English, their times Persian islands
+    ar = {a["data-variant"]: a for tag, a in tags(render(*school, "html", "ar_EG")) if "data-variant" in a}
+    assert ar["ar"]["data-your-time"] == "توقيتك (%(zone)s): %(when)s" and ar["ar"]["data-dir"] == "rtl"
+    zh = {a["data-variant"]: a for tag, a in tags(render(*school, "html", "zh_Hant")) if "data-variant" in a}
+    assert zh["zh"]["data-your-time"] == "您的時間（%(zone)s）：%(when)s"
+    fa = {a["data-variant"]: a for tag, a in tags(render(*school, "html", "fa")) if "data-variant" in a}
+    assert fa["fa"]["data-your-time"] == "Your time (%(zone)s): %(when)s"
+    assert (fa["fa"]["data-tag"], fa["fa"]["data-date-tag"], fa["fa"]["data-date-dir"]) == ("en", "fa", "rtl")
+    # Japanese intervals are two single times, as the page writes them (Reader.interval)
+    ja = {a["data-variant"]: a for tag, a in tags(render(*school, "html", "ja")) if "data-variant" in a}
+    assert (ja["ja"]["data-time-range"], ja["ja"]["data-date-glue"]) == ("{0}～{1}", "{1} {0}")
+
+
+def test_the_readers_own_time_is_for_the_browser_to_add(school):
+    """Without script the page shows no line of the reader's own zone, and the script's words are the catalogs':
+    the label is only in its variant's attribute."""
+    page = render(*school, "html", "fr_CA")
+    assert page.count("Votre heure") == page.count('data-your-time="Votre heure') == 1
+    assert page.count("Your time") == page.count('data-your-time="Your time') == 1
 
 
 @pytest.mark.parametrize("locale", ["de_DE", "ja_JP", "ar_EG", "pt_BR", "fr_BE", "bg_BG", "is_IS", "th_TH", "he_IL"])
@@ -414,7 +481,7 @@ def test_html_escapes_people_text(school):
     out = render(*hostile(school), "html", "fr_CA")
     assert "<script>alert" not in out and "<img src=x" not in out and "<b>bold" not in out
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
-    assert out.count("<script>") == 1  # only the language switch
+    assert out.count("<script>") == 1  # only the page's own: the language switch and the reader's own time
 
 
 def test_ics_escapes_the_calendar_name(school):

@@ -1,6 +1,7 @@
 """The timetable as one self-contained HTML page: a grid per day (rooms across, times down), French and English
 both embedded and switched by a small inline script, no external resource, readable on a phone (below 700 px
-wide the grid becomes a list in time order). Jinja2 autoescapes everything: names and titles are text."""
+wide the grid becomes a list in time order). The same script adds to each card its time in the browser's zone
+when the page does not show that zone (`your_time`). Jinja2 autoescapes everything: names and titles are text."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from markupsafe import Markup
 
 from ..event import Event
 from ..timetable import Timetable
-from .i18n import Reader, catalog_name, sibling_locale, translations
+from .i18n import Reader, catalog_name, sibling_locale, translations, zone_names
 from .view import SessionView, days, event_name, fallback_legend
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -152,5 +153,23 @@ def render(event: Event, timetable: Timetable, reader: Reader) -> str:
         # left to right, its dates marked as Persian islands); the switch's button names the reader's language
         variants.append({"language": lang, "tag": r.ui_tag, "autonym_tag": r.tag, "autonym": autonym(lang),
                          "dir": r.ui_direction, "body": Markup(body), "title": event_name(event, r).text,
-                         "nav": r._("Language")})
-    return render_template("timetable.html", reader, name=event_name(event, reader), variants=variants)
+                         "nav": r._("Language"), **your_time(r)})
+    shown = [reader.zone, *reader.also]
+    zones = " ".join(dict.fromkeys(name for z in shown for name in zone_names(z)))
+    return render_template("timetable.html", reader, name=event_name(event, reader), variants=variants, zones=zones)
+
+
+def your_time(r: Reader) -> dict[str, str]:
+    """What the page's script needs to add the reader's own time to each card, in a variant's words (see
+    timetable.html): the line's pattern, with `%(zone)s` and `%(when)s` for the script to fill, made of the
+    catalog's words and brackets as the "also" lines are; the locale and direction of its dates and times (an island
+    when the interface is in another language, as `Reader.own` marks them); the hour cycle the page's times use;
+    and, where CLDR's interval spells times with words that a single time does not (Japanese), the locale's
+    fallback for an interval and its glue of a date and a time, to write it as the page does (`Reader.interval`)."""
+    label = r._("Your time")  # apart: Babel's extraction does not see a call to _() inside another's arguments
+    pattern = r._("%(city)s: %(when)s", city=r.annotated(label, "%(zone)s"), when="%(when)s")
+    out = {"your_time": pattern, "date_tag": r.tag, "date_dir": r.direction,
+           "clock": "h12" if r.clock == "hm" else "h23", "time_range": "", "date_glue": ""}
+    if r.interval_in_words:
+        out["time_range"], out["date_glue"] = r.interval_fallback, r.glue
+    return out
