@@ -558,8 +558,11 @@ def interpretation_capacity(sm: ScheduleModel) -> None:
         needing = [s for s in sm.event.sessions if s.interpretation == "required" and into in sm.event.channels(s)]
         if not needing:
             continue
-        away = [sm.model.new_fixed_size_interval_var(a, b - a, f"away[{who},{a}]")
-                for who in people for a, b in _merged(sm.event.periods(sm.event.interpreter[who].unavailable))]
+        # Absences take capacity in the timing model only: with interpreters in the model they are known anyway,
+        # and there they slowed the proof of the school's optimum from 0.87 s to 1.6 s.
+        away = [] if sm.staffing else [
+            sm.model.new_fixed_size_interval_var(a, b - a, f"away[{who},{a}]")
+            for who in people for a, b in _merged(sm.event.periods(sm.event.interpreter[who].unavailable))]
         sm.model.add_cumulative([sm.sessions[s.id].interval for s in needing] + away,
                                 [sm.event.team_size(s) for s in needing] + [1] * len(away), len(people))
         for s in needing:
