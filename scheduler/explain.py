@@ -40,7 +40,7 @@ from pydantic import BaseModel
 
 from .constraints import clock_change_spans
 from .english import counted, names, plural
-from .event import BIG, Event, Session
+from .event import BIG, Event, Room, Session
 from .interrupt import new_solver, requested as stop_requested
 from .past import Past
 from .types import minutes_of
@@ -296,59 +296,166 @@ def no_possible_start(cx: _Context) -> Iterator[Conflict]:
             lifted = frozenset(x for x in facts if x not in core or x == f)
             if not cx.possible(s, lifted)[0]:
                 core.remove(f)
-        parts, ids = [], [s.id]
-        for f in core:
-            key = f[0] if isinstance(f, tuple) else f
-            if f == "pin.day":
-                parts.append(f"its pin to {day_name(s.pin.day)}")
-            elif f == "pin.start":
-                parts.append(f"its pin at {s.pin.start:%H:%M}")
-            elif f == "pin.room":
-                parts.append(f"its pin to {names([room_name(ev, r) for r in s.pin.room_ids], 10, 'or')}")
-                ids.extend(s.pin.room_ids)
-            elif key == "speaker":
-                sp = f[1]
-                periods = [span(ev, a, b) for a, b in ev.periods(ev.speaker[sp].unavailable)]
-                parts.append(f"{speaker_name(ev, sp)} being unavailable {names(periods)}")
-                ids.append(sp)
-            elif f == "capacity":
-                own = [ev.room[r] for r in (s.pin.room_ids or []) if r in ev.room] if s.pin is not None else []
-                pinned = max(own, key=lambda r: r.capacity) if own else None
-                if pinned is not None and pinned.capacity < s.attendance:  # the rooms that count are its own
-                    where = "where it is pinned" if len(own) == 1 else "the largest it is pinned to"
-                    parts.append(f"its attendance of {s.attendance} ({room_name(ev, pinned.id)}, {where}, holds "
-                                 f"{pinned.capacity})")
-                    ids.append(pinned.id)
-                else:
-                    big = max(ev.rooms, key=lambda r: r.capacity)
-                    parts.append(f"its attendance of {s.attendance} (the largest room, {room_name(ev, big.id)}, "
-                                 f"holds {big.capacity})")
-                    ids.append(big.id)
-            elif f == "channels":
-                need = len(ev.channels(s))
-                most = max(ev.rooms, key=lambda r: r.channels)
-                parts.append(f"its {counted(need, 'required interpretation channel')} "
-                             f"({names(ev.channels(s))}; the room with most booths, {room_name(ev, most.id)}, "
-                             f"has {most.channels})")
-                ids.append(most.id)
-            elif f == "room_unavailable":
-                closed = [f"{room_name(ev, r.id)} {names([span(ev, a, b) for a, b in ev.periods(r.unavailable)])}"
-                          for r in ev.rooms if r.unavailable]
-                parts.append(f"the rooms' unavailability ({'; '.join(closed)})")
-            elif f == "breaks":
-                shown = [f"{day_name(d.date)} {b.start:%H:%M}–{b.end:%H:%M}" for d in cx.days for b in d.breaks]
-                parts.append(f"the breaks ({names(shown)})")
         if not core:
             longest = max(b - a for a, b in (ev.day_window(d) for d in cx.days))
             yield Conflict(rule="inside_day", ids=[s.id],
                            message=f"{session_name(ev, s.id)} lasts {_hours(s.duration)}, longer than every day of "
                                    f"the event (the longest is {_hours(longest)}): shorten it or lengthen a day.")
             continue
-        rules = [_FACT_RULE[f[0] if isinstance(f, tuple) else f] for f in core]
-        rule = rules[0] if len(core) == 1 else next(r for r in _FACT_RULE.values() if r in rules)
-        yield Conflict(rule=rule, ids=list(dict.fromkeys(ids)),
-                       message=f"{session_name(ev, s.id)} ({_hours(s.duration)}) has no possible start because of "
-                               f"{names(parts, 10)}: change " + ("it." if len(parts) == 1 else "one of them."))
+        yield _no_start(cx, s, core)
+
+
+def _no_start(cx: _Context, s: Session, core: list) -> Conflict:
+    """The conflict of a session left no start by the facts of `core` (each needed, see `no_possible_start`)."""
+    ev = cx.ev
+    rules = [_FACT_RULE[f[0] if isinstance(f, tuple) else f] for f in core]
+    # Size and booths fail together, room by room: one reason (unless rooms' unavailability is part of it too).
+    both = {"capacity", "channels"} <= set(core) and "room_unavailable" not in core
+    parts, ids = [], [s.id]
+    for f in core:
+        if both and f in ("capacity", "channels"):
+            continue
+        part, more = _part(cx, s, f)
+        parts.append(part)
+        ids.extend(more)
+    head = f"{session_name(ev, s.id)} ({_hours(s.duration)}) has no possible start"
+    if both:
+        pair = _size_and_booths(ev, s, within_pin="pin.room" in core)
+        ids.extend(pair.ids)
+        if pair.large:  # some room holds it: its booths are what fails
+            rules.remove("room_capacity")
+        if not parts:
+            return Conflict(rule=rules[0], ids=list(dict.fromkeys(ids)),
+                            message=f"{head}: {pair.claim}: {pair.rooms}. {pair.fix}.")
+        parts.append(f"{pair.reason} ({pair.rooms})")
+    rule = rules[0] if len(rules) == 1 else next(r for r in _FACT_RULE.values() if r in rules)
+    return Conflict(rule=rule, ids=list(dict.fromkeys(ids)),
+                    message=f"{head} because of {names(parts, 10)}: change " + (
+                        "it." if len(parts) == 1 else "one of them."))
+
+
+def _part(cx: _Context, s: Session, f: str | tuple) -> tuple[str, list[str]]:
+    """One fact of a session's `core` in words ("its pin at 10:00") and the ids it names."""
+    ev = cx.ev
+    if f == "pin.day":
+        return f"its pin to {day_name(s.pin.day)}", []
+    if f == "pin.start":
+        return f"its pin at {s.pin.start:%H:%M}", []
+    if f == "pin.room":
+        return f"its pin to {names([room_name(ev, r) for r in s.pin.room_ids], 10, 'or')}", list(s.pin.room_ids)
+    if isinstance(f, tuple):  # ("speaker", id)
+        sp = f[1]
+        periods = [span(ev, a, b) for a, b in ev.periods(ev.speaker[sp].unavailable)]
+        return f"{speaker_name(ev, sp)} being unavailable {names(periods)}", [sp]
+    if f == "capacity":
+        return _capacity_part(ev, s)
+    if f == "channels":
+        return _channels_part(ev, s)
+    if f == "room_unavailable":
+        closed = [f"{room_name(ev, r.id)} {names([span(ev, a, b) for a, b in ev.periods(r.unavailable)])}"
+                  for r in ev.rooms if r.unavailable]
+        return f"the rooms' unavailability ({'; '.join(closed)})", []
+    shown = [f"{day_name(d.date)} {b.start:%H:%M}–{b.end:%H:%M}" for d in cx.days for b in d.breaks]
+    return f"the breaks ({names(shown)})", []
+
+
+def _pinned_rooms(ev: Event, s: Session) -> list[Room]:
+    """The rooms a session is pinned to, in the pin's order (none when its room is free)."""
+    if s.pin is None or s.pin.room_ids is None:
+        return []
+    return [ev.room[r] for r in s.pin.room_ids if r in ev.room]
+
+
+def _capacity_part(ev: Event, s: Session) -> tuple[str, list[str]]:
+    """Its attendance against the largest room it may use: of its pin when those are too small, else of all."""
+    own = _pinned_rooms(ev, s)
+    pinned = max(own, key=lambda r: r.capacity) if own else None
+    if pinned is not None and pinned.capacity < s.attendance:  # the rooms that count are its own
+        where = "where it is pinned" if len(own) == 1 else "the largest it is pinned to"
+        return (f"its attendance of {s.attendance} ({room_name(ev, pinned.id)}, {where}, holds {pinned.capacity})",
+                [pinned.id])
+    big = max(ev.rooms, key=lambda r: r.capacity)
+    return (f"its attendance of {s.attendance} (the largest room, {room_name(ev, big.id)}, holds {big.capacity})",
+            [big.id])
+
+
+def _channels_part(ev: Event, s: Session) -> tuple[str, list[str]]:
+    """Its required channels against the most booths of the rooms it may use (its pinned ones), holding it if any do."""
+    need, own = len(ev.channels(s)), _pinned_rooms(ev, s)
+    rooms = [r for r in own or ev.rooms if r.capacity >= s.attendance] or own or list(ev.rooms)
+    most = max(rooms, key=lambda r: (r.channels, r.capacity))
+    booths = counted(most.channels, "booth")
+    if own:
+        where = "where it is pinned" if len(own) == 1 else "the one with most booths it is pinned to"
+        said = f"{room_name(ev, most.id)}, {where}, has {booths}"
+    else:
+        which = "" if len(rooms) == len(ev.rooms) else f" that holds its {s.attendance} attendees"
+        said = f"the room with most booths{which}, {room_name(ev, most.id)}, has {booths}"
+    return f"its {counted(need, 'required interpretation channel')} ({names(ev.channels(s))}; {said})", [most.id]
+
+
+@dataclass(frozen=True)
+class _SizeAndBooths:
+    """Why no room both holds a session and has the booths of its required channels, in words."""
+
+    claim: str  # "no room both holds its 2500 attendees and has the 7 booths ..."
+    reason: str  # the same as a reason among others: "its 2500 attendees with its 7 ..., which no room ..."
+    rooms: str  # the rooms that come closest, each with what it lacks
+    fix: str
+    ids: list[str]
+    large: bool  # whether some room that counts holds it (its booths are then what fails)
+
+
+def _size_and_booths(ev: Event, s: Session, within_pin: bool) -> _SizeAndBooths:
+    """No room (of its pin when `within_pin`) both holds `s` and has its booths: the closest rooms, what to change."""
+    need, crowd, channels = len(ev.channels(s)), s.attendance, names(ev.channels(s))
+    own = _pinned_rooms(ev, s)
+    rooms = own if within_pin and own else list(ev.rooms)
+    large = [r for r in rooms if r.capacity >= crowd]
+    boothed = [r for r in rooms if r.channels >= need]
+    # The rooms to change, one it is pinned to when one comes as close: the one with most booths that holds it,
+    # the largest with its booths.
+    target = max([r for r in large if r in own] or large, key=lambda r: (r.channels, r.capacity), default=None)
+    widest = max([r for r in boothed if r in own] or boothed, key=lambda r: r.capacity, default=None)
+    shown = list({r.id: r for r in [*own[:3], *(r for r in (target, widest) if r is not None)]}.values())
+    pinned = "" if rooms is own else ", where it is pinned," if len(own) == 1 else ", one it is pinned to,"
+    told = [f"{room_name(ev, r.id)}{pinned if r in own else ''} {_lacks(r, crowd, need)}" for r in shown]
+    where = " it is pinned to" if rooms is own else ""
+    fix = names(_size_and_booths_fixes(s, own, need, target, widest), 10, "or")
+    return _SizeAndBooths(
+        claim=f"no room{where} both holds its {crowd} attendees and has the {counted(need, 'booth')} its required "
+              f"interpretation channels need ({channels})",
+        reason=f"its {crowd} attendees with its {counted(need, 'required interpretation channel')} ({channels}), "
+               f"which no room{where} both holds and has booths for",
+        rooms="; ".join(told), fix=fix[:1].upper() + fix[1:], ids=[r.id for r in shown], large=bool(large))
+
+
+def _size_and_booths_fixes(s: Session, own: list[Room], need: int, target: Room | None,
+                           widest: Room | None) -> list[str]:
+    """What to change when no room both holds `s` and has its booths: what its pin allows first."""
+    moved = lambda r: bool(own) and r not in own  # noqa: E731 - the pin must move there too
+    there = lambda r: " (moving its pin there)" if moved(r) else ""  # noqa: E731
+    fixes = []  # the rooms are named in full before: their ids are enough here
+    if target is not None:
+        more = counted(need - target.channels, "booth")
+        fixes.append((moved(target), f"add {more} to room {target.id}{there(target)}"))
+    if widest is not None:
+        fixes.append((moved(widest), f"let room {widest.id} hold {s.attendance}{there(widest)}"))
+    optional = "make its interpretation optional"
+    if target is not None:  # optional channels are staffed as far as the booths allow
+        optional += (f" ({target.channels} of its {need} channels could then be staffed in room {target.id}"
+                     if target.channels else f" (it could then run in room {target.id} without interpretation")
+        optional += ", moving its pin there)" if moved(target) else ")"
+    fixes.append((target is not None and moved(target), optional))
+    return [text for _, text in sorted(fixes, key=lambda f: f[0])]
+
+
+def _lacks(r: Room, crowd: int, need: int) -> str:
+    """What a room has of a session's size and booths: 'holds 3000 but has 6 booths'."""
+    holds, has = f"holds {r.capacity}", f"has {counted(r.channels, 'booth')}"
+    if r.capacity >= crowd:
+        return f"{holds} but {has}"
+    return f"{has} but {holds}" if r.channels >= need else f"{holds} and {has}"
 
 
 def _pairs_at_fixed_times(cx: _Context) -> Iterator[tuple[Session, Session, int, int]]:
@@ -741,7 +848,7 @@ def facts_of(ev: Event) -> list[Fact]:
     for r in ev.rooms:
         if any(s.attendance > r.capacity for s in ev.sessions):
             add(("capacity", r.id), "room_capacity", [r.id], f"{room_name(ev, r.id)} holds {r.capacity} people",
-                "use a larger room")
+                "raise its capacity")
         if any(len(ev.channels(s)) > r.channels for s in interpreted):
             add(("channels", r.id), "room_channels", [r.id],
                 f"{room_name(ev, r.id)} has {counted(r.channels, 'interpretation booth')}", "add booths")

@@ -299,6 +299,69 @@ def test_a_session_pinned_to_rooms_too_small_is_told_their_capacity():
     assert_feasible(fixed(data, lambda d: by_id(d["sessions"], "big").pop("pin")))
 
 
+def booths_event(**extra) -> dict:
+    """A 300-person session needing fr and es (2 booths): the hall holds it but has 1 booth, the small room has
+    2 booths but holds 100."""
+    es = [interpreter(f"e{i}", A=["es"], C=["en"]) for i in (1, 2)]
+    return event_dict([session("big", attendance=300, **extra)], languages=("en", "fr", "es"),
+                      rooms=[room("hall", channels=1, capacity=500), room("small", channels=2, capacity=100)],
+                      interpreters=[en_fr("f1"), en_fr("f2"), *es])
+
+
+def test_no_room_both_large_enough_and_with_booths_is_told_so_room_by_room():
+    # Not "its attendance and its channels" as if each were wrong: each alone fits a room, none fits both.
+    data = booths_event()
+    why = explained(data)
+    assert [c.rule for c in why.conflicts] == ["room_channels"]
+    message = why.conflicts[0].message
+    assert ("no room both holds its 300 attendees and has the 2 booths its required interpretation channels need "
+            "(fr and es): room hall (Room hall) holds 500 but has 1 booth; room small (Room small) has 2 booths "
+            "but holds 100. Add 1 booth to room hall, let room small hold 300 or make its interpretation optional "
+            "(1 of its 2 channels could then be staffed in room hall).") in message, message
+    assert why.conflicts[0].ids == ["big", "hall", "small"]
+    assert_feasible(fixed(data, lambda d: by_id(d["rooms"], "hall").update(channels=2)))
+    assert_feasible(fixed(data, lambda d: by_id(d["rooms"], "small").update(capacity=300)))
+    assert_feasible(fixed(data, lambda d: by_id(d["sessions"], "big").update(interpretation="optional")))
+
+
+def test_no_room_both_large_enough_and_with_booths_names_the_pinned_room_first():
+    data = booths_event(pin={"room": "small"})
+    why = explained(data)
+    assert [c.rule for c in why.conflicts] == ["room_channels"]
+    message = why.conflicts[0].message
+    assert "room small (Room small), where it is pinned, has 2 booths but holds 100; room hall" in message, message
+    # what its pin allows first; a change in another room needs its pin moved there
+    assert "Let room small hold 300, add 1 booth to room hall (moving its pin there) or" in message, message
+    assert_feasible(fixed(data, lambda d: by_id(d["rooms"], "small").update(capacity=300)))
+
+
+def test_no_room_it_is_pinned_to_both_large_enough_and_with_booths():
+    # A third room would do, but its pin keeps it from there: the pin is part of the conflict.
+    data = booths_event(pin={"rooms": ["hall", "small"]})
+    data["rooms"].append(room("best", channels=2, capacity=500))
+    why = explained(data)
+    message = why.conflicts[0].message
+    assert "its pin to room hall (Room hall) or room small (Room small) and its 300 attendees with its 2 required " \
+           "interpretation channels (fr and es), which no room it is pinned to both holds and has booths for " \
+           "(room hall (Room hall) holds 500 but has 1 booth; room small (Room small) has 2 booths but holds " \
+           "100): change one of them." in message, message
+    assert_feasible(fixed(data, lambda d: by_id(d["sessions"], "big").pop("pin")))
+
+
+def test_too_few_booths_are_told_of_the_rooms_that_hold_the_session():
+    # No room has 3 booths; of those that hold 300 people, the hall has most: the small room's 2 do not count.
+    data = booths_event()
+    data["event"]["languages"].append("de")
+    data["interpreters"] += [interpreter(f"d{i}", A=["de"], C=["en"]) for i in (1, 2)]
+    message = explained(data).conflicts[0].message
+    assert "its 3 required interpretation channels (fr, es and de; the room with most booths that holds its 300 " \
+           "attendees, room hall (Room hall), has 1 booth)" in message, message
+    assert_feasible(fixed(data, lambda d: by_id(d["rooms"], "hall").update(channels=3)))
+    pinned = fixed(data, lambda d: by_id(d["sessions"], "big").update(pin={"room": "small"}))
+    message = explained(pinned).conflicts[0].message
+    assert "room small (Room small), where it is pinned, has 2 booths)" in message, message
+
+
 def test_cli_explain_feasible_exits_0(tmp_path: Path):
     result = CliRunner().invoke(cli, ["explain", str(SCHOOL), "--time-limit", "20"])
     assert result.exit_code == 0, result.output
