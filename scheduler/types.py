@@ -11,7 +11,7 @@ import re
 from datetime import date, datetime, time
 from functools import cache
 from typing import Annotated, Any
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from babel import Locale
 from pydantic import AfterValidator, BeforeValidator, PlainSerializer, WithJsonSchema
@@ -86,9 +86,57 @@ def check_timezone(value: str) -> str:
     if not known_timezone(value):
         zones = sorted(_zones() - _NOT_ZONES)
         by_city = [z for z in zones if z.rsplit("/", 1)[-1].lower() == value.replace(" ", "_").lower()]
-        hint = f" (did you mean {by_city[0]!r}?)" if by_city else did_you_mean(value, zones)
+        offset = _offset_of(value)  # before the spelling: 'GMT-3' is close to 'Etc/GMT-3', which is UTC+3
+        hint = (_offset_hint(offset) if offset is not None else "") or (
+            f" (did you mean {by_city[0]!r}?)" if by_city else did_you_mean(value, zones))
         raise ValueError(f"{value!r} is not an IANA time zone{hint or ' (e.g. America/Toronto, Europe/Paris)'}")
     return value
+
+
+# 'UTC+8', 'UTC+08:00', 'GMT-3', '+05:30', 'UTC+5:45', 'utc−3' (a minus sign): an offset from UTC.
+_OFFSET = re.compile(r"(?:UTC|GMT)?\s*([+\-\u2212])\s*([0-9]{1,2})(?::?([0-5][0-9]))?", re.IGNORECASE)
+
+# A well-known city of each standard offset in use, for a suggestion; one is offered only while tzdata still
+# gives it that standard offset.
+_CITIES = ("Pacific/Pago_Pago", "Pacific/Honolulu", "Pacific/Marquesas", "America/Anchorage", "America/Los_Angeles",
+           "America/Denver", "America/Chicago", "America/New_York", "America/Halifax", "America/St_Johns",
+           "America/Sao_Paulo", "America/Noronha", "Atlantic/Azores", "Europe/London", "Europe/Paris",
+           "Africa/Cairo", "Europe/Moscow", "Asia/Tehran", "Asia/Dubai", "Asia/Kabul", "Asia/Karachi",
+           "Asia/Kolkata", "Asia/Kathmandu", "Asia/Dhaka", "Asia/Yangon", "Asia/Bangkok", "Asia/Shanghai",
+           "Australia/Eucla", "Asia/Tokyo", "Australia/Adelaide", "Australia/Sydney", "Australia/Lord_Howe",
+           "Pacific/Noumea", "Pacific/Auckland", "Pacific/Chatham", "Pacific/Tongatapu", "Pacific/Kiritimati")
+
+
+def _offset_of(value: str) -> int | None:
+    """The minutes east of UTC that `value` writes as an offset ('UTC+5:30': 330), or None."""
+    match = _OFFSET.fullmatch(value.strip())
+    if match is None:
+        return None
+    minutes = int(match[2]) * 60 + int(match[3] or 0)
+    sign = 1 if match[1] == "+" else -1
+    return sign * minutes if minutes <= 14 * 60 else None  # offsets in use run from UTC-12 to UTC+14
+
+
+def _offset_hint(offset: int) -> str:
+    """' (did you mean ...?)' for an offset: a city's zone of that standard offset, and IANA's fixed one."""
+    hours, minutes = divmod(abs(offset), 60)
+    shown = f"UTC{'+-'[offset < 0]}{hours}" + (f":{minutes:02d}" if minutes else "")
+    # Etc/GMT zones exist for whole hours only, with POSIX's inverted sign: Etc/GMT-8 is UTC+8.
+    fixed = "UTC" if offset == 0 else f"Etc/GMT{'-+'[offset < 0]}{hours}" if not minutes else None
+    fixed = fixed if fixed is not None and known_timezone(fixed) else None
+    city = next((z for z in _CITIES if known_timezone(z) and _standard_offset(z) == offset), None)
+    if city is None:
+        return f" (did you mean {fixed!r} for a fixed {shown}?)" if fixed else ""
+    better = f"a city's zone such as {city!r}, which follows the city's daylight saving time"
+    if fixed is None:
+        return f" (did you mean {better}? IANA has no zone of a fixed {shown})"
+    return f" (did you mean {better}, or {fixed!r} for a fixed {shown} all year?)"
+
+
+def _standard_offset(zone: str) -> int:
+    """The minutes east of UTC of a zone's standard time now (its offset without daylight saving)."""
+    now = datetime.now(ZoneInfo(zone))
+    return int((now.utcoffset() - now.dst()).total_seconds()) // 60
 
 
 # Files of a system zoneinfo folder that available_timezones() may list but that name no zone of their own.

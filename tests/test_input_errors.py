@@ -301,6 +301,14 @@ EVENT_CASES = [
     E("speaker-timezone", put("speakers[0].timezone", "Europe/Londres"), "speakers[0].timezone", "time zone"),
     E("interpreter-timezone", put("interpreters[0].timezone", "EST+5"), "interpreters[0].timezone", "time zone"),
     E("audience-timezone", put("event.audience[0].timezone", "Asia"), "event.audience[0].timezone", "time zone"),
+    # An offset gets a city's zone and IANA's fixed one, whose sign is inverted: never 'UTC' or 'Etc/GMT-3'.
+    E("timezone-offset", put("event.timezone", "UTC+8"), "event.timezone",
+      "a city's zone such as 'Asia/Shanghai', which follows the city's daylight saving time, or 'Etc/GMT-8' for a "
+      "fixed UTC+8 all year?"),
+    E("timezone-offset-gmt", put("speakers[0].timezone", "GMT-3"), "speakers[0].timezone",
+      "'Etc/GMT+3' for a fixed UTC-3"),
+    E("timezone-offset-half-hour", put("event.audience[0].timezone", "+05:30"), "event.audience[0].timezone",
+      "'Asia/Kolkata', which follows the city's daylight saving time? IANA has no zone of a fixed UTC+5:30"),
     # --- dates and times ------------------------------------------------------------------------------------
     E("date-impossible", put("event.days[0].date", "2024-02-30"), "event.days[0].date", "exist"),
     E("date-not-leap-year", put("event.days[1].date", "2023-02-29"), "event.days[1].date", "exist"),
@@ -908,3 +916,45 @@ def test_the_program_keeps_click_s_exit_codes(monkeypatch, capsys):
             main()
         assert exited.value.code == code, argv
     assert "Missing argument" in capsys.readouterr().err
+
+
+# --- offsets written as time zones ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("written, minutes, city, fixed", [
+    ("UTC+8", 480, "Asia/Shanghai", "Etc/GMT-8"),
+    ("UTC+08:00", 480, "Asia/Shanghai", "Etc/GMT-8"),
+    ("GMT-3", -180, "America/Sao_Paulo", "Etc/GMT+3"),
+    ("utc\u22125", -300, "America/New_York", "Etc/GMT+5"),  # a minus sign
+    ("+05:30", 330, "Asia/Kolkata", None),  # Etc zones are whole hours only
+    ("UTC+5:45", 345, "Asia/Kathmandu", None),
+    ("UTC-12", -720, None, "Etc/GMT+12"),  # no city keeps UTC-12
+])
+def test_an_offset_written_as_a_zone_gets_the_zones_of_that_offset(written, minutes, city, fixed):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from scheduler.types import check_timezone
+
+    with pytest.raises(ValueError) as raised:
+        check_timezone(written)
+    message = str(raised.value)
+    assert message.startswith(f"{written!r} is not an IANA time zone (did you mean ") and "\n" not in message
+    winter = datetime(2025, 1, 15, 12)
+    if city is not None:
+        assert f"a city's zone such as {city!r}, which follows the city's daylight saving time" in message, message
+        local = winter.replace(tzinfo=ZoneInfo(city))
+        assert local.utcoffset() - local.dst() == timedelta(minutes=minutes)
+    if fixed is not None:  # the sign of Etc/GMT zones is inverted: check the zone, not the text
+        assert f"{fixed!r} for a fixed UTC" in message, message
+        assert winter.replace(tzinfo=ZoneInfo(fixed)).utcoffset() == timedelta(minutes=minutes)
+    else:
+        assert "IANA has no zone of a fixed UTC" in message, message
+
+
+def test_the_cities_offered_for_offsets_have_one_standard_offset_each():
+    from scheduler.types import _CITIES, _standard_offset, known_timezone
+
+    assert all(known_timezone(z) for z in _CITIES)
+    offsets = [_standard_offset(z) for z in _CITIES]
+    assert offsets == sorted(set(offsets)), dict(zip(_CITIES, offsets))
