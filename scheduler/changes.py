@@ -15,18 +15,20 @@ class Changes(NamedTuple):
     added: list[str]  # sessions that only the new timetable holds
     dropped: list[str]  # sessions of the previous timetable that the new one no longer holds
     interpreters: list[str]  # whose assignments differ: times, rooms, channels, sources or team mates
-    speakers: list[str]  # whose sessions differ: times, rooms, interpreters, or one added (a dropped one's are no
-    # longer known)
+    speakers: list[str]  # whose sessions differ: times, rooms, interpreters, or one added; a session removed from
+    # the event or from their own, only when the event as it was is known (timetables name no speaker)
 
 
-def changes(event: Event, previous: Timetable, new: Timetable) -> Changes:
-    """The differences between two timetables of an event that reach people, in the event's order of ids."""
+def changes(event: Event, previous: Timetable, new: Timetable, previous_event: Event | None = None) -> Changes:
+    """The differences between two timetables of an event that reach people, in the event's order of ids.
+    `previous_event`: the one `previous` was planned for, whose sessions name their speakers as they were (without it,
+    `event`'s stand for them: a speaker of a session removed since, or taken off one, is not seen)."""
     before, now = {p.session: p for p in previous.sessions}, {p.session: p for p in new.sessions}
     moved = [sid for sid, p in before.items() if sid in now and _where(now[sid]) != _where(p)]
     added = [sid for sid in now if sid not in before]
     dropped = [sid for sid in before if sid not in now]
     old_work, new_work = _assignments(previous), _assignments(new)
-    old_talks, new_talks = _talks(event, previous), _talks(event, new)
+    old_talks, new_talks = _talks(event if previous_event is None else previous_event, previous), _talks(event, new)
     return Changes(moved, added, dropped,
                    [it.id for it in event.interpreters if old_work.get(it.id) != new_work.get(it.id)],
                    [sp.id for sp in event.speakers if old_talks.get(sp.id) != new_talks.get(sp.id)])

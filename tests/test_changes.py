@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from scheduler.changes import Changes, changes
+from scheduler.event import Event
 from scheduler.loading import load_event, load_timetable
 from scheduler.timetable import Timetable
 
@@ -60,3 +61,23 @@ def test_a_new_team_mate_or_source_concerns_who_stays():
         ["i-swilson", "i-dmacleod", "i-eroy"]
     relay = s01.channels[0].model_copy(update={"via": "es"})
     assert changes(EVENT, BEFORE, edited(BEFORE, "s01", channels=[relay])).interpreters == ["i-swilson", "i-dmacleod"]
+
+
+def edited_event(**sessions) -> Event:
+    """The school with the speakers of some sessions replaced (`s14=["gbergeron"]`), or sessions removed (None)."""
+    data = EVENT.model_dump(mode="json")
+    data["sessions"] = [{**s, "speakers": sessions.get(s["id"], s["speakers"])} for s in data["sessions"]
+                        if sessions.get(s["id"], ()) is not None]
+    return Event.model_validate(data)
+
+
+def test_speakers_taken_off_or_put_on_a_session_are_concerned_when_the_event_as_it_was_is_known():
+    """Timetables name no speaker: with the event as it was, a speaker taken off s14 or put on s13, or one of a
+    session removed from the event, is seen; without it, the new event's speakers stand for the old ones."""
+    now = edited_event(s14=["gbergeron"], s13=["asiddiqui", "mlavoie"])
+    assert changes(now, BEFORE, BEFORE).speakers == []
+    assert changes(now, BEFORE, BEFORE, EVENT).speakers == ["mlavoie", "fpelletier"]
+    smaller = edited_event(s05=None)
+    without = edited(BEFORE, "s05", drop=True)
+    assert changes(smaller, BEFORE, without) == Changes([], [], ["s05"], ["i-dmacleod"], [])
+    assert changes(smaller, BEFORE, without, EVENT) == Changes([], [], ["s05"], ["i-dmacleod"], ["fpelletier"])
