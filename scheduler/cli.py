@@ -224,7 +224,7 @@ def solve(event_path: Path, output: Path, time_limit: float, workers: int | None
 
 def _tell_speakers(dropped: list[str]) -> str:
     """'s10: tell its speakers': timetables do not name speakers, and the event no longer has these sessions, so
-    only the organiser knows whom to tell (and their calendars cannot cancel them)."""
+    only the organiser knows whom to tell (`assignments --previous-event` reads them in the event as it was)."""
     return f"{names(dropped, 10)}: tell {'its' if len(dropped) == 1 else 'their'} speakers"
 
 
@@ -370,19 +370,33 @@ def render(event_path: Path, timetable_path: Path, locale: str, fmt: str, output
 @click.option("--previous", type=FILE, help="The timetable these agendas replace: agendas list apart, and calendars "
               "cancel, what it gave and this one takes away, and the folders whose agenda changed are listed (the ones "
               "to send again).")
-def assignments(event_path: Path, timetable_path: Path, output: Path, previous: Path | None) -> None:
+@click.option("--previous-event", "previous_event", type=FILE, metavar="OLD_EVENT.json",
+              help="With --previous: the event it was planned for. Timetables name no speaker: with it, the speakers "
+                   "of sessions removed from the event, or taken off one, get their cancellations too, and removed "
+                   "sessions keep their titles.")
+def assignments(event_path: Path, timetable_path: Path, output: Path, previous: Path | None,
+                previous_event: Path | None) -> None:
     """One folder per interpreter and per speaker: their agenda in their own locale and time zone (.md, .html, .ics)."""
     from .changes import changes
-    from .render.assignments import files
+    from .loading import json_path, timetable_reference_issues
+    from .render.assignments import files, talks_taken_away
 
+    if previous_event is not None and previous is None:
+        raise click.UsageError("--previous-event needs --previous: the timetable planned for that event")
     try:
         event = load_event(event_path)
         timetable = load_timetable(timetable_path, event)
         old = load_timetable(previous, event, references=False) if previous is not None else None
+        before = load_event(previous_event) if previous_event is not None else None
     except InputError as exc:
         _fail_input(exc)
+    if before is not None:  # `old` must be that event's: its speakers and titles are read there
+        lines = [f"{previous}: {json_path(loc)}: {msg} in --previous-event {previous_event}"
+                 for loc, msg in timetable_reference_issues(old, before)]
+        if lines:
+            _fail_input(InputError(lines))
     _check_output(output, folder=True)
-    rendered = files(event, timetable, old)  # everything is rendered before anything is written
+    rendered = files(event, timetable, old, before)  # everything is rendered before anything is written
     _check_folders(output, rendered)
     for relative, content in rendered.items():
         _write(output / relative, content)
@@ -390,19 +404,29 @@ def assignments(event_path: Path, timetable_path: Path, output: Path, previous: 
                f"{counted(len(event.speakers), 'speaker')}.", err=True)
     if old is not None:
         # Every folder whose agenda changed, one a line (for people and scripts): the ones to send again.
-        what = changes(event, old, timetable)
+        what = changes(event, old, timetable, before)
         named = {**{i.id: i.name for i in event.interpreters}, **{s.id: s.name for s in event.speakers}}
-        left = sorted({who for p in old.sessions for c in p.channels for who in c.interpreters} - set(named))
+        left = [("interpreters", x, "work") for x in sorted(
+            {who for p in old.sessions for c in p.channels for who in c.interpreters} - set(event.interpreter))]
+        if before is not None:  # and the speakers who have: timetables name none
+            left += [("speakers", x, "sessions") for x in
+                     sorted(set(talks_taken_away(event, timetable, old, before)) - set(event.speaker))]
         told = [("interpreters", x) for x in what.interpreters] + [("speakers", x) for x in what.speakers]
         click.echo(f"{output}: against {previous}: {counted(len(told) + len(left), 'agenda')} changed"
                    + (":" if told or left else "."), err=True)
         for kind, who in told:
             click.echo(f"{output / kind / who} ({named[who]})")
-        for who in left:
-            click.echo(f"{output / 'interpreters' / who} (no longer in the event: its agenda and calendar cancel "
-                       f"their work)")
-        if what.dropped:  # their speakers' calendars cannot cancel them
-            click.echo(f"{output}: no longer in the event: {_tell_speakers(what.dropped)}.", err=True)
+        was = {} if before is None else {"interpreters": before.interpreter, "speakers": before.speaker}
+        for kind, who, theirs in left:
+            person = was.get(kind, {}).get(who)
+            click.echo(f"{output / kind / who} ({f'{person.name}, ' if person else ''}no longer in the event: its "
+                       f"agenda and calendar cancel their {theirs})")
+        if what.dropped and before is None:  # their speakers are not known: nor are their cancellations written
+            click.echo(f"{output}: no longer in the event: {_tell_speakers(what.dropped)}, or pass --previous-event "
+                       f"OLD_EVENT.json to write their cancellations.", err=True)
+        elif what.dropped:
+            click.echo(f"{output}: no longer in the event: {names(what.dropped, 10)}: cancelled in the agendas and "
+                       f"calendars of {'its' if len(what.dropped) == 1 else 'their'} speakers.", err=True)
 
 
 @cli.command()

@@ -229,7 +229,7 @@ def test_each_interpreter_is_listed_what_they_lost_and_nothing_else(school):
         md = out[Path("interpreters", who.id, "agenda.md")]
         assert (CANCELLED_EN in md or CANCELLED_FR in md) == bool(lost[who.id]), who.id
     assert lost["i-swilson"] == ["s03"] and not lost["i-eroy"] and not lost["i-jfgagnon"]  # they gained work
-    for speaker in event.speakers:  # a speaker's sessions are cancelled by no calendar of ours
+    for speaker in event.speakers:  # without the event as it was, no calendar of ours cancels a speaker's sessions
         assert "cancelled" not in out[Path("speakers", speaker.id, "agenda.html")]
 
 
@@ -556,3 +556,181 @@ def test_a_replans_calendars_revise_those_rendered_in_the_same_second(school, mo
     def sequences(calendar: bytes) -> set[int]:
         return {int(e["sequence"]) for e in icalendar.Calendar.from_ical(calendar).walk("VEVENT")}
     assert sequences(files(event, new, old)[path]) == {s + 1 for s in sequences(files(event, old)[path])}
+
+
+def speakers_replanned(school, keep_rthompson: bool = False) -> tuple[Event, Timetable, Timetable, Event]:
+    """(event now, new timetable, old timetable, event as it was): s05 (François Pelletier's) and s02 (Robert
+    Thompson's only session) removed from the event, Robert Thompson with it (unless `keep_rthompson`), and
+    François Pelletier taken off s14, which Geneviève Bergeron now closes alone."""
+    event, old = school
+    data = event.model_dump(mode="json")
+    data["sessions"] = [{**s, "speakers": ["gbergeron"]} if s["id"] == "s14" else s for s in data["sessions"]
+                        if s["id"] not in ("s02", "s05")]
+    if not keep_rthompson:
+        data["speakers"] = [s for s in data["speakers"] if s["id"] != "rthompson"]
+    new = old.model_copy(update={"sessions": [p for p in old.sessions if p.session not in ("s02", "s05")]})
+    return Event.model_validate(data), new, old, event
+
+
+def cancelled_entries(calendar: bytes) -> dict[str, tuple]:
+    """{uid: (start, summary)} of a calendar's cancelled entries."""
+    return {str(e["uid"]): (e.decoded("dtstart"), str(e["summary"]))
+            for e in icalendar.Calendar.from_ical(calendar).walk("VEVENT") if str(e.get("status")) == "CANCELLED"}
+
+
+def test_speakers_of_a_removed_session_or_taken_off_one_get_their_cancellations(school):
+    """With the event as it was, François Pelletier's agenda lists apart s05 (removed from the event, under its
+    own title) and s14 (he no longer speaks there), and his calendar cancels both under the UIDs it had them by."""
+    now, new, old, before = speakers_replanned(school)
+    out = files(now, new, old, before)
+    md = out[Path("speakers/fpelletier/agenda.md")]
+    cancelled = section(md, "## Interventions annulées depuis le programme précédent")
+    assert cancelled.startswith("\nVous n’intervenez plus dans ces séances du programme précédent.\n")
+    assert re.findall(r"^### (.*)", cancelled, re.M) == [
+        f"ven. 12 févr., 15 h 30{THIN}–{THIN}16 h 00 · Visite virtuelle des archives de BAnQ",
+        f"dim. 14 févr., 13 h 30{THIN}–{THIN}14 h 30 · Clôture et bilan de l'École"]
+    removed, dropped = cancelled.split("\n### ")[1:]
+    assert removed.endswith("- Salle : Salle Marie-Gérin-Lajoie\n- Langue : français\n"
+                            "- Séance : retirée de l’événement\n")
+    assert "retirée" not in dropped  # s14 still takes place
+    assert md.index("## Interventions annulées") < md.index("## samedi 13 février 2021")  # s06 is still his
+    assert cancelled_ids(out[Path("speakers/fpelletier/agenda.html")]) == ["s05", "s14"]
+    assert "<h2>Interventions annulées depuis le programme précédent</h2>" in out[
+        Path("speakers/fpelletier/agenda.html")]
+    # his calendar cancels the entries it was given: same UIDs, same times
+    given = {str(e["uid"]): (e.decoded("dtstart"), str(e["summary"])) for e in icalendar.Calendar.from_ical(
+        files(before, old)[Path("speakers/fpelletier/assignments.ics")]).walk("VEVENT")}
+    gone = cancelled_entries(out[Path("speakers/fpelletier/assignments.ics")])
+    assert sorted(gone) == sorted(ics.guid("ehm-2021", s, "fpelletier") for s in ("s05", "s14"))
+    assert all(gone[uid] == given[uid] for uid in gone)
+    # without the event as it was, as before: nothing said (the organiser is told to tell them)
+    plain = files(now, new, old)
+    assert "annul" not in plain[Path("speakers/fpelletier/agenda.md")]
+    assert not cancelled_entries(plain[Path("speakers/fpelletier/assignments.ics")])
+    assert not any(path.parts[:2] == ("speakers", "rthompson") for path in plain)
+
+
+def test_only_the_speakers_who_lost_a_session_have_their_pages_changed(school):
+    now, new, old, before = speakers_replanned(school)
+    plain, replan = files(now, new), files(now, new, old, before)
+    changed = sorted({path.parent.name for path in plain if path.parts[0] == "speakers"
+                      and path.suffix != ".ics" and replan[path] != plain[path]})
+    assert changed == ["fpelletier"]  # Robert Thompson has left: his folder is new
+    assert sorted({path.parent.name for path in replan if path.parts[0] == "speakers"} - {
+        path.parent.name for path in plain}) == ["rthompson"]
+
+
+def test_a_speaker_who_left_gets_an_agenda_that_cancels_all_they_had(school):
+    """Robert Thompson's only session was removed, and he from the event: the event as it was still knows his
+    name, locale and zone (London), so his folder is in English, his, as his calendar was."""
+    now, new, old, before = speakers_replanned(school)
+    out = files(now, new, old, before)
+    md = out[Path("speakers/rthompson/agenda.md")]
+    assert md.startswith("# Robert Thompson: sessions\n\nMontreal Winter School\n\n"
+                         "Times are in London time (Europe/London).\n\n"
+                         "You are no longer among the speakers of this event: all your sessions are cancelled.\n\n"
+                         "## Sessions cancelled since the previous timetable\n\n"
+                         "These sessions of the previous timetable are no longer yours.\n\n"
+                         "### Fri, Feb 12, 3:45–5:15\u202fp.m. · Cities under snow: a social history of winter "
+                         "in North America\n\n- Room: Grande salle / Main hall\n- Language: English\n"
+                         "- Session: removed from the event\n- Event time: 10:45\u202fa.m.–12:15\u202fp.m. "
+                         "(Toronto)\n")
+    assert re.findall(r"^## .*", md, re.M) == ["## Sessions cancelled since the previous timetable"]
+    html = out[Path("speakers/rthompson/agenda.html")]
+    assert '<html lang="en-CA" dir="ltr">' in html and cancelled_ids(html) == ["s02"]
+    cal = out[Path("speakers/rthompson/assignments.ics")]
+    assert str(icalendar.Calendar.from_ical(cal)["x-wr-timezone"]) == "Europe/London"
+    assert list(cancelled_entries(cal)) == [ics.guid("ehm-2021", "s02", "rthompson")]
+    assert len(icalendar.Calendar.from_ical(cal).walk("VEVENT")) == 1
+
+
+def test_a_speaker_with_no_session_left_keeps_the_language_of_those_they_had(school):
+    """Robert Thompson stays in the event without a session: his agenda is in the language of the ones he had
+    (English, as his calendar was), not the event's first (French)."""
+    now, new, old, before = speakers_replanned(school, keep_rthompson=True)
+    md = files(now, new, old, before)[Path("speakers/rthompson/agenda.md")]
+    assert md.startswith("# Robert Thompson: sessions\n")
+    assert "No session for this event." in md and "## Sessions cancelled since the previous timetable" in md
+
+
+def test_interpreters_read_the_title_of_a_removed_session_in_the_event_as_it_was(school):
+    now, new, old, before = speakers_replanned(school)
+    md = files(now, new, old, before)[Path("interpreters/i-dmacleod/agenda.md")]  # s05 was his alone
+    assert ("### Fri, Feb 12, 3:30–4:00\u202fp.m. · A virtual tour of the BAnQ archives\n\n"
+            "- Room: Salle Marie-Gérin-Lajoie\n- Languages: French into English\n"
+            "- Session: removed from the event\n") in section(md, CANCELLED_EN)
+    assert "Session s05" not in md
+    assert "Session s05 (removed from the event)" in files(now, new, old)[Path("interpreters/i-dmacleod/agenda.md")]
+
+
+def written_replan(tmp_path: Path, *models) -> list[str]:
+    paths = []
+    for i, model in enumerate(models):
+        paths.append(tmp_path / f"{i}.json")
+        paths[-1].write_text(model.model_dump_json(by_alias=True, exclude_none=True), encoding="utf-8")
+    return [str(p) for p in paths]
+
+
+def test_cli_assignments_previous_event_lists_the_speakers_folders(school, tmp_path):
+    now, new, old, before = speakers_replanned(school)
+    event_path, new_path, old_path, before_path = written_replan(tmp_path, now, new, old, before)
+    out = tmp_path / "agendas"
+    result = CliRunner().invoke(cli, ["assignments", event_path, new_path, "-o", str(out), "--previous", old_path,
+                                      "--previous-event", before_path])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert f"{out / 'speakers' / 'fpelletier'} (François Pelletier)" in lines
+    assert (f"{out / 'speakers' / 'rthompson'} (Robert Thompson, no longer in the event: its agenda and calendar "
+            f"cancel their sessions)") in lines
+    assert f"{out}: no longer in the event: s02 and s05: cancelled in the agendas and calendars of their speakers." \
+        in result.stderr.splitlines()
+    assert "Interventions annulées" in (out / "speakers" / "fpelletier" / "agenda.md").read_text("utf-8")
+    assert (out / "speakers" / "rthompson" / "assignments.ics").is_file()
+    # without it: as before, and the hint names the option
+    plain = tmp_path / "plain"
+    result = CliRunner().invoke(cli, ["assignments", event_path, new_path, "-o", str(plain), "--previous", old_path])
+    assert result.exit_code == 0, result.output
+    assert f"{plain}: no longer in the event: s02 and s05: tell their speakers, or pass --previous-event " \
+           f"OLD_EVENT.json to write their cancellations." in result.stderr.splitlines()
+    assert "speakers" not in result.stdout and not (plain / "speakers" / "rthompson").exists()
+
+
+def test_cli_assignments_previous_event_refusals(school, tmp_path):
+    now, new, old, before = speakers_replanned(school)
+    event_path, new_path, old_path, before_path = written_replan(tmp_path, now, new, old, before)
+    out = tmp_path / "agendas"
+    result = CliRunner().invoke(cli, ["assignments", event_path, new_path, "-o", str(out),
+                                      "--previous-event", before_path])
+    assert result.exit_code == 2 and "--previous-event needs --previous" in result.output, result.output
+    # the old timetable must be that event's: here the new event is given for it, which lacks s02 and s05
+    result = CliRunner().invoke(cli, ["assignments", event_path, new_path, "-o", str(out), "--previous", old_path,
+                                      "--previous-event", event_path])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    index = {p.session: i for i, p in enumerate(old.sessions)}
+    assert result.output.splitlines() == [
+        f"{old_path}: sessions[{index[s]}].session: unknown session {s!r} in --previous-event {event_path}"
+        for s in sorted(index, key=index.get) if s in ("s02", "s05")]
+    assert not out.exists()
+
+
+def test_an_interpreter_who_left_is_named_in_the_event_as_it_was(school):
+    """Without the event as it was, David MacLeod's folder is in the event's French, under his id; with it, in his
+    own English, under his name (his locale and zone are known there), and the folder listed says who he is."""
+    event, new, old = replanned(school)  # he has left the event
+    md = files(event, new, old, school[0])[Path("interpreters/i-dmacleod/agenda.md")]
+    assert md.startswith("# David MacLeod: interpretation assignments\n\nMontreal Winter School\n\n"
+                         "Times are in Toronto time (America/Toronto).\n\n")
+    assert ("\nYou are no longer among the interpreters of this event: all your assignments are cancelled.\n"
+            in md)
+    assert len(re.findall(r"^### ", section(md, CANCELLED_EN), re.M)) == 6
+
+
+def test_cli_lists_an_interpreter_who_left_by_name_with_the_event_as_it_was(school, tmp_path):
+    event, new, old = replanned(school)
+    event_path, new_path, old_path, before_path = written_replan(tmp_path, event, new, old, school[0])
+    out = tmp_path / "agendas"
+    result = CliRunner().invoke(cli, ["assignments", event_path, new_path, "-o", str(out), "--previous", old_path,
+                                      "--previous-event", before_path])
+    assert result.exit_code == 0, result.output
+    assert (f"{out / 'interpreters' / 'i-dmacleod'} (David MacLeod, no longer in the event: its agenda and "
+            f"calendar cancel their work)") in result.stdout.splitlines()

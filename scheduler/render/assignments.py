@@ -4,7 +4,9 @@
 A person with nothing to do still gets a folder whose agenda says so (its calendar holds no event). After a re-plan
 (`files(..., previous)`), an interpreter's agenda also lists, apart, the assignments taken away from them (their
 calendar cancels them), and an interpreter who has left the event gets a folder whose agenda and calendar cancel
-all they had.
+all they had. Timetables name no speaker: with the event as it was as well (`files(..., previous, before)`), so do
+speakers' agendas, for the sessions removed from the event or whose speakers they no longer are, and a speaker who
+has left the event gets such a folder too; the removed sessions keep their titles.
 
 Speakers have no `locale` in the input: theirs is the floor language of their sessions (the most frequent one),
 in the region of the event's time zone when CLDR has that locale (fr + America/Toronto -> fr_CA), and their time
@@ -68,6 +70,19 @@ class Agenda:
     items: list[Item] = field(default_factory=list)
     cancelled: list[Cancelled] = field(default_factory=list)  # only after a re-plan (`files(..., previous)`)
 
+    def cancelled_heading(self) -> str:
+        """The heading of the cancelled section: an interpreter's assignments, a speaker's part in sessions (the
+        translations name which)."""
+        if self.kind == "speakers":
+            return self.reader._("Sessions cancelled since the previous timetable")
+        return self.reader._("Cancelled since the previous timetable")
+
+    def cancelled_note(self) -> str:
+        """The line under the heading of the cancelled section."""
+        if self.kind == "speakers":
+            return self.reader._("These sessions of the previous timetable are no longer yours.")
+        return self.reader._("These assignments of the previous timetable are no longer yours.")
+
     def days(self) -> list[tuple[date, str, list[Item]]]:
         """(day, heading, items). An interpreter's days are the event's (their daily limit and days of work
         count by them), headed with that day's minutes of work ('vendredi 12 février 2021 (4 h 30 min)'); a
@@ -82,10 +97,14 @@ class Agenda:
         return out
 
 
-def speaker_locale(event: Event, speaker: Speaker) -> Locale:
+def speaker_locale(event: Event, speaker: Speaker, before: Event | None = None) -> Locale:
+    """`before`: the event as it was, whose sessions give the language of a speaker who has none left (the one
+    their agenda was in)."""
     if speaker.locale is not None:
         return Locale.parse(speaker.locale)
     floors = Counter(s.language for s in event.sessions if speaker.id in s.speakers)
+    if not floors and before is not None:
+        floors = Counter(s.language for s in before.sessions if speaker.id in s.speakers)
     language = floors.most_common(1)[0][0] if floors else event.event.languages[0]
     territory = get_global("zone_territories").get(canonical_zone(event.event.timezone))
     base = Locale.parse(language)
@@ -115,9 +134,10 @@ def _agenda(event: Event, reader: Reader, who: str, kind: str, title: str, empty
 
 def interpreter_agenda(event: Event, timetable: Timetable, who: Interpreter,
                        work: list[tuple[Placement, Channel]] | None = None,
-                       taken: list[Placement] = ()) -> Agenda:
+                       taken: list[Placement] = (), before: Event | None = None) -> Agenda:
     """`work`: their channels in time order, when known (`agendas` finds everyone's in one pass); `taken`: the
-    previous timetable's placements of the assignments a re-plan took away from them (`taken_away`)."""
+    previous timetable's placements of the assignments a re-plan took away from them (`taken_away`); `before`:
+    the event as it was, which names the sessions removed since."""
     if work is None:
         work = _work(ordered(event, timetable)).get(who.id, [])
     reader = Reader.of(who.locale, who.timezone or event.event.timezone)
@@ -162,7 +182,7 @@ def interpreter_agenda(event: Event, timetable: Timetable, who: Interpreter,
         agenda.intro.append(reader.ngettext(
             "%(num)d assignment, %(total)s in all.", "%(num)d assignments, %(total)s in all.",
             len(agenda.items), total=reader.duration(sum(i.minutes for i in agenda.items))))
-    agenda.cancelled = [cancelled_item(event, reader, who.id, p, theirs) for p in taken]
+    agenda.cancelled = [cancelled_item(event, reader, who.id, p, theirs, before) for p in taken]
     agenda.intro += fallback_legend(reader, [item.view.title for item in agenda.items]
                                     + [c.title for c in agenda.cancelled])
     return agenda
@@ -175,14 +195,30 @@ def _readable(floor: str, theirs: list[str] | tuple[str, ...]) -> tuple[str, ...
     return tuple(dict.fromkeys([floor, *theirs] if floor in theirs else theirs))
 
 
-def left_agenda(event: Event, who: str, taken: list[Placement]) -> Agenda:
-    """The agenda of an interpreter who has left the event: all they had, cancelled. In the event's first language
-    and zone, as their calendar: their own are no longer known, nor their name."""
+def left_agenda(event: Event, who: str, taken: list[Placement], kind: str = "interpreters",
+                before: Event | None = None) -> Agenda:
+    """The agenda of an interpreter or a speaker (`kind`) who has left the event: all they had, cancelled. In
+    their locale and zone, by their name, when the event as it was (`before`) knows them; else in the event's first
+    language and zone, as their calendar (their own are no longer known, nor their name)."""
+    speaking = kind == "speakers"
+    person = None if before is None else (before.speaker if speaking else before.interpreter).get(who)
+    name, known = who, ()
     reader = Reader.of(event.event.languages[0], event.event.timezone)
+    if person is not None:
+        name, zone = person.name, person.timezone or event.event.timezone
+        if speaking:
+            reader = Reader.of(speaker_locale(before, person), zone)
+        else:
+            reader, known = Reader.of(person.locale, zone), tuple(person.known_languages())
     _ = reader._
-    agenda = _agenda(event, reader, who, "interpreters", _("%(name)s: interpretation assignments", name=who),
-                     _("You are no longer among the interpreters of this event: all your assignments are cancelled."))
-    agenda.cancelled = [cancelled_item(event, reader, who, p) for p in taken]
+    if speaking:
+        agenda = _agenda(event, reader, who, kind, _("%(name)s: sessions", name=name),
+                         _("You are no longer among the speakers of this event: all your sessions are cancelled."))
+    else:
+        agenda = _agenda(event, reader, who, kind, _("%(name)s: interpretation assignments", name=name),
+                         _("You are no longer among the interpreters of this event: all your assignments are "
+                           "cancelled."))
+    agenda.cancelled = [cancelled_item(event, reader, who, p, known, before, speaking) for p in taken]
     agenda.intro += fallback_legend(reader, [c.title for c in agenda.cancelled])
     return agenda
 
@@ -193,19 +229,30 @@ def _pair(reader: Reader, ch: Channel) -> str:
                     target=reader.language_name(ch.into))
 
 
-def cancelled_item(event: Event, reader: Reader, who: str, p: Placement, known: tuple[str, ...] = ()) -> Cancelled:
-    """The assignment of `who` on the previous timetable's `p`, taken away: when, title, room and languages as it
-    was, and the event's time for a reader elsewhere. `known`: languages they read besides their own."""
+def cancelled_item(event: Event, reader: Reader, who: str, p: Placement, known: tuple[str, ...] = (),
+                   before: Event | None = None, speaking: bool = False) -> Cancelled:
+    """The assignment of `who` on the previous timetable's `p`, taken away, or the session they spoke at
+    (`speaking`): when, title, room and languages (an interpreter's pairs, a speaker's floor) as it was, and the
+    event's time for a reader elsewhere. `known`: languages they read besides their own; `before`: the event as it
+    was, which still has the sessions removed since, and their titles."""
     _ = reader._
-    session = event.session.get(p.session)
-    if session is not None:
-        title = title_of(event, session, reader, _readable(session.language, known))
+    source = next((ev for ev in (event, before) if ev is not None and p.session in ev.session), None)
+    session = source.session[p.session] if source is not None else None
+    if session is not None:  # a speaker reads the title in the language they speak, as on their agenda
+        title = title_of(source, session, reader,
+                         (session.language,) if speaking else _readable(session.language, known))
     else:  # removed from the event, its titles with it (timetables hold none): the id is all that is left
         title = Title(_("Session %(session)s (removed from the event)", session=p.session), reader.ui_language,
                       False)
-    room = event.room[p.room].name if p.room in event.room else p.room
-    pairs = [_pair(reader, ch) for ch in p.channels if who in ch.interpreters]
-    fields = [(_("Room"), room), (_("Languages"), reader.names(pairs)), *_zone_fields(event, reader, p)]
+    room = next((ev.room[p.room].name for ev in (event, before) if ev is not None and p.room in ev.room), p.room)
+    if speaking:
+        fields = [(_("Room"), room)] + ([(_("Language"), reader.language_name(session.language))] if session else [])
+    else:
+        pairs = [_pair(reader, ch) for ch in p.channels if who in ch.interpreters]
+        fields = [(_("Room"), room), (_("Languages"), reader.names(pairs))]
+    if session is not None and source is not event:  # its title alone would not say the session is no more
+        fields.append((_("Session"), _("removed from the event")))
+    fields += _zone_fields(event, reader, p)
     return Cancelled(p.session, title, reader.own(reader.interval(p.start, p.end, dated=True)), room, tuple(fields),
                      ics.guid(event.event.id, p.session, who), p.start, p.end)
 
@@ -217,11 +264,14 @@ def _pivot(p: Placement, ch: Channel) -> Channel | None:
     return None
 
 
-def speaker_agenda(event: Event, timetable: Timetable, who: Speaker, talks: list[Placement] | None = None) -> Agenda:
-    """`talks`: their sessions in time order, when known (`agendas` finds everyone's in one pass)."""
+def speaker_agenda(event: Event, timetable: Timetable, who: Speaker, talks: list[Placement] | None = None,
+                   taken: list[Placement] = (), before: Event | None = None) -> Agenda:
+    """`talks`: their sessions in time order, when known (`agendas` finds everyone's in one pass); `taken`: the
+    previous timetable's placements of the sessions a re-plan took away from them, as the event was (`before`)
+    named their speakers (`talks_taken_away`)."""
     if talks is None:
         talks = _talks(event, ordered(event, timetable)).get(who.id, [])
-    reader = Reader.of(speaker_locale(event, who), who.timezone or event.event.timezone)
+    reader = Reader.of(speaker_locale(event, who, before), who.timezone or event.event.timezone)
     _ = reader._
     agenda = _agenda(event, reader, who.id, "speakers", _("%(name)s: sessions", name=who.name),
                      _("No session for this event."))
@@ -237,7 +287,9 @@ def speaker_agenda(event: Event, timetable: Timetable, who: Speaker, talks: list
         fields.append((_("Duration"), view.duration))
         agenda.items.append(Item(view, tuple(fields), view.title.shown, ics.guid(event.event.id, p.session, who.id),
                                  p.minutes, view.day))
-    agenda.intro += fallback_legend(reader, [item.view.title for item in agenda.items])
+    agenda.cancelled = [cancelled_item(event, reader, who.id, p, before=before, speaking=True) for p in taken]
+    agenda.intro += fallback_legend(reader, [item.view.title for item in agenda.items]
+                                    + [c.title for c in agenda.cancelled])
     return agenda
 
 
@@ -260,13 +312,16 @@ def _talks(event: Event, placements: list[Placement]) -> dict[str, list[Placemen
     return out
 
 
-def agendas(event: Event, timetable: Timetable, gone: dict[str, list[Placement]] | None = None) -> list[Agenda]:
-    """Everyone's agenda; `gone`: what a re-plan took away from each interpreter (`taken_away`)."""
+def agendas(event: Event, timetable: Timetable, gone: dict[str, list[Placement]] | None = None,
+            lost: dict[str, list[Placement]] | None = None, before: Event | None = None) -> list[Agenda]:
+    """Everyone's agenda; `gone`: what a re-plan took away from each interpreter (`taken_away`), `lost`: from each
+    speaker (`talks_taken_away`), as the event was `before` it."""
     placements = ordered(event, timetable)
-    work, talks, gone = _work(placements), _talks(event, placements), gone or {}
-    return ([interpreter_agenda(event, timetable, i, work.get(i.id, []), gone.get(i.id, []))
+    work, talks, gone, lost = _work(placements), _talks(event, placements), gone or {}, lost or {}
+    return ([interpreter_agenda(event, timetable, i, work.get(i.id, []), gone.get(i.id, []), before)
              for i in event.interpreters]
-            + [speaker_agenda(event, timetable, s, talks.get(s.id, [])) for s in event.speakers])
+            + [speaker_agenda(event, timetable, s, talks.get(s.id, []), lost.get(s.id, []), before)
+               for s in event.speakers])
 
 
 def _md_entry(agenda: Agenda, when: str, title: Title, fields: tuple[tuple[str, str], ...]) -> list[str]:
@@ -278,16 +333,13 @@ def _md_entry(agenda: Agenda, when: str, title: Title, fields: tuple[tuple[str, 
 
 
 def markdown(agenda: Agenda) -> str:
-    _ = agenda.reader._
     lines = [f"# {md(agenda.title)}"]
     for line in agenda.intro:
         lines += ["", md(line)]
     if not agenda.items:
         lines += ["", md(agenda.empty)]
     if agenda.cancelled:  # before the days: what the reader must strike out of their plans
-        section = _("Cancelled since the previous timetable")
-        note = _("These assignments of the previous timetable are no longer yours.")
-        lines += ["", f"## {md(section)}", "", md(note)]
+        lines += ["", f"## {md(agenda.cancelled_heading())}", "", md(agenda.cancelled_note())]
         for c in agenda.cancelled:
             lines += _md_entry(agenda, c.when, c.title, c.fields)
     for _day, heading, items in agenda.days():
@@ -335,14 +387,37 @@ def taken_away(event: Event, timetable: Timetable, previous: Timetable) -> dict[
     return out
 
 
-def files(event: Event, timetable: Timetable, previous: Timetable | None = None) -> dict[Path, str | bytes]:
+def talks_taken_away(event: Event, timetable: Timetable, previous: Timetable,
+                     before: Event) -> dict[str, list[Placement]]:
+    """Each speaker's sessions in `previous`, as the event was `before` it names their speakers, that `timetable`
+    and the event no longer give them: the session removed from the event, or they from its speakers. In time
+    order, people who have left the event included (their calendars still hold them)."""
+    kept = {(who, p.session) for p in timetable.sessions if p.session in event.session
+            for who in event.session[p.session].speakers}
+    out: dict[str, list[Placement]] = {}
+    for p in ordered(before, previous):
+        session = before.session.get(p.session)
+        for who in dict.fromkeys(session.speakers if session is not None else ()):
+            if (who, p.session) not in kept:
+                out.setdefault(who, []).append(p)
+    return out
+
+
+def files(event: Event, timetable: Timetable, previous: Timetable | None = None,
+          before: Event | None = None) -> dict[Path, str | bytes]:
     """Every file of the assignments folder, relative to it, rendered in memory (nothing written yet). With the
     `previous` timetable, interpreters' agendas also list the assignments taken away from them and their calendars
     cancel them, and those who have left the event get an agenda and a calendar that cancel all of theirs (in the
-    event's language and zone)."""
+    event's language and zone). With the event as it was `before` too (the one `previous` was planned for),
+    speakers' likewise, and removed sessions are named by their titles (and people who left by their names, in
+    their own locale and zone)."""
     gone = taken_away(event, timetable, previous) if previous is not None else {}
-    everyone = agendas(event, timetable, gone)
-    everyone += [left_agenda(event, who, taken) for who, taken in gone.items() if who not in event.interpreter]
+    lost = talks_taken_away(event, timetable, previous, before) if previous is not None and before is not None else {}
+    everyone = agendas(event, timetable, gone, lost, before)
+    everyone += [left_agenda(event, who, taken, "interpreters", before)
+                 for who, taken in gone.items() if who not in event.interpreter]
+    everyone += [left_agenda(event, who, taken, "speakers", before)
+                 for who, taken in lost.items() if who not in event.speaker]
     out: dict[Path, str | bytes] = {}
     for agenda in everyone:
         folder = Path(agenda.kind) / agenda.person_id
