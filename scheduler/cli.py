@@ -206,8 +206,13 @@ def solve(event_path: Path, output: Path, time_limit: float, workers: int | None
             click.echo(render_text(event, why), err=True, nl=False)
             sys.exit(Exit.INFEASIBLE)
         note = f" ({outcome.note})" if outcome.note else ""
-        click.echo(f"{event_path}: no timetable found within {time_limit:g} s{note}; try a longer --time-limit, "
-                   f"or `scheduler explain` to look for a conflict.", err=True)
+        if interrupted or outcome.method != "decompose" or outcome.solve_seconds >= time_limit - 1.0:
+            click.echo(f"{event_path}: no timetable found within {time_limit:g} s{note}; try a longer "
+                       f"--time-limit, or `scheduler explain` to look for a conflict.", err=True)
+        else:  # the decomposition gave up before the limit: more time would not help it
+            click.echo(f"{event_path}: no timetable found: the decomposition gave up at "
+                       f"{outcome.solve_seconds:.0f} s of {time_limit:g} s{note}; try --method exact or auto, "
+                       f"or `scheduler explain` to look for a conflict.", err=True)
         sys.exit(Exit.NO_SOLUTION)
     tt = outcome.timetable
     _write(output, tt.to_json())

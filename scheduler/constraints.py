@@ -584,6 +584,79 @@ def interpretation_capacity(sm: ScheduleModel) -> None:
         _starts_within(sm, s, _free_starts(sm.event, s, hearing))
 
 
+def rest_window_shortfalls(event, placed: dict[str, tuple[int, str]]) -> list[tuple[str, int]]:
+    """The windows (target language, first minute) of max_continuous + min_break minutes in which `placed`
+    (session -> start, room) gives required channels into a language more minutes of work than its interpreters
+    can do there: each at most max_continuous of them by the rest rule, and only while free."""
+    rest = event.event.interpreter_rest
+    width = rest.max_continuous + rest.min_break
+    out = []
+    for into, people in sorted(able_by_target(event).items()):
+        needing = [s for s in _rest_demand(event, into) if s.id in placed]
+        anchors = sorted({placed[s.id][0] for s in needing} | {placed[s.id][0] + s.duration - width for s in needing})
+        for a in anchors:
+            demand = sum(event.team_size(s) * max(0, min(placed[s.id][0] + s.duration, a + width)
+                                                  - max(placed[s.id][0], a)) for s in needing)
+            if demand > _window_supply(event, people, a, width):
+                out.append((into, a))
+    return out
+
+
+def rest_windows_of_days(event, short: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Every window, one per slot, of the languages and days of the windows `short`: cut at one time only, a
+    shortage moves a slot later (measured: four rounds of cuts on the online event, each placement shifted)."""
+    rest = event.event.interpreter_rest
+    width = rest.max_continuous + rest.min_break
+    days = {d.date: d for d in event.event.days}
+    out = set()
+    for into, a in short:
+        for when in {event.day_of(a), event.day_of(a + width - 1)} & set(days):
+            first, last = event.day_window(days[when])
+            out.update((into, m) for m in range(first, max(first + 1, last - width + 1), event.event.slot_minutes))
+    return sorted(out)
+
+
+def rest_windows(sm: ScheduleModel, windows: list[tuple[str, int]]) -> None:
+    """Cut: in each window (target language, first minute) of max_continuous + min_break minutes, required
+    channels into the language need no more minutes of work than its interpreters can do there. Implied by the
+    rest rule (in such a window nobody works more than max_continuous minutes); added to the timing model only
+    where one of its placements could not be staffed (see `decompose.rest_cuts`)."""
+    rest = sm.event.event.interpreter_rest
+    width = rest.max_continuous + rest.min_break
+    able_into = able_by_target(sm.event)
+    for into, a in windows:
+        terms = []
+        for s in _rest_demand(sm.event, into):
+            sv, domain = sm.sessions[s.id], sm.start_domain[s.id]
+            if domain.is_empty() or domain.min() >= a + width or domain.max() + s.duration <= a:
+                continue  # never in the window
+            first = sm.model.new_int_var(-_FAR, _FAR, "")
+            sm.model.add_max_equality(first, [sv.start, a])
+            last = sm.model.new_int_var(-_FAR, _FAR, "")
+            sm.model.add_min_equality(last, [sv.end, a + width])
+            inside = sm.model.new_int_var(0, min(s.duration, width), f"inside[{s.id},{into},{a}]")
+            sm.model.add(inside >= last - first)
+            terms.append(sm.event.team_size(s) * inside)
+        if terms:
+            sm.model.add(sum(terms) <= _window_supply(sm.event, able_into[into], a, width))
+
+
+def _rest_demand(event, into: str) -> list:
+    """The sessions whose required channels into `into` the rest windows count: not those kept from the past,
+    whose teams may be smaller than today's rule."""
+    kept = event.past.kept if event.past is not None else {}
+    return [s for s in event.sessions
+            if s.id not in kept and s.interpretation == "required" and into in event.channels(s)]
+
+
+def _window_supply(event, people: Collection[str], a: int, width: int) -> int:
+    """Minutes of work `people` can do in the window of `width` minutes from `a`: each at most max_continuous (the
+    rest rule) and their daily limit, and only while free."""
+    cap = event.event.interpreter_rest.max_continuous
+    return sum(min(cap, event.interpreter[who].max_minutes_per_day, _free_minutes(event, who, [(a, a + width)]))
+               for who in people)
+
+
 def _starts_within(sm: ScheduleModel, s, free: Domain | None) -> None:
     if free is not None:
         sm.model.add_linear_expression_in_domain(sm.sessions[s.id].start, free)

@@ -26,7 +26,7 @@ from ortools.sat.python import cp_model
 
 from .bounds import lone_session_bound, staffing_bound, track_overlap_bound
 from .check import check
-from .constraints import pivot_languages
+from .constraints import pivot_languages, rest_window_shortfalls, rest_windows, rest_windows_of_days
 from .duties import staff_by_duties
 from .greedy import greedy_placement, greedy_staffing
 from .model import ScheduleModel
@@ -164,6 +164,8 @@ def decompose(run: Search) -> Outcome:
         timed = load_bound(run) + max(0, math.ceil(solver.best_objective_bound - 1e-6))
         bound = max(timed, free)
         candidate = cheapest_staffed(run, placements.found, bound)
+        if candidate is None and best is None:
+            candidate = rest_cuts(run, timing, placements.found[-1], bound)
         if candidate is not None and (best is None or candidate.objective < best.objective):
             best = candidate
             run.report(best)
@@ -185,6 +187,42 @@ def decompose(run: Search) -> Outcome:
     status = "optimal" if best.objective <= best.bound else "feasible"
     best = best.model_copy(update={"status": status, "solve_seconds": round(run.elapsed(), 3)})
     return Outcome(status, best, build, run.elapsed(), best.objective, run.first, method="decompose")
+
+
+def rest_cuts(run: Search, timing: ScheduleModel, placed: dict[str, tuple[int, str]],
+              bound: int) -> Timetable | None:
+    """When no staffing of the timing model's placements was found: the windows where a placement asks more
+    work into a language than its interpreters can do under the rest rule are cut from the timing model (cuts
+    the rules imply, so its bound holds), and its next placement is staffed, until one is or none is cut. An
+    online event whose Spanish interpreters were two until 14:00 had plenaries from 08:00 to 11:30 back to back:
+    four hours of work for two people who may do three each."""
+    cut: set[tuple[str, int]] = set()
+    while run.left() > 2.0:
+        short = [w for w in rest_window_shortfalls(run.event, placed) if w not in cut]
+        if not short:
+            return None
+        added = [w for w in rest_windows_of_days(run.event, short) if w not in cut]
+        rest_windows(timing, added)
+        cut.update(added)
+        timing.model.clear_hints()
+        hint_placement(timing, placed)  # broken by the cuts, but mostly right: CP-SAT mends it
+        placements = _Placements(timing)
+        solver = _timing_solver(run, min(run.left() * 0.25, max(5.0, run.left() * 0.1)))
+        code = run_solver(solver, timing.model, placements)
+        if code == cp_model.UNKNOWN and not placements.found and run.left() > 2.0:
+            solver = _timing_solver(run, run.left() * 0.5, 1)
+            code = run_solver(solver, timing.model, placements)
+        log.info("timing with %d rest windows cut: %s, %d placements, at %.1f s", len(cut),
+                 solver.status_name(code), len(placements.found), run.elapsed())
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        if not placements.found:
+            placements.found.append(placement_of(timing, solver))
+        found = cheapest_staffed(run, placements.found, bound)
+        if found is not None:
+            return found
+        placed = placements.found[-1]
+    return None
 
 
 def _timing_solver(run: Search, seconds: float, seed_offset: int = 0) -> cp_model.CpSolver:
@@ -404,16 +442,20 @@ def repaired_by_day(run: Search, draft: Timetable, breaches: list, bound: int) -
         if breach.rule not in STAFFING_RULES:
             moved |= ids
     for day in sorted(named):
-        tries = ([named[day]] if named[day] else []) + ([None] if fixable[day] else [])
-        for freed in tries:
+        whole = {sid for sid, d in day_of.items() if d == day}
+        # Last, the whole day re-timed as well: on an online event whose interpreters rest after 3 hours in a
+        # row, three sessions back to back had no staffing, a few moves within their day mended it.
+        tries = ([(named[day], named[day] & moved)] if named[day] else []) + (
+            [(None, set())] if fixable[day] else []) + [(None, whole)]
+        for freed, retimed in tries:
             if run.left() < 2.0:
                 return None
-            sm = day_model(run, draft, day, restaff=freed, retime=(freed or set()) & moved)
+            sm = day_model(run, draft, day, restaff=freed, retime=retimed)
             hint_previous(sm, draft)
             solver = run.solver(min(run.left() * (0.05 if freed else 0.1), 10.0), 3)
             code = run_solver(solver, sm.model)
-            log.info("re-staffing day %s (%s): %s at %.1f s", day, f"{len(freed)} sessions" if freed else "all",
-                     solver.status_name(code), run.elapsed())
+            log.info("re-staffing day %s (%s%s): %s at %.1f s", day, f"{len(freed)} sessions" if freed else "all",
+                     ", re-timed" if retimed == whole else "", solver.status_name(code), run.elapsed())
             if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 draft = replaced(draft, extract(sm, solver, "feasible", run.elapsed(), bound))
                 break

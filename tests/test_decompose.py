@@ -10,7 +10,7 @@ from scheduler import decompose as decompose_module
 from scheduler import neighbourhood
 from scheduler.bounds import staffing_bound
 from scheduler.check import check
-from scheduler.constraints import pivot_languages
+from scheduler.constraints import pivot_languages, rest_window_shortfalls, rest_windows, rest_windows_of_days
 from scheduler.costs import costs
 from scheduler.event import Event
 from scheduler.generate import GeneratorSettings, generate_event
@@ -678,10 +678,68 @@ def test_the_interpreter_cuts_keep_every_planted_timetable(seed):
     event, planted = generate_event(GeneratorSettings(sessions=24, days=2, rooms=3, languages=3, seed=seed))
     assert any(it.unavailable for it in event.interpreters)
     placed = {p.session: (event.minute(p.start), p.room) for p in planted.sessions}
+    assert rest_window_shortfalls(event, placed) == []
+    every_window = rest_windows_of_days(event, [(t, event.day_window(d)[0]) for t in event.event.languages
+                                                for d in event.event.days])
     for staffing in (False, True):
         sm = ScheduleModel(event, staffing=staffing, optional_demand=False, fixed_times=placed)
+        if not staffing:
+            rest_windows(sm, every_window)
         sm.model.clear_objective()  # any timetable will do
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = 10
         solver.parameters.num_workers = 2
         assert solver.solve(sm.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE), (seed, staffing)
+
+
+# --- the rest rule in the timing phase (constraints.rest_windows, decompose.rest_cuts) -------------------------
+
+
+def _four_hours_for_two():
+    """Four 60-minute English sessions into Spanish, one morning, and only two Spanish interpreters: after three
+    hours in a row they need 30 minutes off, so the four sessions cannot run back to back."""
+    people = [interpreter(f"es{i}", A=["es"], B=["en"]) for i in (1, 2)]
+    data = event_dict([session(s) for s in "abcd"], interpreters=people, languages=("en", "es"),
+                      days=[day(start="09:00", end="13:30")])
+    return Event.model_validate(data)
+
+
+def _fixed_timing_feasible(ev: Event, placed: dict, windows: list) -> bool:
+    sm = ScheduleModel(ev, staffing=False, optional_demand=False, fixed_times=placed)
+    rest_windows(sm, windows)
+    sm.model.clear_objective()
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 5
+    return solver.solve(sm.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def test_rest_windows_forbid_more_work_than_the_rest_rule_allows():
+    ev = _four_hours_for_two()
+    nine = ev.day_window(ev.event.days[0])[0]
+    back_to_back = {s: (nine + 60 * i, "r1") for i, s in enumerate("abcd")}
+    with_a_pause = {**back_to_back, "d": (nine + 210, "r1")}  # 09:00-12:00, then 12:30
+    short = rest_window_shortfalls(ev, back_to_back)
+    assert short and {t for t, _ in short} == {"es"}
+    assert rest_window_shortfalls(ev, with_a_pause) == []
+    windows = rest_windows_of_days(ev, short)
+    assert _fixed_timing_feasible(ev, back_to_back, []), "without the cut the timing model allows it"
+    assert not _fixed_timing_feasible(ev, back_to_back, windows)
+    assert _fixed_timing_feasible(ev, with_a_pause, windows)
+
+
+def test_a_day_whose_staffing_fails_is_re_timed():
+    """The greedy staffing of the back-to-back morning breaks the rest rule and no staffing of those times
+    exists: the day re-timed and re-staffed at once mends it."""
+    ev = _four_hours_for_two()
+    nine = ev.day_window(ev.event.days[0])[0]
+    placed = {s: (nine + 60 * i, "r1") for i, s in enumerate("abcd")}
+    run = Search(ev, 20, 1, 0, None, None)
+    mended = decompose_module.staffed(run, placed, 0, repair=True)
+    assert mended is not None and check(ev, mended) == []
+    assert sorted(ev.minute(p.start) for p in mended.sessions) != sorted(t for t, _ in placed.values())
+
+
+def test_the_decomposition_solves_the_morning_that_needs_a_pause():
+    ev = _four_hours_for_two()
+    outcome = solve(ev, time_limit=20, workers=1, method="decompose")
+    assert outcome.timetable is not None and check(ev, outcome.timetable) == []

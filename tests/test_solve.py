@@ -938,3 +938,20 @@ def test_when_no_search_found_a_timetable_the_exact_model_gets_the_time_left(mon
     outcome = solve(event, time_limit=4, workers=WORKERS)
     assert outcome.timetable is not None and check(event, outcome.timetable) == []
     assert outcome.status in ("optimal", "feasible") and outcome.timetable.objective >= outcome.timetable.bound
+
+
+@pytest.mark.parametrize(("method", "seconds", "advice"), [
+    ("decompose", 9.0, "the decomposition gave up at 9 s of 60 s (no staffing); try --method exact"),
+    ("decompose", 59.5, "no timetable found within 60 s (no staffing); try a longer --time-limit"),
+    ("exact", 9.0, "no timetable found within 60 s (no staffing); try a longer --time-limit"),
+])
+def test_no_timetable_says_whether_more_time_would_help(tmp_path, monkeypatch, method, seconds, advice):
+    """A decomposition that gives up early is told so: "within 60 s" and "a longer --time-limit" were false
+    when it stopped at 9 s."""
+    from scheduler.search import Outcome
+
+    monkeypatch.setattr(solve_module, "solve", lambda *a, **k: Outcome("unknown", None, 0.1, seconds,
+                                                                      method=method, note="no staffing"))
+    out = tmp_path / "tt.json"
+    result = CliRunner().invoke(cli, ["solve", str(SCHOOL), "-o", str(out), "--time-limit", "60"])
+    assert result.exit_code == 4 and advice in result.output and not out.exists()
