@@ -568,7 +568,7 @@ def interpretation_capacity(sm: ScheduleModel) -> None:
         for s in needing:
             if s.id not in kept:  # what happened needs no proof (its teams may be smaller than today's rule)
                 _starts_within(sm, s, _free_starts(sm.event, s, people))
-        for day, spans in _open_spans_by_day(sm).items():
+        for day, spans in sm.open_spans.items():
             supply = sum(min(sm.event.interpreter[who].max_minutes_per_day, _free_minutes(sm.event, who, spans))
                          for who in people)
             demand = [sm.event.team_size(s) * s.duration * lit for s in needing
@@ -660,14 +660,6 @@ def _window_supply(event, people: Collection[str], a: int, width: int) -> int:
 def _starts_within(sm: ScheduleModel, s, free: Domain | None) -> None:
     if free is not None:
         sm.model.add_linear_expression_in_domain(sm.sessions[s.id].start, free)
-
-
-def _open_spans_by_day(sm: ScheduleModel) -> dict:
-    """The spans of each day that sessions may use (its zones')."""
-    out: dict = defaultdict(list)
-    for z in sm.zones:
-        out[z.day] += list(z.spans)
-    return out
 
 
 def _free_minutes(event, who: str, spans: list[tuple[int, int]]) -> int:

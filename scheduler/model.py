@@ -162,12 +162,17 @@ class ScheduleModel:
         self.model.minimize(sum(p.weight * p.term for p in self.penalties))
 
     @cached_property
+    def open_spans(self) -> dict[date, list[tuple[int, int]]]:
+        """The spans of each day that sessions may use (its zones')."""
+        out: dict[date, list[tuple[int, int]]] = {}
+        for z in self.zones:
+            out.setdefault(z.day, []).extend(z.spans)
+        return out
+
+    @cached_property
     def open_minutes(self) -> dict[date, int]:
         """Minutes of each day that sessions may use (its zones' spans)."""
-        out: dict[date, int] = {}
-        for z in self.zones:
-            out[z.day] = out.get(z.day, 0) + sum(b - a for a, b in z.spans)
-        return out
+        return {day: sum(b - a for a, b in spans) for day, spans in self.open_spans.items()}
 
     def fixed_start(self, sid: str) -> int | None:
         """The start of a session whose start domain holds a single value, else None."""

@@ -63,6 +63,14 @@ def open_page(browser, path: Path, **context):
     return ctx, page, problems, requests
 
 
+def html_file(folder: Path, locale: str, also=()) -> Path:
+    """The fixture timetable rendered as HTML in `locale` (with the `also` zones), written into `folder`."""
+    event = load_event(EVENT)
+    path = folder / f"timetable.{locale}.html"
+    path.write_text(render(event, load_timetable(TIMETABLE, event), "html", locale, tuple(also)), "utf-8")
+    return path
+
+
 def test_page_loads_shows_every_session_and_switches_language(browser, page_file):
     path, event = page_file
     ctx, page, problems, requests = open_page(browser, path)
@@ -131,9 +139,7 @@ def test_readable_on_a_phone(browser, page_file):
 
 
 def test_right_to_left_page_mirrors_and_switches_back(browser, tmp_path):
-    event = load_event(EVENT)
-    path = tmp_path / "timetable.ar.html"
-    path.write_text(render(event, load_timetable(TIMETABLE, event), "html", "ar_EG"), "utf-8")
+    path = html_file(tmp_path, "ar_EG")
     ctx, page, problems, _requests = open_page(browser, path, viewport={"width": 1280, "height": 900})
     try:
         assert page.evaluate("document.dir") == "rtl"
@@ -169,9 +175,7 @@ TEXT_BOX = """([selector, needle]) => {
 
 def test_a_persian_reader_reads_english_sentences_left_to_right_and_persian_dates_right_to_left(browser, tmp_path):
     # Persian has no catalog: English sentences in a page marked rtl showed their final stop on the left
-    event = load_event(EVENT)
-    path = tmp_path / "timetable.fa.html"
-    path.write_text(render(event, load_timetable(TIMETABLE, event), "html", "fa", ("Europe/Paris",)), "utf-8")
+    path = html_file(tmp_path, "fa", ("Europe/Paris",))
     ctx, page, problems, _requests = open_page(browser, path, viewport={"width": 1280, "height": 900})
     try:
         assert page.evaluate("[document.documentElement.lang, document.dir]") == ["en", "ltr"]
@@ -280,11 +284,7 @@ def test_without_script_the_page_is_as_written(browser, page_file):
 
 
 def test_ones_own_time_right_to_left_and_as_an_island(browser, tmp_path):
-    event = load_event(EVENT)
-    timetable = load_timetable(TIMETABLE, event)
-    arabic, persian = tmp_path / "timetable.ar.html", tmp_path / "timetable.fa.html"
-    arabic.write_text(render(event, timetable, "html", "ar_EG"), "utf-8")
-    persian.write_text(render(event, timetable, "html", "fa"), "utf-8")
+    arabic, persian = html_file(tmp_path, "ar_EG"), html_file(tmp_path, "fa")
     ctx, page, problems, _requests = open_page(browser, arabic, timezone_id="Pacific/Auckland",
                                                viewport={"width": 1280, "height": 900})
     try:
@@ -310,9 +310,7 @@ def test_ones_own_time_right_to_left_and_as_an_island(browser, tmp_path):
 
 
 def test_japanese_times_in_ones_own_zone_are_written_as_the_pages(browser, tmp_path):
-    event = load_event(EVENT)
-    path = tmp_path / "timetable.ja.html"
-    path.write_text(render(event, load_timetable(TIMETABLE, event), "html", "ja"), "utf-8")
+    path = html_file(tmp_path, "ja")
     ctx, page, problems, _requests = open_page(browser, path, timezone_id="Europe/London")
     try:
         # 13:30～15:00 as the page's own times, not ICU's interval 14時30分～16時00分
