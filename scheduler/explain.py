@@ -42,6 +42,7 @@ from .constraints import clock_change_spans
 from .english import counted, names, plural
 from .event import BIG, Event, Room, Session
 from .interrupt import new_solver, requested as stop_requested
+from .packing import room_packing
 from .past import Past
 from .types import minutes_of
 
@@ -782,7 +783,7 @@ def speaker_days(cx: _Context) -> Iterator[Conflict]:
 
 CHECKS: list[Callable[[_Context], Iterator[Conflict]]] = [
     no_possible_start, fixed_overlaps, after_chains, plenary_time, language_pairs, session_staffing,
-    interpreters_at_fixed_times, interpreter_minutes, speaker_days,
+    interpreters_at_fixed_times, interpreter_minutes, speaker_days, room_packing,
 ]
 
 
