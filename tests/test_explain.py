@@ -213,14 +213,15 @@ def test_rest_rule_found_by_search():
     assert_feasible(fixed(data, lambda d: by_id(d["sessions"], "c").update(interpretation="optional")))
 
 
-def test_sessions_that_cannot_be_packed_found_by_search():
-    # Three 105-minute sessions, one room, two 3-hour days: enough room time in all, but one a day.
+def test_sessions_that_cannot_be_packed_found_by_the_check():
+    # Three 105-minute sessions, one room, two 3-hour days: enough room time in all, but one a day. The search
+    # found it too (inside_day); the check of room time in pieces (packing.py) says it at once.
     data = event_dict([session(x, 105, interpretation="none") for x in "abc"],
                       days=[day(DAY), day(DAY2)])
-    assert necessary_checks(load(data)) == []
+    found = necessary_checks(load(data))
+    assert [c.rule for c in found] == ["room_one_session_at_a_time"] and "2 × 180 min" in found[0].message
     why = explained(data)
-    assert [c.rule for c in why.conflicts] == ["inside_day"]
-    assert named(why) == {"a", "b", "c"}
+    assert {c.found_by for c in why.conflicts} == {"check"} and {"a", "b", "c"} <= named(why)
     assert_feasible(fixed(data, lambda d: d["sessions"].pop()))
 
 
@@ -235,7 +236,10 @@ def test_an_event_too_large_for_the_search_is_decided_by_solve(monkeypatch):
     monkeypatch.setattr(explain_module, "SEARCH_LIMIT", 1)
     monkeypatch.setattr(explain_module, "feasible", no_exact_model)
     monkeypatch.setattr(explain_module, "search_core", no_exact_model)
-    packed = event_dict([session(x, 105, interpretation="none") for x in "abc"], days=[day(DAY), day(DAY2)])
+    # The rest rule's event (test_rest_rule_found_by_search): no fast check sees it.
+    packed = event_dict([session("a", 90), session("b", 90), session("c", 60)],
+                        rooms=[room("r1"), room("r2")], interpreters=[en_fr("i1"), en_fr("i2")],
+                        days=[day(start="09:00", end="13:00")])
     assert necessary_checks(load(packed)) == []
     why = explain(load(packed), time_limit=10, workers=WORKERS)
     assert (why.status, why.conflicts, why.minimal) == ("infeasible", [], False)
