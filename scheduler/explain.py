@@ -75,6 +75,7 @@ class Explanation(BaseModel):
     repairs: list[Conflict] = []  # found_by "repair": ways to get a timetable, each with every other fact kept
     fewest: bool = False  # the first way is proven the cheapest (facts weighed by `REPAIR_WEIGHT`)
     ways_searched: bool = False  # whether ways were looked for (on the model with switches only)
+    ways_seconds: float = 0.0  # the time they had: what was left of the time limit after the conflicting set
     seconds: float = 0.0
     note: str = ""  # why no conflict was searched for, if none was
 
@@ -1127,8 +1128,21 @@ LAST_RESORT = 5  # the weight of the team and rest rules: never tried alone firs
 REPAIR_WEIGHT = {"required": 2, "plenary": 2, "breaks": 2, "capacity": 2, "channels": 2, "max_interpreters": 2,
                  "speaks": 3, "team": LAST_RESORT, "rest": LAST_RESORT}
 REPAIRS = 3  # ways offered
-REPAIR_SECONDS = 30.0  # at most, after the conflicting set is found
-REPAIR_TRY_SECONDS = 3.0  # at most, for whether one set of changes is enough
+# The ways get what is left of --time-limit after the conflicting set (no cap of their own: a longer limit gives
+# them more time). One test of a set of changes (a solve of the whole event) gets at least this, twice the slowest
+# test decided so far, and its share of the time left when that is more (see `repairs`).
+REPAIR_TRY_SECONDS = 3.0
+
+
+def _fix_switches(model: cp_model.CpModel, switch: dict[tuple, cp_model.IntVar], lifted: set[tuple]) -> None:
+    """Fix each switch of `model` (a copy of the model with switches) in its domain: false for the `lifted`
+    facts, true for the others. Unlike assumptions, fixed values let presolve simplify the model: on a 31-session,
+    25-interpreter event a test then takes 0.1 s instead of 5 s when it has no timetable, 2.5 s instead of 6 s
+    when it has one (one worker)."""
+    for key, lit in switch.items():
+        domain = model.proto.variables[lit.index].domain  # a new Boolean: [0, 1]
+        value = 0 if key in lifted else 1
+        domain[0] = domain[1] = value
 
 
 def repairs(switched: _Switched, facts: list[Fact], core: list[Fact], deadline: float,
@@ -1137,32 +1151,51 @@ def repairs(switched: _Switched, facts: list[Fact], core: list[Fact], deadline: 
     every other fact kept, a timetable exists (CP-SAT found one). First each fact of the conflicting `core` alone,
     the lightest first (often one is enough); then the cheapest other ways, each next one keeping at least one
     fact of every earlier one, each shrunk to the facts it needs. The flag: the first way is proven the
-    cheapest."""
+    cheapest.
+
+    Time: whatever is left until `deadline` (the end of --time-limit). The single changes get at most half of it,
+    each at most its share of that half (and at least REPAIR_TRY_SECONDS, or twice the slowest test decided so
+    far: a test that took 2.5 s says the next ones may too); each search for the cheapest way not found yet gets
+    at most half of the time left, so that the tests that shrink the way it finds have the other half."""
     from .search import run_solver
 
     by_key = {f.key: f for f in facts}
     switch = {k: lit for k, lit in switched.switch.items() if k in by_key}
     weight = lambda key: REPAIR_WEIGHT.get(key[0], 1)  # noqa: E731
-    stop = min(deadline, time.perf_counter() + REPAIR_SECONDS)
-    left = lambda: stop - time.perf_counter()  # noqa: E731
+    left = lambda: deadline - time.perf_counter()  # noqa: E731
     model = switched.model
-    plain = model.clone()  # without the objective below: for yes-or-no questions
+    plain = model.clone()  # without the objective below: for yes-or-no questions, switches fixed (not assumed)
+    plain.clear_assumptions()
+    slowest = 0.0  # the longest a test took that decided (a timetable found, or proven none)
+
+    def cap(share: float, until: float = math.inf) -> float:
+        """One test's time: at least REPAIR_TRY_SECONDS and twice the slowest decided test, or `share` when that
+        is more; never past `until` nor the deadline."""
+        return min(left(), until - time.perf_counter(), max(REPAIR_TRY_SECONDS, 2 * slowest, share))
 
     def holds(lifted: set[tuple], seconds: float) -> bool | None:
         """Whether a timetable exists with the `lifted` facts lifted and every other kept (None: undecided)."""
-        plain.clear_assumptions()
-        plain.add_assumptions([lit.Not() if k in lifted else lit for k, lit in switch.items()])
-        solver = new_solver(max(0.05, seconds))
+        nonlocal slowest
+        if seconds <= 0.05:
+            return None
+        _fix_switches(plain, switch, lifted)
+        solver = new_solver(seconds)
         solver.parameters.num_workers = workers
+        started = time.perf_counter()
         code = run_solver(solver, plain)
-        return {cp_model.OPTIMAL: True, cp_model.FEASIBLE: True, cp_model.INFEASIBLE: False}.get(code)
+        answer = {cp_model.OPTIMAL: True, cp_model.FEASIBLE: True, cp_model.INFEASIBLE: False}.get(code)
+        if answer is not None:
+            slowest = max(slowest, time.perf_counter() - started)
+        return answer
 
     ways: list[list[tuple]] = []
     alone = [f.key for f in core if f.key in switch and weight(f.key) < LAST_RESORT]
+    singles_end = time.perf_counter() + left() / 2
+    share = left() / 2 / max(1, len(alone))
     for key in sorted(alone, key=weight):
-        if len(ways) == REPAIRS or left() <= 0.05:
+        if len(ways) == REPAIRS or left() <= 0.05 or time.perf_counter() >= singles_end:
             break
-        if holds({key}, min(left(), REPAIR_TRY_SECONDS)):
+        if holds({key}, cap(share, singles_end)):
             ways.append([key])
     cost = lambda way: sum(map(weight, way))  # noqa: E731
     proven = bool(ways) and cost(ways[0]) == 1  # no way is lighter than one fact of weight 1
@@ -1179,7 +1212,7 @@ def repairs(switched: _Switched, facts: list[Fact], core: list[Fact], deadline: 
         if len(ways) >= REPAIRS:
             trial = model.clone()
             trial.add(lifted_cost <= max(map(cost, ways)) - 1)
-        solver = new_solver(left())
+        solver = new_solver(max(min(left(), REPAIR_TRY_SECONDS), left() / 2))  # the rest: to shrink what it finds
         solver.parameters.num_workers = workers
         code = run_solver(solver, trial)
         if code == cp_model.INFEASIBLE:  # nothing lighter than the ways found
@@ -1195,7 +1228,7 @@ def repairs(switched: _Switched, facts: list[Fact], core: list[Fact], deadline: 
         needed = True  # every change of the way is needed (each kept in turn leaves no timetable)
         for k in sorted(lifted, key=weight, reverse=True):  # the heaviest kept first, when it can be
             if len(lifted) > 1:
-                enough = holds(set(lifted) - {k}, min(left(), REPAIR_TRY_SECONDS)) if left() > 0.05 else None
+                enough = holds(set(lifted) - {k}, cap(left() / (2 * len(lifted))))
                 if enough:
                     lifted.remove(k)
                 needed = needed and enough is not None
@@ -1223,9 +1256,11 @@ def search_core(ev: Event, deadline: float, workers: int) -> Explanation:
                 conflicts, minimal = _unplaceable(ev, facts, deadline, workers)
                 return Explanation(status="infeasible", conflicts=conflicts, minimal=minimal)
             order = {f.key: i for i, f in enumerate(facts)}
+            given = max(0.0, deadline - time.perf_counter())
             ways, fewest = repairs(switched, facts, core, deadline, workers)
             return Explanation(status="infeasible", conflicts=_describe(ev, sorted(core, key=lambda f: order[f.key])),
-                               minimal=minimal, fewest=fewest, ways_searched=True, repairs=[
+                               minimal=minimal, fewest=fewest, ways_searched=True, ways_seconds=round(given, 1),
+                               repairs=[
                                    _change(f, n) for n, way in enumerate(ways, 1)
                                    for f in sorted(way, key=lambda f: order[f.key])])
     conflicts, minimal = relaxed_core(ev, facts, deadline, workers)
@@ -1415,8 +1450,9 @@ def render_text(ev: Event, explanation: Explanation) -> str:
             if len(changes) > 1:
                 lines += [f"     - {c}" for c in changes]
     elif x.ways_searched:
-        lines.append("No set of changes was proven enough for a timetable within the time limit (each takes a "
-                     "solve of the whole event); a longer --time-limit gives them more time.")
+        lines.append(f"No set of changes was proven enough for a timetable in the {x.ways_seconds:g} s left of the "
+                     f"time limit after the conflict was found (each test takes a solve of the whole event); a longer "
+                     f"--time-limit gives them more time.")
     if not x.conflicts:
         lines.append(x.note or "No timetable exists (proven by the solver), but no smaller conflict was isolated "
                                "within the time limit; try a longer --time-limit.")

@@ -574,3 +574,48 @@ def test_one_change_is_offered_first_when_one_is_enough():
     first = ways(data, why)[0]
     assert why.fewest and len(first) == 1 and cost(first) == 1
     assert feasible(relaxed(data, first), 10, WORKERS) is True
+
+
+def _solves_of_ways(monkeypatch) -> list[tuple[float, bool, int]]:
+    """(time cap, has an objective, assumptions) of each solve `explain` runs from now on."""
+    from scheduler import search
+
+    solves, real = [], search.run_solver
+
+    def recording(solver, model, callback=None):
+        solves.append((solver.parameters.max_time_in_seconds, model.has_objective(), len(model.proto.assumptions)))
+        return real(solver, model, callback)
+
+    monkeypatch.setattr(search, "run_solver", recording)
+    return solves
+
+
+def test_ways_get_what_is_left_of_the_time_limit(monkeypatch):
+    # No fixed cap of their own (it was 30 s in all, 3 s a test, whatever --time-limit said): with 100 s, a test
+    # of one change gets its share of half the time left, and each search for a cheapest way leaves half of the
+    # time left to shrink what it finds. Tests fix the switches (presolve then simplifies the model), rather than
+    # assuming them.
+    solves = _solves_of_ways(monkeypatch)
+    data = event_dict([session("a", 90), session("b", 90), session("c", 60)],
+                      rooms=[room("r1"), room("r2")], interpreters=[en_fr("i1"), en_fr("i2")],
+                      days=[day(start="09:00", end="13:00")])
+    why = explain(load(data), time_limit=100, workers=WORKERS, known_infeasible=True)
+    assert why.repairs and 95 < why.ways_seconds <= 100
+    tests = [cap for cap, objective, assumptions in solves if not objective and not assumptions]
+    searches = [cap for cap, objective, _ in solves if objective]
+    assert tests and 3 * 3.0 < tests[0] <= 50
+    assert all(not objective for _, objective, assumptions in solves if assumptions)  # the core search's solves
+    assert all(cap <= 50 for cap in searches)
+
+
+def test_no_way_in_time_says_how_long_the_ways_had(monkeypatch):
+    from scheduler import explain as explain_module
+
+    monkeypatch.setattr(explain_module, "repairs", lambda *args: ([], False))
+    data = event_dict([session("a", 90), session("b", 90), session("c", 60)],
+                      rooms=[room("r1"), room("r2")], interpreters=[en_fr("i1"), en_fr("i2")],
+                      days=[day(start="09:00", end="13:00")])
+    why = explain(load(data), time_limit=37, workers=WORKERS, known_infeasible=True)
+    text = render_text(load(data), why)
+    seconds = float(re.search(r"in the ([\d.]+) s left of the time limit", text).group(1))
+    assert 30 < seconds <= 37 and "a longer --time-limit gives them more time" in text
