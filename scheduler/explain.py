@@ -1188,6 +1188,11 @@ def repairs(switched: _Switched, facts: list[Fact], core: list[Fact], deadline: 
             slowest = max(slowest, time.perf_counter() - started)
         return answer
 
+    # A way that lifts the team or the rest rule comes after every way that does not: in the search below each
+    # of those rules weighs more than all the other facts together, so that it is lifted only when nothing
+    # else gives a timetable (or nothing else was found in time), and "the cheapest first" ranks ways so.
+    others = sum(weight(k) for k in switch if weight(k) < LAST_RESORT)
+    rank = lambda key: weight(key) + (others if weight(key) >= LAST_RESORT else 0)  # noqa: E731
     ways: list[list[tuple]] = []
     alone = [f.key for f in core if f.key in switch and weight(f.key) < LAST_RESORT]
     singles_end = time.perf_counter() + left() / 2
@@ -1197,9 +1202,9 @@ def repairs(switched: _Switched, facts: list[Fact], core: list[Fact], deadline: 
             break
         if holds({key}, cap(share, singles_end)):
             ways.append([key])
-    cost = lambda way: sum(map(weight, way))  # noqa: E731
+    cost = lambda way: sum(map(rank, way))  # noqa: E731
     proven = bool(ways) and cost(ways[0]) == 1  # no way is lighter than one fact of weight 1
-    lifted_cost = sum(weight(k) * lit.Not() for k, lit in switch.items())
+    lifted_cost = sum(rank(k) * lit.Not() for k, lit in switch.items())
     model.clear_assumptions()
     model.minimize(lifted_cost)
     model.add_bool_or([switch[f.key].Not() for f in core if f.key in switch])  # implied, and it guides the search
@@ -1226,7 +1231,7 @@ def repairs(switched: _Switched, facts: list[Fact], core: list[Fact], deadline: 
             break
         proven = proven or code == cp_model.OPTIMAL  # the lightest of the ways not found before: now known
         needed = True  # every change of the way is needed (each kept in turn leaves no timetable)
-        for k in sorted(lifted, key=weight, reverse=True):  # the heaviest kept first, when it can be
+        for k in sorted(lifted, key=rank, reverse=True):  # the heaviest kept first, when it can be
             if len(lifted) > 1:
                 enough = holds(set(lifted) - {k}, cap(left() / (2 * len(lifted))))
                 if enough:

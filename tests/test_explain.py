@@ -511,6 +511,11 @@ def cost(way: list) -> int:
     return sum(REPAIR_WEIGHT.get(f.key[0], 1) for f in way)
 
 
+def last_resort(way: list) -> bool:
+    """Whether a way lifts the team or the rest rule (such ways come after all others)."""
+    return any(f.key[0] in ("team", "rest") for f in way)
+
+
 def test_ways_to_a_timetable_are_enough_alone_when_one_change_of_the_conflict_is_not():
     # Saturday's sessions need interpreters into en and into fr; five of the six are ill that day. The minimal
     # conflict lists three of the ill into en, "change at least one", but bringing back one is not enough (a
@@ -524,7 +529,8 @@ def test_ways_to_a_timetable_are_enough_alone_when_one_change_of_the_conflict_is
     found = ways(data, why)
     assert 1 <= len(found) <= 3 and why.fewest
     assert all(len(way) >= 2 for way in found)  # no single change is enough
-    assert [cost(w) for w in found] == sorted(cost(w) for w in found)
+    ranks = [(last_resort(w), cost(w)) for w in found]
+    assert ranks == sorted(ranks)
     for i, way in enumerate(found):
         assert not any({f.key for f in earlier} <= {f.key for f in way} for earlier in found[:i])
         assert feasible(relaxed(data, way), 10, WORKERS) is True
@@ -619,3 +625,20 @@ def test_no_way_in_time_says_how_long_the_ways_had(monkeypatch):
     text = render_text(load(data), why)
     seconds = float(re.search(r"in the ([\d.]+) s left of the time limit", text).group(1))
     assert 30 < seconds <= 37 and "a longer --time-limit gives them more time" in text
+
+
+def test_the_team_and_rest_rules_come_after_every_other_way():
+    # Nine pinned 45-minute talks fill the day back to back; two interpreters, teams of two, at most 90 min in a
+    # row: three talks must lose their interpretation (weighing 6), or the team rule or the rest rule must go
+    # (5 each). The search for the cheapest way once offered "teams of 1" first: the rules that protect the
+    # interpreters now come after every way that keeps them.
+    talks = [session(x, 45, pin={"start": f"{9 + 45 * k // 60:02d}:{45 * k % 60:02d}"})
+             for k, x in enumerate("abcdefghi")]
+    data = event_dict(talks, interpreters=[en_fr("i1", max_minutes_per_day=480), en_fr("i2", max_minutes_per_day=480)],
+                      days=[day(start="09:00", end="15:45")], interpreter_rest={"max_continuous": 90, "min_break": 30})
+    why = explain(load(data), time_limit=20, workers=WORKERS, known_infeasible=True)
+    found = ways(data, why)
+    assert found and not last_resort(found[0]) and cost(found[0]) == 6
+    ranks = [(last_resort(w), cost(w)) for w in found]
+    assert ranks == sorted(ranks)
+    assert why.fewest and "the cheapest first" in render_text(load(data), why)
