@@ -30,7 +30,7 @@ import os
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
 from typing import Literal
@@ -1031,6 +1031,7 @@ class _Switched:
         from .model import ScheduleModel
 
         sm = ScheduleModel(ev, switchable=[f.key for f in facts])
+        self.sm = sm  # to read the timetable a solution holds (`_witness`)
         self.model = sm.model  # no objective: a model with switches has no goals
         self.switch = dict(sm.switches)  # only the facts that constrain anything have one
         self.key_of = {lit.index: key for key, lit in self.switch.items()}
@@ -1134,6 +1135,224 @@ REPAIRS = 3  # ways offered
 REPAIR_TRY_SECONDS = 3.0
 
 
+@dataclass(frozen=True)
+class _Witness:
+    """The timetable CP-SAT found with the facts of a way lifted and every other fact kept: each session's start
+    and room, and each staffed channel's source and people. It breaches each fact of the way (each is needed), and
+    says by how much: what a limit raised to its amount there is enough for (`_found`)."""
+
+    placement: dict[str, tuple[int, str]]  # session -> (start minute, room)
+    teams: dict[tuple[str, str], tuple[str, list[str]]]  # (session, channel) -> (source, people): staffed ones
+    values: list[int] = field(default_factory=list, repr=False)  # every variable's value: a hint for `_tightened`
+    least: bool = False  # its one raised limit is as low as any timetable with the way's changes allows
+
+    def works(self) -> dict[str, list[str]]:
+        """Interpreter -> the sessions they work in, by start."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for (sid, _), (_, people) in sorted(self.teams.items(), key=lambda x: self.placement[x[0][0]][0]):
+            for who in people:
+                if sid not in out[who]:
+                    out[who].append(sid)
+        return out
+
+
+def _witness(sm, solver: cp_model.CpSolver) -> _Witness:
+    """The timetable of a solution of the model with switches (`sm`, a ScheduleModel)."""
+    people: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for opt, lit in sm.assign.items():
+        if solver.boolean_value(lit):
+            people[(opt.session, opt.into, opt.source)].append(opt.interpreter)
+    placement, teams = {}, {}
+    for sid, sv in sm.sessions.items():
+        placement[sid] = (solver.value(sv.start), next(r for r, lit in sv.room.items() if solver.boolean_value(lit)))
+        for (into, source), lit in sv.source.items():
+            if solver.boolean_value(lit):
+                teams[(sid, into)] = (source, sorted(people[(sid, into, source)]))
+    return _Witness(placement, teams, list(solver.response_proto.solution))
+
+
+# The facts of a way whose change a solve can make as small as a timetable allows (`_tightened`): the limits a
+# way raises (to how much), the sessions whose interpretation becomes optional (how many channels stay
+# unstaffed) and the unavailable periods (how much of them is used).
+_AMOUNTS = ("max_minutes_per_day", "max_sessions_per_day", "capacity", "channels", "max_interpreters", "required")
+_TIGHTENED = (*_AMOUNTS, "unavailable")
+
+
+def _excess(model: cp_model.CpModel, sm, key: tuple, lifted: set[tuple]) -> cp_model.LinearExprT:
+    """How much a timetable of the model with switches (`sm`, a ScheduleModel; constraints posted in `model`, a
+    copy) asks of the lifted fact `key` of `_TIGHTENED`: the amount its limit must be raised to, the channels of
+    its session left unstaffed, or the minutes of the sessions that use its unavailable period."""
+    from .model import starts_avoiding
+
+    ev, kind = sm.event, key[0]
+    if kind == "required":
+        staffed = sm.sessions[key[1]].staffed
+        return len(staffed) - sum(staffed.values())
+    if kind == "unavailable":
+        _, group, who, j = key
+        a, b = ev.periods(getattr(ev, group[:-1])[who].unavailable)[j]
+        uses = {"interpreters": {sid: lit for (x, sid), lit in sm.works.items() if x == who},
+                "speakers": {s.id: 1 for s in ev.sessions if who in s.speakers and ("speaks", s.id, who) not in lifted},
+                "rooms": {sid: sv.room[who] for sid, sv in sm.sessions.items() if who in sv.room}}[group]
+        minutes = []
+        for sid, use in uses.items():
+            sv, duration = sm.sessions[sid], ev.session[sid].duration
+            inside = model.new_bool_var("")  # the session overlaps the period; when it does not, its start says so
+            model.add_linear_expression_in_domain(sv.start, starts_avoiding(duration, [(a, b)])).only_enforce_if(
+                inside.Not())
+            both = model.new_bool_var("")
+            model.add(both >= use + inside - 1)
+            minutes.append(duration * both)
+        return sum(minutes)
+    top = model.new_int_var(0, BIG, "")
+    by_day: dict[date, list] = defaultdict(list)
+    if kind == "max_minutes_per_day":
+        for (who, sid), works in sm.works.items():
+            sv = sm.sessions[sid]
+            days = {sm.zones[z].day for z in sv.zone}
+            for d in days if who == key[1] else ():
+                on = works
+                if len(days) > 1:  # works there and then
+                    here = sum(lit for z, lit in sv.zone.items() if sm.zones[z].day == d)
+                    on = model.new_bool_var("")
+                    model.add(on >= works + here - 1)
+                by_day[d].append(ev.session[sid].duration * on)
+    elif kind == "max_sessions_per_day":
+        for s in ev.sessions:
+            if key[1] in s.speakers and ("speaks", s.id, key[1]) not in lifted:
+                for z, lit in sm.sessions[s.id].zone.items():
+                    by_day[sm.zones[z].day].append(lit)
+    for terms in by_day.values():
+        model.add(top >= sum(terms))
+    for sid, sv in sm.sessions.items() if kind in ("capacity", "channels", "max_interpreters") else ():
+        if key[1] in sv.room:
+            size = {"capacity": ev.session[sid].attendance, "channels": sum(sv.staffed.values()),
+                    "max_interpreters": sum(lit for (_, x), lit in sm.works.items() if x == sid)}[kind]
+            model.add(top >= size).only_enforce_if(sv.room[key[1]])
+    return top
+
+
+def _tightened(switched: _Switched, plain: cp_model.CpModel, switch: dict[tuple, cp_model.IntVar],
+               lifted: set[tuple], w: _Witness, seconds: float, workers: int) -> _Witness:
+    """The timetable `w` found with the `lifted` facts lifted, made to change them as little as CP-SAT can within
+    `seconds`, starting from `w`: the sum of what it asks of each (`_excess`: the amounts limits are raised to,
+    the channels left unstaffed, the minutes of unavailable periods used) is minimised. `least` when that is
+    proven for a way with one such change (other than a period: what is minimised there is the minutes of the
+    sessions that overlap it, not of the overlap); `w` itself when it has none or nothing better is found."""
+    from .search import run_solver
+
+    tightened = sorted(k for k in lifted if k[0] in _TIGHTENED)
+    if not tightened or seconds < 0.5:
+        return w
+    model = plain.clone()
+    _fix_switches(model, switch, lifted)
+    model.minimize(sum(_excess(model, switched.sm, key, lifted) for key in tightened))
+    model.clear_hints()
+    for index, value in enumerate(w.values):
+        model.add_hint(model.get_int_var_from_proto_index(index), value)
+    solver = new_solver(seconds)
+    solver.parameters.num_workers = workers
+    code = run_solver(solver, model)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return w
+    found = _witness(switched.sm, solver)
+    least = code == cp_model.OPTIMAL and len(tightened) == 1 and tightened[0][0] in _AMOUNTS
+    return _Witness(found.placement, found.teams, found.values, least=least)
+
+
+def _found(ev: Event, fact: Fact, lifted: set[tuple], w: _Witness) -> str:
+    """What the timetable found with a way's changes (`lifted`) asks of one of them, to follow its action ("raise
+    this limit"): the amount a limit must then be raised to, or the part of a period it uses; "" when there is
+    nothing to tell. An amount is enough (that timetable keeps it) but not proven the least: a smaller change may
+    do."""
+    k, kind = fact.key, fact.key[0]
+    placed = w.placement
+
+    def amount(value: str, evidence: str) -> str:
+        told = "no less will do with this way's changes" if w.least else "enough"
+        return f" to {value} ({told}: the timetable found {evidence})"
+
+    span_of = lambda sid: (placed[sid][0], placed[sid][0] + ev.session[sid].duration)  # noqa: E731
+    if kind == "max_minutes_per_day":
+        per_day: dict[date, int] = defaultdict(int)
+        for sid in w.works().get(k[1], []):
+            per_day[ev.day_of(placed[sid][0])] += ev.session[sid].duration
+        most = max(per_day.items(), key=lambda x: (x[1], -x[0].toordinal()), default=None)
+        if most and most[1] > ev.interpreter[k[1]].max_minutes_per_day:
+            return amount(f"{most[1]} min", f"has them work {most[1]} min on {day_name(most[0])}")
+    elif kind == "max_sessions_per_day":
+        per_day: dict[date, list[str]] = defaultdict(list)
+        for s in ev.sessions:
+            if k[1] in s.speakers and ("speaks", s.id, k[1]) not in lifted:
+                per_day[ev.day_of(placed[s.id][0])].append(s.id)
+        most = max(per_day.items(), key=lambda x: (len(x[1]), -x[0].toordinal()), default=None)
+        if most and len(most[1]) > (ev.speaker[k[1]].max_sessions_per_day or len(most[1])):
+            return amount(f"{len(most[1])}", f"gives them {counted(len(most[1]), 'session')} on {day_name(most[0])}")
+    elif kind in ("capacity", "channels", "max_interpreters"):
+        room = ev.room[k[1]]
+        here = [sid for sid, (_, r) in placed.items() if r == room.id]
+        if kind == "capacity":
+            size = {sid: ev.session[sid].attendance for sid in here}
+            limit, unit = room.capacity, "attendees"
+        elif kind == "channels":
+            size = {sid: sum(1 for (x, _) in w.teams if x == sid) for sid in here}
+            limit, unit = room.channels, "channels staffed"
+        else:
+            size = {sid: len({who for (x, _), (_, people) in w.teams.items() if x == sid for who in people})
+                    for sid in here}
+            limit, unit = room.max_interpreters or 0, "interpreters"
+        top = max(here, key=lambda sid: size[sid], default=None)
+        if top is not None and size[top] > limit:
+            return amount(f"{size[top]}", f"holds {session_name(ev, top)} there, with {size[top]} {unit}")
+    elif kind == "rest":
+        rule = ev.event.interpreter_rest
+        longest = None  # (minutes, interpreter, start, end)
+        for who, sids in sorted(w.works().items()):
+            stretch = None
+            for a, b in sorted(span_of(sid) for sid in sids):
+                stretch = (stretch[0], max(stretch[1], b)) if stretch and a - stretch[1] < rule.min_break else (a, b)
+                if longest is None or stretch[1] - stretch[0] > longest[0]:
+                    longest = (stretch[1] - stretch[0], who, *stretch)
+        if longest and longest[0] > rule.max_continuous:
+            minutes, who, a, b = longest
+            return (f" (a limit of {minutes} min in a row is enough: the timetable found has {interpreter_name(ev, who)} "
+                    f"work {span(ev, a, b)} without a {rule.min_break}-minute break)")
+    elif kind == "team":
+        alone = [f"{session_name(ev, sid)} ({source}→{into})" for (sid, into), (source, people) in w.teams.items()
+                 if len(people) < ev.team_size(ev.session[sid])]
+        if alone:
+            return f" (the timetable found staffs {names(alone, 5)} with one interpreter)"
+    elif kind == "unavailable":
+        _, group, who, j = k
+        a, b = ev.periods(getattr(ev, group[:-1])[who].unavailable)[j]
+        if group == "interpreters":
+            used, verb = w.works().get(who, []), "has them work"
+        elif group == "speakers":
+            used = [s.id for s in ev.sessions if who in s.speakers and ("speaks", s.id, who) not in lifted]
+            verb = "has them speak"
+        else:
+            used, verb = [sid for sid, (_, r) in placed.items() if r == who], "uses it"
+        inside = sorted((max(a, x), min(b, y), sid) for sid in used for x, y in [span_of(sid)] if x < b and a < y)
+        if inside:
+            shown = [span(ev, x, y) if n == 0 or ev.day_of(x) != ev.day_of(inside[n - 1][0])
+                     else f"{ev.local(x):%H:%M}–{ev.local(y):%H:%M}" for n, (x, y, _) in enumerate(inside)]
+            parts = names(shown, 5)
+            return (f" (the timetable found {verb} {parts} of it, in "
+                    f"{names([session_name(ev, sid) for _, _, sid in inside], 5)})")
+    elif kind == "required":
+        s = ev.session[k[1]]
+        bare = [f"{s.language}→{t}" for t in ev.channels(s) if (s.id, t) not in w.teams]
+        if bare:
+            fewest = ", and none with this way's changes leaves fewer" if w.least else ""
+            return f" (the timetable found leaves {names(bare, 10)} unstaffed{fewest})"
+    elif kind == "pin":
+        start, rid = placed[k[1]]
+        where = {"day": f"on {day_name(ev.day_of(start))}", "start": f"at {ev.local(start):%H:%M}",
+                 "room": f"in {room_name(ev, rid)}"}[k[2]]
+        return f" (the timetable found has it {where})"
+    return ""
+
+
 def _fix_switches(model: cp_model.CpModel, switch: dict[tuple, cp_model.IntVar], lifted: set[tuple]) -> None:
     """Fix each switch of `model` (a copy of the model with switches) in its domain: false for the `lifted`
     facts, true for the others. Unlike assumptions, fixed values let presolve simplify the model: on a 31-session,
@@ -1146,12 +1365,12 @@ def _fix_switches(model: cp_model.CpModel, switch: dict[tuple, cp_model.IntVar],
 
 
 def repairs(switched: _Switched, facts: list[Fact], core: list[Fact], deadline: float,
-            workers: int) -> tuple[list[list[Fact]], bool]:
+            workers: int) -> tuple[list[tuple[list[Fact], _Witness]], bool]:
     """Up to REPAIRS ways to get a timetable, the cheapest first: sets of facts such that, with these lifted and
     every other fact kept, a timetable exists (CP-SAT found one). First each fact of the conflicting `core` alone,
     the lightest first (often one is enough); then the cheapest other ways, each next one keeping at least one
-    fact of every earlier one, each shrunk to the facts it needs. The flag: the first way is proven the
-    cheapest.
+    fact of every earlier one, each shrunk to the facts it needs. Each way comes with the timetable found with
+    its changes. The flag: the first way is proven the cheapest.
 
     Time: whatever is left until `deadline` (the end of --time-limit). The single changes get at most half of it,
     each at most its share of that half (and at least REPAIR_TRY_SECONDS, or twice the slowest test decided so
@@ -1173,8 +1392,9 @@ def repairs(switched: _Switched, facts: list[Fact], core: list[Fact], deadline: 
         is more; never past `until` nor the deadline."""
         return min(left(), until - time.perf_counter(), max(REPAIR_TRY_SECONDS, 2 * slowest, share))
 
-    def holds(lifted: set[tuple], seconds: float) -> bool | None:
-        """Whether a timetable exists with the `lifted` facts lifted and every other kept (None: undecided)."""
+    def holds(lifted: set[tuple], seconds: float) -> _Witness | bool | None:
+        """The timetable found with the `lifted` facts lifted and every other kept, or False when there is none
+        (None: undecided)."""
         nonlocal slowest
         if seconds <= 0.05:
             return None
@@ -1186,29 +1406,31 @@ def repairs(switched: _Switched, facts: list[Fact], core: list[Fact], deadline: 
         answer = {cp_model.OPTIMAL: True, cp_model.FEASIBLE: True, cp_model.INFEASIBLE: False}.get(code)
         if answer is not None:
             slowest = max(slowest, time.perf_counter() - started)
-        return answer
+        return _witness(switched.sm, solver) if answer else answer
 
     # A way that lifts the team or the rest rule comes after every way that does not: in the search below each
     # of those rules weighs more than all the other facts together, so that it is lifted only when nothing
     # else gives a timetable (or nothing else was found in time), and "the cheapest first" ranks ways so.
     others = sum(weight(k) for k in switch if weight(k) < LAST_RESORT)
     rank = lambda key: weight(key) + (others if weight(key) >= LAST_RESORT else 0)  # noqa: E731
-    ways: list[list[tuple]] = []
+    ways: list[tuple[list[tuple], _Witness]] = []
     alone = [f.key for f in core if f.key in switch and weight(f.key) < LAST_RESORT]
     singles_end = time.perf_counter() + left() / 2
     share = left() / 2 / max(1, len(alone))
     for key in sorted(alone, key=weight):
         if len(ways) == REPAIRS or left() <= 0.05 or time.perf_counter() >= singles_end:
             break
-        if holds({key}, cap(share, singles_end)):
-            ways.append([key])
-    cost = lambda way: sum(map(rank, way))  # noqa: E731
-    proven = bool(ways) and cost(ways[0]) == 1  # no way is lighter than one fact of weight 1
+        found = holds({key}, cap(share, singles_end))
+        if found:
+            ways.append(([key], found))
+    cost = lambda keys: sum(map(rank, keys))  # noqa: E731
+    heaviness = lambda way: cost(way[0])  # noqa: E731
+    proven = bool(ways) and heaviness(ways[0]) == 1  # no way is lighter than one fact of weight 1
     lifted_cost = sum(rank(k) * lit.Not() for k, lit in switch.items())
     model.clear_assumptions()
     model.minimize(lifted_cost)
     model.add_bool_or([switch[f.key].Not() for f in core if f.key in switch])  # implied, and it guides the search
-    for way in ways:
+    for way, _ in ways:
         model.add_bool_or([switch[k] for k in way])
     lightest_left_out = math.inf  # the cost of the lightest way found but not shown
     while not (len(ways) >= REPAIRS and proven) and left() > 0.05:
@@ -1216,7 +1438,7 @@ def repairs(switched: _Switched, facts: list[Fact], core: list[Fact], deadline: 
         trial = model
         if len(ways) >= REPAIRS:
             trial = model.clone()
-            trial.add(lifted_cost <= max(map(cost, ways)) - 1)
+            trial.add(lifted_cost <= max(map(heaviness, ways)) - 1)
         solver = new_solver(max(min(left(), REPAIR_TRY_SECONDS), left() / 2))  # the rest: to shrink what it finds
         solver.parameters.num_workers = workers
         code = run_solver(solver, trial)
@@ -1230,22 +1452,31 @@ def repairs(switched: _Switched, facts: list[Fact], core: list[Fact], deadline: 
             log.warning("explain: a timetable with every fact kept, in the model with switches")
             break
         proven = proven or code == cp_model.OPTIMAL  # the lightest of the ways not found before: now known
+        witness = _witness(switched.sm, solver)
         needed = True  # every change of the way is needed (each kept in turn leaves no timetable)
         for k in sorted(lifted, key=rank, reverse=True):  # the heaviest kept first, when it can be
             if len(lifted) > 1:
                 enough = holds(set(lifted) - {k}, cap(left() / (2 * len(lifted))))
                 if enough:
                     lifted.remove(k)
+                    witness = enough
                 needed = needed and enough is not None
         model.add_bool_or([switch[k] for k in lifted])
         if needed:
-            ways = sorted([*ways, lifted], key=cost)[:REPAIRS]
+            ways = sorted([*ways, (lifted, witness)], key=heaviness)[:REPAIRS]
         else:  # with changes it may not need (time ran out), it would ask the organiser too much
             lightest_left_out = min(lightest_left_out, cost(lifted))
-    ways.sort(key=cost)
-    proven = proven and bool(ways) and cost(ways[0]) <= lightest_left_out
+    ways.sort(key=heaviness)
+    proven = proven and bool(ways) and heaviness(ways[0]) <= lightest_left_out
+    # The changes of the ways, as small as a timetable allows (`_tightened`): each way gets the time of a test,
+    # or its share of what is left when that is less.
+    numeric = [i for i, (way, _) in enumerate(ways) if any(k[0] in _TIGHTENED for k in way)]
+    for n, i in enumerate(numeric):
+        way, witness = ways[i]
+        seconds = min(left() / (len(numeric) - n), max(REPAIR_TRY_SECONDS, 2 * slowest))
+        ways[i] = (way, _tightened(switched, plain, switch, set(way), witness, seconds, workers))
     log.info("explain: %d ways to a timetable (the first %s)", len(ways), "proven cheapest" if proven else "found")
-    return [[by_key[k] for k in way] for way in ways], proven
+    return [([by_key[k] for k in way], witness) for way, witness in ways], proven
 
 
 def search_core(ev: Event, deadline: float, workers: int) -> Explanation:
@@ -1266,7 +1497,8 @@ def search_core(ev: Event, deadline: float, workers: int) -> Explanation:
             return Explanation(status="infeasible", conflicts=_describe(ev, sorted(core, key=lambda f: order[f.key])),
                                minimal=minimal, fewest=fewest, ways_searched=True, ways_seconds=round(given, 1),
                                repairs=[
-                                   _change(f, n) for n, way in enumerate(ways, 1)
+                                   _change(ev, f, n, {g.key for g in way}, witness)
+                                   for n, (way, witness) in enumerate(ways, 1)
                                    for f in sorted(way, key=lambda f: order[f.key])])
     conflicts, minimal = relaxed_core(ev, facts, deadline, workers)
     return Explanation(status="infeasible", conflicts=conflicts, minimal=minimal)
@@ -1339,11 +1571,11 @@ def _describe(ev: Event, core: list[Fact]) -> list[Conflict]:
     return out
 
 
-def _change(fact: Fact, option: int) -> Conflict:
-    """One change of the `option`-th way to get a timetable: every fact of a way must change, so each is said
-    alone (no "one of them")."""
-    return Conflict(rule=fact.rule, ids=list(fact.ids), message=f"{fact.text}: {fact.action}.", found_by="repair",
-                    option=option)
+def _change(ev: Event, fact: Fact, option: int, lifted: set[tuple], witness: _Witness) -> Conflict:
+    """One change of the `option`-th way to get a timetable (whose facts are `lifted`): every fact of a way must
+    change, so each is said alone (no "one of them"), with what the timetable found with them asks of it."""
+    return Conflict(rule=fact.rule, ids=list(fact.ids), message=f"{fact.text}: {fact.action}"
+                    f"{_found(ev, fact, lifted, witness)}.", found_by="repair", option=option)
 
 
 def _unplaceable(ev: Event, facts: list[Fact], deadline: float, workers: int) -> tuple[list[Conflict], bool]:

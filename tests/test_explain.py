@@ -496,11 +496,13 @@ def ways(data: dict, why: Explanation) -> list[list]:
     """The facts of each way of `why`, the cheapest first, read back from their messages."""
     from scheduler.explain import facts_of
 
-    fact_of = {f"{f.text}: {f.action}.": f for f in facts_of(load(data))}
+    fact_of = {f"{f.text}: {f.action}": f for f in facts_of(load(data))}
     out: dict[int, list] = {}
     for c in why.repairs:
         assert c.found_by == "repair" and c.option is not None
-        out.setdefault(c.option, []).append(fact_of[c.message])
+        said = max((x for x in fact_of if c.message.startswith(x)), key=len)  # what the timetable found adds follows
+        assert c.message[len(said)] in ". (" or c.message[len(said):].startswith(" to "), c.message
+        out.setdefault(c.option, []).append(fact_of[said])
     assert list(out) == list(range(1, len(out) + 1))
     return list(out.values())
 
@@ -536,6 +538,10 @@ def test_ways_to_a_timetable_are_enough_alone_when_one_change_of_the_conflict_is
         assert feasible(relaxed(data, way), 10, WORKERS) is True
         for f in way:  # every change of a way is needed
             assert feasible(relaxed(data, [g for g in way if g is not f]), 10, WORKERS) is False
+    # Each unavailability to shorten says which part of it the timetable found uses.
+    for c in (c for c in why.repairs if c.rule == "interpreter_available"):
+        assert re.search(r"shorten or drop this unavailability \(the timetable found has them work Sat 2021-02-13 "
+                         r"\d\d:\d\d–\d\d:\d\d[^()]* of it, in session ", c.message), c.message
     back = next(c for c in why.conflicts if c.rule == "interpreter_available").ids[0]
     assert feasible(load(fixed(data, lambda d: by_id(d["interpreters"], back).update(unavailable=[]))), 10,
                     WORKERS) is False
@@ -580,6 +586,12 @@ def test_one_change_is_offered_first_when_one_is_enough():
     first = ways(data, why)[0]
     assert why.fewest and len(first) == 1 and cost(first) == 1
     assert feasible(relaxed(data, first), 10, WORKERS) is True
+    # By how much: the limit the timetable found needs is enough (and 120 is not).
+    who = first[0].key[1]
+    raised = int(re.search(r"raise this limit to (\d+) min \((no less will do|enough)", why.repairs[0].message).group(1))
+    assert raised > 120
+    assert feasible(load(fixed(data, lambda d: by_id(d["interpreters"], who).update(max_minutes_per_day=raised))),
+                    10, WORKERS) is True
 
 
 def _solves_of_ways(monkeypatch) -> list[tuple[float, bool, int]]:
@@ -642,3 +654,72 @@ def test_the_team_and_rest_rules_come_after_every_other_way():
     ranks = [(last_resort(w), cost(w)) for w in found]
     assert ranks == sorted(ranks)
     assert why.fewest and "the cheapest first" in render_text(load(data), why)
+
+
+# --- what the timetable found with a way's changes says of them ----------------------------------------------
+
+
+def test_a_raised_capacity_says_to_how_much_and_no_less():
+    # Three 60-minute sessions of 600, 300 and 200 attendees in two hours: the big room holds two of them, the
+    # small one (100) must take the third. The timetable found is made to raise the capacity as little as it
+    # can: to 200, and no less will do.
+    from scheduler.explain import feasible
+
+    data = event_dict([session("a", 60, attendance=600, interpretation="none"),
+                       session("b", 60, attendance=300, interpretation="none"),
+                       session("c", 60, attendance=200, interpretation="none")],
+                      rooms=[room("big", capacity=1000), room("small", capacity=100)],
+                      days=[day(start="09:00", end="11:00")])
+    why = explained(data)
+    [change] = why.repairs
+    assert "raise its capacity to 200 (no less will do with this way's changes: the timetable found holds " \
+           "session c “Session c” there, with 200 attendees)" in change.message
+    assert feasible(load(fixed(data, lambda d: by_id(d["rooms"], "small").update(capacity=200))), 10, WORKERS)
+    assert feasible(load(fixed(data, lambda d: by_id(d["rooms"], "small").update(capacity=199))), 10,
+                    WORKERS) is False
+
+
+def test_a_raised_limit_of_sessions_a_day_and_an_unpinned_day_say_what_the_timetable_found_does():
+    # The speaker of a and b gives one session a day, but c and d are pinned to fill Sunday: a and b meet on
+    # Saturday. Unpinning c's day is enough (the timetable found moves it to Saturday), so is two sessions a day.
+    data = event_dict([session("a", 60, speakers=["s"], interpretation="none"),
+                       session("b", 60, speakers=["s"], interpretation="none"),
+                       session("c", 60, interpretation="none", pin={"day": DAY2, "start": "09:00"}),
+                       session("d", 60, interpretation="none", pin={"day": DAY2, "start": "10:00"})],
+                      speakers=[speaker("s", max_sessions_per_day=1)], days=[day(DAY, end="11:00"), day(DAY2, end="11:00")])
+    why = explained(data)
+    said = {c.ids[0]: c.message for c in why.repairs}
+    assert said["c"].endswith("unpin its day (the timetable found has it on Sat 2021-02-13).")
+    assert said["s"].endswith("raise max_sessions_per_day to 2 (no less will do with this way's changes: the "
+                              "timetable found gives them 2 sessions on Sat 2021-02-13).")
+
+
+def test_a_lifted_rest_rule_says_how_long_the_timetable_found_works_in_a_row():
+    # Two 45-minute talks fill a 90-minute morning; one interpreter may work 60 minutes in a row.
+    data = event_dict([session("a", 45), session("b", 45)], days=[day(end="10:30")], interpreters=[en_fr("i1")],
+                      team_size={"solo_max_minutes": 60, "team": 2},
+                      interpreter_rest={"max_continuous": 60, "min_break": 30})
+    why = explained(data)
+    said = {c.rule: c.message for c in why.repairs}
+    assert said["interpreter_rest"].endswith(
+        "(a limit of 90 min in a row is enough: the timetable found has interpreter i1 (Interpreter i1) work "
+        "Sat 2021-02-13 09:00–10:30 without a 30-minute break).")
+    assert said["required_channel_staffed"].endswith(
+        "(the timetable found leaves en→fr unstaffed, and none with this way's changes leaves fewer).")
+
+
+def test_an_interpretation_made_optional_says_which_channels_the_timetable_found_leaves_unstaffed():
+    # Three 30-minute talks back to back need fr and es; two interpreters into fr can take turns, but the one
+    # into es would work 90 minutes in a row (60 allowed). Making one talk's interpretation optional is enough,
+    # and the timetable found is made to leave as few channels unstaffed as it can: es only.
+    from builders import interpreter
+
+    data = event_dict([session(x, 30) for x in "abc"], languages=("en", "fr", "es"),
+                      days=[day(start="09:00", end="10:30")], rooms=[room("r1", channels=2)],
+                      interpreters=[en_fr("f1"), en_fr("f2"), interpreter("e1", A=["es"], C=["en"])],
+                      interpreter_rest={"max_continuous": 60, "min_break": 30})
+    why = explained(data)
+    optional = [c for c in why.repairs if c.rule == "required_channel_staffed"]
+    assert optional and all(c.message.endswith("make its interpretation optional, or find interpreters (the "
+                                               "timetable found leaves en→es unstaffed, and none with this way's "
+                                               "changes leaves fewer).") for c in optional), optional
