@@ -698,13 +698,17 @@ def interpreters_at_fixed_times(cx: _Context) -> Iterator[Conflict]:
             sources = sorted({ev.session[x].language for x in need_by})
             sessions = names([f"{session_name(ev, x)} ({span(ev, fixed[x], fixed[x] + ev.session[x].duration)})"
                                for x in need_by])
+            start = min(fixed[x] for x in need_by)
+            end = max(fixed[x] + ev.session[x].duration for x in need_by)
+            more = counted(need - len(free), "more interpreter")
             yield Conflict(rule="interpreter_available" if away else "team_size", ids=[*need_by, *sorted(able)],
                            message=f"{sessions} cannot move (pinned or otherwise constrained) and {_need(need_by)} "
                                    f"{counted(need, 'interpreter')} {'/'.join(sources)}→{into} at once, but only "
                                    f"{names([interpreter_name(ev, w) for w in free]) or 'nobody'} can work then"
                                    + (f" ({names([interpreter_name(ev, w) for w in away])} unavailable)"
                                       if away else "")
-                                   + ": find more interpreters, or move or unpin a session.")
+                                   + f": find at least {more} into {into} (from {'/'.join(sources)}) free "
+                                     f"{span(ev, start, end)}, or move or unpin a session.")
 
 
 def interpreter_minutes(cx: _Context) -> Iterator[Conflict]:
@@ -1018,6 +1022,31 @@ def minimal_core(items: list, infeasible: Callable[[list], bool],
     return necessary, True
 
 
+HIRE_ID = "one-more-interpreter-into-"  # the ids of the interpreters `_with_hires` adds, with the language
+
+
+def _with_hires(ev: Event) -> tuple[Event, dict[str, str]]:
+    """The event with one more interpreter into each language that a required channel needs, and the id of
+    each by language. Each is able to interpret into that language from every other language of the event (the
+    timetable found says from which ones they work), is unavailable at no time and has the usual daily limit
+    (`max_minutes_per_day` 360): what an organiser would look for when they hire one more person."""
+    targets = sorted({t for s in ev.sessions if s.interpretation == "required" for t in ev.channels(s)})
+    if not targets:
+        return ev, {}
+    data = ev.model_dump(mode="json")
+    taken = {it["id"] for it in data["interpreters"]}
+    spoken = sorted(set(ev.event.languages) | {s.language for s in ev.sessions})
+    hired = {}
+    for t in targets:
+        who = HIRE_ID + t
+        while who in taken:
+            who += "_"
+        hired[t] = who
+        data["interpreters"].append({"id": who, "name": f"one more interpreter into {t}",
+                                     "languages": {"A": [t], "B": [], "C": [x for x in spoken if x != t]}})
+    return Event.model_validate_json(json.dumps(data)).as_of(ev.past), hired
+
+
 class _Switched:
     """One model of the event in which every relaxable fact has a switch literal (`ScheduleModel.fact`),
     solved again and again under assumptions: the facts assumed hold, every other one is lifted.
@@ -1025,15 +1054,30 @@ class _Switched:
     Every switch is assumed: true for the facts kept, false for the facts lifted (a lifted fact is then
     really lifted, not left to the solver). One worker and no presolve: `sufficient_assumptions_for_
     infeasibility` is then a subset of the assumptions (with presolve it may name literals that are not
-    assumptions, or-tools issue #5141); a core that names anything else is ignored."""
+    assumptions, or-tools issue #5141); a core that names anything else is ignored.
 
-    def __init__(self, ev: Event, facts: list[Fact]):
+    With `hire`, for the ways to a timetable (`repairs`), the model also holds one more interpreter into each
+    language some required channel needs (`_with_hires`), each absent while the switch of its fact ("hire",
+    language) is true. The search for a conflict has its own model without them: they are no fact of the event,
+    and on a 31-session, 25-interpreter, 8-language event they made each of its solves take twice as long."""
+
+    def __init__(self, ev: Event, facts: list[Fact], hire: bool = False):
         from .model import ScheduleModel
 
-        sm = ScheduleModel(ev, switchable=[f.key for f in facts])
+        event, hired = _with_hires(ev) if hire else (ev, {})
+        sm = ScheduleModel(event, switchable=[f.key for f in facts])
         self.sm = sm  # to read the timetable a solution holds (`_witness`)
         self.model = sm.model  # no objective: a model with switches has no goals
         self.switch = dict(sm.switches)  # only the facts that constrain anything have one
+        self.hired: dict[tuple, str] = {}  # ("hire", language) -> the id of that one more interpreter
+        for language, who in hired.items():
+            options = [lit for opt, lit in sm.assign.items() if opt.interpreter == who]
+            if options:
+                absent = self.model.new_bool_var(f"fact[hire,{language}]")
+                for lit in options:
+                    self.model.add_implication(absent, lit.Not())
+                self.switch[("hire", language)] = absent
+                self.hired[("hire", language)] = who
         self.key_of = {lit.index: key for key, lit in self.switch.items()}
         self.solver = new_solver(0.0)  # each test sets its own time
         self.solver.parameters.num_workers = 1
@@ -1048,7 +1092,7 @@ class _Switched:
 
         self.calls += 1
         self.model.clear_assumptions()
-        kept = set(keys)
+        kept = set(keys) | set(self.hired)  # nobody is hired unless said
         self.model.add_assumptions([lit if k in kept else lit.Not() for k, lit in self.switch.items()])
         self.solver.parameters.max_time_in_seconds = max(0.05, seconds)
         code = run_solver(self.solver, self.model)
@@ -1127,7 +1171,7 @@ def core_search(ev: Event, facts: list[Fact], switched: _Switched, deadline: flo
 # interpreters, 5.
 LAST_RESORT = 5  # the weight of the team and rest rules: never tried alone first
 REPAIR_WEIGHT = {"required": 2, "plenary": 2, "breaks": 2, "capacity": 2, "channels": 2, "max_interpreters": 2,
-                 "speaks": 3, "team": LAST_RESORT, "rest": LAST_RESORT}
+                 "hire": 2, "speaks": 3, "team": LAST_RESORT, "rest": LAST_RESORT}
 REPAIRS = 3  # ways offered
 # The ways get what is left of --time-limit after the conflicting set (no cap of their own: a longer limit gives
 # them more time). One test of a set of changes (a solve of the whole event) gets at least this, twice the slowest
@@ -1175,16 +1219,20 @@ def _witness(sm, solver: cp_model.CpSolver) -> _Witness:
 # way raises (to how much), the sessions whose interpretation becomes optional (how many channels stay
 # unstaffed) and the unavailable periods (how much of them is used).
 _AMOUNTS = ("max_minutes_per_day", "max_sessions_per_day", "capacity", "channels", "max_interpreters", "required")
-_TIGHTENED = (*_AMOUNTS, "unavailable")
+_TIGHTENED = (*_AMOUNTS, "unavailable", "hire")
 
 
-def _excess(model: cp_model.CpModel, sm, key: tuple, lifted: set[tuple]) -> cp_model.LinearExprT:
+def _excess(model: cp_model.CpModel, sm, hired: dict[tuple, str], key: tuple,
+            lifted: set[tuple]) -> cp_model.LinearExprT:
     """How much a timetable of the model with switches (`sm`, a ScheduleModel; constraints posted in `model`, a
     copy) asks of the lifted fact `key` of `_TIGHTENED`: the amount its limit must be raised to, the channels of
-    its session left unstaffed, or the minutes of the sessions that use its unavailable period."""
+    its session left unstaffed, the minutes of the sessions that use its unavailable period, or the minutes one
+    more interpreter works (`hired`: their ids by fact)."""
     from .model import starts_avoiding
 
     ev, kind = sm.event, key[0]
+    if kind == "hire":  # the minutes the one more interpreter works
+        return sum(ev.session[sid].duration * lit for (who, sid), lit in sm.works.items() if who == hired[key])
     if kind == "required":
         staffed = sm.sessions[key[1]].staffed
         return len(staffed) - sum(staffed.values())
@@ -1246,7 +1294,7 @@ def _tightened(switched: _Switched, plain: cp_model.CpModel, switch: dict[tuple,
         return w
     model = plain.clone()
     _fix_switches(model, switch, lifted)
-    model.minimize(sum(_excess(model, switched.sm, key, lifted) for key in tightened))
+    model.minimize(sum(_excess(model, switched.sm, switched.hired, key, lifted) for key in tightened))
     model.clear_hints()
     for index, value in enumerate(w.values):
         model.add_hint(model.get_int_var_from_proto_index(index), value)
@@ -1364,6 +1412,28 @@ def _fix_switches(model: cp_model.CpModel, switch: dict[tuple, cp_model.IntVar],
         domain[0] = domain[1] = value
 
 
+def _hire_fact(language: str) -> Fact:
+    """The fact that nobody but the event's interpreters works into `language`: lifted, one more does
+    (`_with_hires`); its change is worded from the timetable found (`_hire`)."""
+    return Fact(("hire", language), "required_channel_staffed", (), f"one more interpreter into {language}",
+                "find one")
+
+
+def _hires_to_try(switched: _Switched, core: list[Fact]) -> list[tuple]:
+    """The hires worth trying alone: into the languages the interpreters of the conflicting set work into (their
+    unavailability, their daily limits); without such interpreters, into the channels of its required sessions;
+    without those either (the team or rest rule alone), into every language."""
+    ev = switched.sm.event
+    people = {f.key[2] for f in core if f.key[:2] == ("unavailable", "interpreters")}
+    people |= {f.key[1] for f in core if f.key[0] == "max_minutes_per_day"}
+    spoken = set(ev.event.languages) | {s.language for s in ev.sessions}
+    into = {t for who in people for t in ev.event.languages
+            if any(ev.interpreter[who].can_interpret(x, t) for x in spoken)}
+    if not into:
+        into = {t for f in core if f.key[0] == "required" for t in ev.channels(ev.session[f.key[1]])}
+    return [k for k in switched.hired if not into or k[1] in into]
+
+
 def repairs(switched: _Switched, facts: list[Fact], core: list[Fact], deadline: float,
             workers: int) -> tuple[list[tuple[list[Fact], _Witness]], bool]:
     """Up to REPAIRS ways to get a timetable, the cheapest first: sets of facts such that, with these lifted and
@@ -1378,7 +1448,7 @@ def repairs(switched: _Switched, facts: list[Fact], core: list[Fact], deadline: 
     at most half of the time left, so that the tests that shrink the way it finds have the other half."""
     from .search import run_solver
 
-    by_key = {f.key: f for f in facts}
+    by_key = {f.key: f for f in facts} | {k: _hire_fact(k[1]) for k in switched.hired}
     switch = {k: lit for k, lit in switched.switch.items() if k in by_key}
     weight = lambda key: REPAIR_WEIGHT.get(key[0], 1)  # noqa: E731
     left = lambda: deadline - time.perf_counter()  # noqa: E731
@@ -1415,9 +1485,10 @@ def repairs(switched: _Switched, facts: list[Fact], core: list[Fact], deadline: 
     rank = lambda key: weight(key) + (others if weight(key) >= LAST_RESORT else 0)  # noqa: E731
     ways: list[tuple[list[tuple], _Witness]] = []
     alone = [f.key for f in core if f.key in switch and weight(f.key) < LAST_RESORT]
+    alone += [k for k in _hires_to_try(switched, core) if k in switch]
     singles_end = time.perf_counter() + left() / 2
     share = left() / 2 / max(1, len(alone))
-    for key in sorted(alone, key=weight):
+    for key in sorted(alone, key=lambda k: (weight(k), k[0] != "hire")):  # one more person before a venue change
         if len(ways) == REPAIRS or left() <= 0.05 or time.perf_counter() >= singles_end:
             break
         found = holds({key}, cap(share, singles_end))
@@ -1429,7 +1500,9 @@ def repairs(switched: _Switched, facts: list[Fact], core: list[Fact], deadline: 
     lifted_cost = sum(rank(k) * lit.Not() for k, lit in switch.items())
     model.clear_assumptions()
     model.minimize(lifted_cost)
-    model.add_bool_or([switch[f.key].Not() for f in core if f.key in switch])  # implied, and it guides the search
+    # Implied (the conflicting set has no timetable, with nobody hired), and it guides the search.
+    model.add_bool_or([switch[f.key].Not() for f in core if f.key in switch] +
+                      [switch[k].Not() for k in switched.hired if k in switch])
     for way, _ in ways:
         model.add_bool_or([switch[k] for k in way])
     lightest_left_out = math.inf  # the cost of the lightest way found but not shown
@@ -1493,13 +1566,15 @@ def search_core(ev: Event, deadline: float, workers: int) -> Explanation:
                 return Explanation(status="infeasible", conflicts=conflicts, minimal=minimal)
             order = {f.key: i for i, f in enumerate(facts)}
             given = max(0.0, deadline - time.perf_counter())
+            if given > 1:  # the same, with one more interpreter into each language
+                switched = _Switched(ev, facts, hire=True)
             ways, fewest = repairs(switched, facts, core, deadline, workers)
             return Explanation(status="infeasible", conflicts=_describe(ev, sorted(core, key=lambda f: order[f.key])),
                                minimal=minimal, fewest=fewest, ways_searched=True, ways_seconds=round(given, 1),
                                repairs=[
-                                   _change(ev, f, n, {g.key for g in way}, witness)
+                                   _change(ev, f, n, {g.key for g in way}, witness, switched.hired)
                                    for n, (way, witness) in enumerate(ways, 1)
-                                   for f in sorted(way, key=lambda f: order[f.key])])
+                                   for f in sorted(way, key=lambda f: order.get(f.key, len(order)))])
     conflicts, minimal = relaxed_core(ev, facts, deadline, workers)
     return Explanation(status="infeasible", conflicts=conflicts, minimal=minimal)
 
@@ -1571,11 +1646,39 @@ def _describe(ev: Event, core: list[Fact]) -> list[Conflict]:
     return out
 
 
-def _change(ev: Event, fact: Fact, option: int, lifted: set[tuple], witness: _Witness) -> Conflict:
+def _change(ev: Event, fact: Fact, option: int, lifted: set[tuple], witness: _Witness,
+            hired: dict[tuple, str]) -> Conflict:
     """One change of the `option`-th way to get a timetable (whose facts are `lifted`): every fact of a way must
-    change, so each is said alone (no "one of them"), with what the timetable found with them asks of it."""
+    change, so each is said alone (no "one of them"), with what the timetable found with them asks of it
+    (`hired`: the ids of the interpreters one more of whom may be found, by fact)."""
+    if fact.key[0] == "hire":
+        return _hire(ev, fact.key[1], hired[fact.key], option, witness)
     return Conflict(rule=fact.rule, ids=list(fact.ids), message=f"{fact.text}: {fact.action}"
                     f"{_found(ev, fact, lifted, witness)}.", found_by="repair", option=option)
+
+
+def _hire(ev: Event, language: str, who: str, option: int, w: _Witness) -> Conflict:
+    """The change "find one more interpreter into `language`" (`who`, as `_with_hires` added them): from which
+    languages, and when they must be free, as the timetable found with them has them work."""
+    worked = sorted(((w.placement[sid][0], sid, into, source) for (sid, into), (source, people) in w.teams.items()
+                     if who in people), key=lambda x: x[0])
+    spans: list[list[int]] = []
+    for start, sid, _, _ in worked:
+        end = start + ev.session[sid].duration
+        if spans and ev.day_of(start) == ev.day_of(spans[-1][0]) and start <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([start, end])
+    shown = [span(ev, a, b) if n == 0 or ev.day_of(a) != ev.day_of(spans[n - 1][0])
+             else f"{ev.local(a):%H:%M}–{ev.local(b):%H:%M}" for n, (a, b) in enumerate(spans)]
+    sources = sorted({source for *_, source in worked})
+    sessions = [f"{session_name(ev, sid)} ({source}→{into})" for _, sid, into, source in worked]
+    message = (f"one more interpreter into {language}: find one"
+               + (f" who interprets from {names(sources, 10, 'or')} into {language}, free {names(shown, 10)}"
+                  f" (the timetable found has them interpret {names(sessions, 5)})" if worked else "")
+               + ".")
+    return Conflict(rule="required_channel_staffed", ids=list(dict.fromkeys(sid for _, sid, _, _ in worked)),
+                    message=message, found_by="repair", option=option)
 
 
 def _unplaceable(ev: Event, facts: list[Fact], deadline: float, workers: int) -> tuple[list[Conflict], bool]:

@@ -176,7 +176,12 @@ def test_pinned_session_and_an_unavailable_interpreter():
     assert [c.rule for c in why.conflicts] == ["interpreter_available"]
     assert {"w3", "i1", "i2"} <= named(why)
     assert "Sat 2021-02-13 10:00" in why.conflicts[0].message
+    # Whom to look for: how many more, into which language, free when.
+    assert why.conflicts[0].message.endswith(": find at least 1 more interpreter into fr (from en) free "
+                                             "Sat 2021-02-13 10:00–11:00, or move or unpin a session.")
     assert_feasible(fixed(data, lambda d: by_id(d["interpreters"], "i2").update(unavailable=[])))
+    free_then = [{"start": f"{DAY}T09:00", "end": f"{DAY}T10:00"}, {"start": f"{DAY}T11:00", "end": f"{DAY}T12:00"}]
+    assert_feasible(fixed(data, lambda d: d["interpreters"].append(en_fr("i3", unavailable=free_then))))
 
 
 def test_session_longer_than_every_window_given_breaks():
@@ -494,9 +499,10 @@ def test_switches_off_leave_the_model_unchanged():
 
 def ways(data: dict, why: Explanation) -> list[list]:
     """The facts of each way of `why`, the cheapest first, read back from their messages."""
-    from scheduler.explain import facts_of
+    from scheduler.explain import _hire_fact, facts_of
 
     fact_of = {f"{f.text}: {f.action}": f for f in facts_of(load(data))}
+    fact_of |= {f"{f.text}: {f.action}": f for f in map(_hire_fact, load(data).event.languages)}
     out: dict[int, list] = {}
     for c in why.repairs:
         assert c.found_by == "repair" and c.option is not None
@@ -650,7 +656,8 @@ def test_the_team_and_rest_rules_come_after_every_other_way():
                       days=[day(start="09:00", end="15:45")], interpreter_rest={"max_continuous": 90, "min_break": 30})
     why = explain(load(data), time_limit=20, workers=WORKERS, known_infeasible=True)
     found = ways(data, why)
-    assert found and not last_resort(found[0]) and cost(found[0]) == 6
+    assert len(found) == 3 and not any(last_resort(w) for w in found)  # one more interpreter, three talks
+    assert sorted(cost(w) for w in found) == [2, 6, 6]
     ranks = [(last_resort(w), cost(w)) for w in found]
     assert ranks == sorted(ranks)
     assert why.fewest and "the cheapest first" in render_text(load(data), why)
@@ -694,13 +701,17 @@ def test_a_raised_limit_of_sessions_a_day_and_an_unpinned_day_say_what_the_timet
                               "timetable found gives them 2 sessions on Sat 2021-02-13).")
 
 
-def test_a_lifted_rest_rule_says_how_long_the_timetable_found_works_in_a_row():
-    # Two 45-minute talks fill a 90-minute morning; one interpreter may work 60 minutes in a row.
+def test_a_lifted_rest_rule_says_how_long_the_timetable_found_works_in_a_row(monkeypatch):
+    # Two 45-minute talks fill a 90-minute morning; one interpreter may work 60 minutes in a row. (Four ways:
+    # one more interpreter, either talk's interpretation optional, and the rest rule, last.)
+    from scheduler import explain as explain_module
+
+    monkeypatch.setattr(explain_module, "REPAIRS", 4)
     data = event_dict([session("a", 45), session("b", 45)], days=[day(end="10:30")], interpreters=[en_fr("i1")],
                       team_size={"solo_max_minutes": 60, "team": 2},
                       interpreter_rest={"max_continuous": 60, "min_break": 30})
     why = explained(data)
-    said = {c.rule: c.message for c in why.repairs}
+    said = {c.rule: c.message for c in why.repairs if not c.message.startswith("one more")}
     assert said["interpreter_rest"].endswith(
         "(a limit of 90 min in a row is enough: the timetable found has interpreter i1 (Interpreter i1) work "
         "Sat 2021-02-13 09:00–10:30 without a 30-minute break).")
@@ -719,7 +730,29 @@ def test_an_interpretation_made_optional_says_which_channels_the_timetable_found
                       interpreters=[en_fr("f1"), en_fr("f2"), interpreter("e1", A=["es"], C=["en"])],
                       interpreter_rest={"max_continuous": 60, "min_break": 30})
     why = explained(data)
-    optional = [c for c in why.repairs if c.rule == "required_channel_staffed"]
+    optional = [c for c in why.repairs if c.message.startswith("session ")]
     assert optional and all(c.message.endswith("make its interpretation optional, or find interpreters (the "
                                                "timetable found leaves en→es unstaffed, and none with this way's "
                                                "changes leaves fewer).") for c in optional), optional
+
+
+def test_one_more_interpreter_is_offered_with_when_they_must_be_free():
+    # Two 45-minute talks fill a 90-minute morning; the one interpreter may work 60 minutes in a row. What an
+    # organiser would often do is hire one more: the way says into which language, from which, and when they
+    # must be free, and an interpreter who is free just then is indeed enough.
+    data = event_dict([session("a", 45), session("b", 45)], days=[day(end="10:30")], interpreters=[en_fr("i1")],
+                      team_size={"solo_max_minutes": 60, "team": 2},
+                      interpreter_rest={"max_continuous": 60, "min_break": 30})
+    why = explained(data)
+    assert not any("one more" in c.message for c in why.conflicts)  # hires are no fact of the event
+    first = [c for c in why.repairs if c.option == 1]
+    assert len(first) == 1 and first[0].rule == "required_channel_staffed", why.repairs
+    said = re.fullmatch(r"one more interpreter into fr: find one who interprets from en into fr, free "
+                        r"Sat 2021-02-13 (\d\d:\d\d)–(\d\d:\d\d) \(the timetable found has them interpret session "
+                        r"([ab]) “Session [ab]” \(en→fr\)\)\.", first[0].message)
+    assert said and first[0].ids == [said.group(3)], first[0].message
+    start, end = said.group(1), said.group(2)
+    assert (start, end) in {("09:00", "09:45"), ("09:45", "10:30")}
+    busy = [{"start": f"{DAY}T09:00", "end": f"{DAY}T{start}"}] if start != "09:00" else []
+    busy += [{"start": f"{DAY}T{end}", "end": f"{DAY}T12:00"}]
+    assert_feasible(fixed(data, lambda d: d["interpreters"].append(en_fr("new", unavailable=busy))))
