@@ -14,8 +14,10 @@ Two layers:
    (`_Oracle`), with the same filter. Every answer of that layer is a proof: the facts
    reported are infeasible together, and, when `minimal` holds, lifting any one of them (with the other facts
    of the event lifted too) leaves a timetable.
-3. *repairs*: on that model, the cheapest sets of facts whose lifting, with every other fact kept, leaves a
-   timetable (`repairs`): what is enough to change, where the set above only says what conflicts.
+3. *repairs*: on that model (with one more interpreter into each language, who works only when that is a
+   change of the way), the cheapest sets of facts whose lifting, with every other fact kept, leaves a timetable
+   (`repairs`): what is enough to change, where the set above only says what conflicts, each change said with
+   what the timetable found with it asks (how far a limit is raised, when the one more interpreter works).
 
 Every message names sessions, speakers, interpreters and rooms by id and name, days and times as local
 wall-clock times ("Sat 2021-02-13 14:00"), and language pairs as "en→fr".
@@ -1166,9 +1168,9 @@ def core_search(ev: Event, facts: list[Fact], switched: _Switched, deadline: flo
 
 # A way to get a timetable is weighed by the facts it changes, as an organiser would rank them: asking someone
 # for more time, moving a pin or an order counts 1; what changes the event for its audience or needs equipment
-# (a language dropped from a session, a plenary run in parallel, a break, a room's size or booths) 2; another
-# speaker 3; the team and rest rules, which every interpreted session depends on and which protect the
-# interpreters, 5.
+# (a language dropped from a session, a plenary run in parallel, a break, a room's size or booths), and one more
+# interpreter, 2; another speaker 3; the team and rest rules, which every interpreted session depends on and which
+# protect the interpreters, 5, and a way that lifts one of them comes after every way that lifts neither.
 LAST_RESORT = 5  # the weight of the team and rest rules: never tried alone first
 REPAIR_WEIGHT = {"required": 2, "plenary": 2, "breaks": 2, "capacity": 2, "channels": 2, "max_interpreters": 2,
                  "hire": 2, "speaks": 3, "team": LAST_RESORT, "rest": LAST_RESORT}
@@ -1188,7 +1190,7 @@ class _Witness:
     placement: dict[str, tuple[int, str]]  # session -> (start minute, room)
     teams: dict[tuple[str, str], tuple[str, list[str]]]  # (session, channel) -> (source, people): staffed ones
     values: list[int] = field(default_factory=list, repr=False)  # every variable's value: a hint for `_tightened`
-    least: bool = False  # its one raised limit is as low as any timetable with the way's changes allows
+    least: bool = False  # the way's one limit raised, or one interpretation made optional, proven minimal there
 
     def works(self) -> dict[str, list[str]]:
         """Interpreter -> the sessions they work in, by start."""
@@ -1310,9 +1312,10 @@ def _tightened(switched: _Switched, plain: cp_model.CpModel, switch: dict[tuple,
 
 def _found(ev: Event, fact: Fact, lifted: set[tuple], w: _Witness) -> str:
     """What the timetable found with a way's changes (`lifted`) asks of one of them, to follow its action ("raise
-    this limit"): the amount a limit must then be raised to, or the part of a period it uses; "" when there is
-    nothing to tell. An amount is enough (that timetable keeps it) but not proven the least: a smaller change may
-    do."""
+    this limit"): the amount a limit must then be raised to, the part of a period it uses, the channels it leaves
+    unstaffed, where an unpinned session goes; "" when there is nothing to tell (the team rule: lifted, every team
+    is one interpreter, which says nothing of how many need to be). An amount is enough (that timetable keeps
+    it), and the least when `w.least` says so."""
     k, kind = fact.key, fact.key[0]
     placed = w.placement
 
@@ -1365,11 +1368,6 @@ def _found(ev: Event, fact: Fact, lifted: set[tuple], w: _Witness) -> str:
             minutes, who, a, b = longest
             return (f" (a limit of {minutes} min in a row is enough: the timetable found has {interpreter_name(ev, who)} "
                     f"work {span(ev, a, b)} without a {rule.min_break}-minute break)")
-    elif kind == "team":
-        alone = [f"{session_name(ev, sid)} ({source}→{into})" for (sid, into), (source, people) in w.teams.items()
-                 if len(people) < ev.team_size(ev.session[sid])]
-        if alone:
-            return f" (the timetable found staffs {names(alone, 5)} with one interpreter)"
     elif kind == "unavailable":
         _, group, who, j = k
         a, b = ev.periods(getattr(ev, group[:-1])[who].unavailable)[j]
@@ -1543,10 +1541,10 @@ def repairs(switched: _Switched, facts: list[Fact], core: list[Fact], deadline: 
     proven = proven and bool(ways) and heaviness(ways[0]) <= lightest_left_out
     # The changes of the ways, as small as a timetable allows (`_tightened`): each way gets the time of a test,
     # or its share of what is left when that is less.
-    numeric = [i for i, (way, _) in enumerate(ways) if any(k[0] in _TIGHTENED for k in way)]
-    for n, i in enumerate(numeric):
+    tightenable = [i for i, (way, _) in enumerate(ways) if any(k[0] in _TIGHTENED for k in way)]
+    for n, i in enumerate(tightenable):
         way, witness = ways[i]
-        seconds = min(left() / (len(numeric) - n), max(REPAIR_TRY_SECONDS, 2 * slowest))
+        seconds = min(left() / (len(tightenable) - n), max(REPAIR_TRY_SECONDS, 2 * slowest))
         ways[i] = (way, _tightened(switched, plain, switch, set(way), witness, seconds, workers))
     log.info("explain: %d ways to a timetable (the first %s)", len(ways), "proven cheapest" if proven else "found")
     return [([by_key[k] for k in way], witness) for way, witness in ways], proven
