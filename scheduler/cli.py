@@ -424,7 +424,7 @@ def assignments(event_path: Path, timetable_path: Path, output: Path, previous: 
         was = {} if before is None else {"interpreters": before.interpreter, "speakers": before.speaker}
         for kind, who, theirs in left:
             person = was.get(kind, {}).get(who)
-            click.echo(f"{output / kind / who} ({f'{person.name}, ' if person else ''}no longer in the event: its "
+            click.echo(f"{output / kind / who} ({f'{person.name}, ' if person else ''}no longer in the event: their "
                        f"agenda and calendar cancel their {theirs})")
         if what.dropped and before is None:  # their speakers are not known: nor are their cancellations written
             click.echo(f"{output}: no longer in the event: {_tell_speakers(what.dropped)}, or pass --previous-event "

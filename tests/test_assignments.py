@@ -162,7 +162,7 @@ def test_cli_assignments_previous_lists_the_agendas_to_send_again(school, tmp_pa
     lines = result.stdout.splitlines()
     assert f"{out / 'interpreters' / 'i-swilson'} (Sarah Wilson)" in lines
     assert f"{out / 'interpreters' / 'i-eroy'} (Émilie Roy)" in lines
-    assert (f"{out / 'interpreters' / 'i-dmacleod'} (no longer in the event: its agenda and calendar cancel their "
+    assert (f"{out / 'interpreters' / 'i-dmacleod'} (no longer in the event: their agenda and calendar cancel their "
             f"work)") in lines
     assert not any("i-clefebvre" in line for line in lines)  # her agenda did not change
     assert sorted(p.name for p in (out / "interpreters" / "i-dmacleod").iterdir()) == [
@@ -680,7 +680,7 @@ def test_cli_assignments_previous_event_lists_the_speakers_folders(school, tmp_p
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert f"{out / 'speakers' / 'fpelletier'} (François Pelletier)" in lines
-    assert (f"{out / 'speakers' / 'rthompson'} (Robert Thompson, no longer in the event: its agenda and calendar "
+    assert (f"{out / 'speakers' / 'rthompson'} (Robert Thompson, no longer in the event: their agenda and calendar "
             f"cancel their sessions)") in lines
     assert f"{out}: no longer in the event: s02 and s05: cancelled in the agendas and calendars of their speakers." \
         in result.stderr.splitlines()
@@ -732,5 +732,5 @@ def test_cli_lists_an_interpreter_who_left_by_name_with_the_event_as_it_was(scho
     result = CliRunner().invoke(cli, ["assignments", event_path, new_path, "-o", str(out), "--previous", old_path,
                                       "--previous-event", before_path])
     assert result.exit_code == 0, result.output
-    assert (f"{out / 'interpreters' / 'i-dmacleod'} (David MacLeod, no longer in the event: its agenda and "
+    assert (f"{out / 'interpreters' / 'i-dmacleod'} (David MacLeod, no longer in the event: their agenda and "
             f"calendar cancel their work)") in result.stdout.splitlines()
