@@ -1,5 +1,11 @@
-"""What a re-planned timetable changes for people: the sessions moved, added or gone, and whose agendas differ
-from the previous timetable's (the interpreters and speakers the organiser must tell)."""
+"""What a re-planned timetable changes for people: the sessions moved, added or gone, the channels staffed before
+and left unstaffed now (or the reverse: their audience must be told), and whose agendas differ from the previous
+timetable's (the interpreters and speakers the organiser must tell).
+
+A speaker is told when their sessions change in time, room, or the languages they are interpreted into, or when
+they are put on or taken off one; not when only the names of their interpreters change (a probe's re-plan listed
+4 of 7 speakers for that alone): their agenda, which names them, is then up to date but need not be sent again
+(`speakers_minor`)."""
 
 from __future__ import annotations
 
@@ -15,8 +21,12 @@ class Changes(NamedTuple):
     added: list[str]  # sessions that only the new timetable holds
     dropped: list[str]  # sessions of the previous timetable that the new one no longer holds
     interpreters: list[str]  # whose assignments differ: times, rooms, channels, sources or team mates
-    speakers: list[str]  # whose sessions differ: times, rooms, interpreters, or one added; a session removed from
-    # the event or from their own, only when the event as it was is known (timetables name no speaker)
+    speakers: list[str]  # whose sessions differ: times, rooms, languages interpreted into, or one added; a session
+    # removed from the event or from their own, only when the event as it was is known (timetables name no speaker)
+    unstaffed: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (session, languages): channels of a session of both
+    # timetables that had interpreters and have none now (an optional channel given up): its audience loses them
+    staffed: tuple[tuple[str, tuple[str, ...]], ...] = ()  # the reverse: channels without interpreters before
+    speakers_minor: tuple[str, ...] = ()  # whose agendas differ only in the names of their sessions' interpreters
 
 
 def changes(event: Event, previous: Timetable, new: Timetable, previous_event: Event | None = None) -> Changes:
@@ -28,10 +38,28 @@ def changes(event: Event, previous: Timetable, new: Timetable, previous_event: E
     added = [sid for sid in now if sid not in before]
     dropped = [sid for sid in before if sid not in now]
     old_work, new_work = _assignments(previous), _assignments(new)
-    old_talks, new_talks = _talks(event if previous_event is None else previous_event, previous), _talks(event, new)
+    was = event if previous_event is None else previous_event
+    old_talks, new_talks = _talks(was, previous), _talks(event, new)
+    named_before, named_now = _talks(was, previous, names=True), _talks(event, new, names=True)
+    told = [sp.id for sp in event.speakers if old_talks.get(sp.id) != new_talks.get(sp.id)]
+    minor = tuple(sp.id for sp in event.speakers if sp.id not in told
+                  and named_before.get(sp.id) != named_now.get(sp.id))
+    order = {lang: i for i, lang in enumerate(event.event.languages)}
+    unstaffed, staffed = [], []
+    for sid, p in before.items():
+        if sid in now:
+            was_staffed, is_staffed = staffed_languages(p), staffed_languages(now[sid])
+            for out, languages in ((unstaffed, was_staffed - is_staffed), (staffed, is_staffed - was_staffed)):
+                if languages:
+                    out.append((sid, tuple(sorted(languages, key=lambda lang: (order.get(lang, len(order)), lang)))))
     return Changes(moved, added, dropped,
                    [it.id for it in event.interpreters if old_work.get(it.id) != new_work.get(it.id)],
-                   [sp.id for sp in event.speakers if old_talks.get(sp.id) != new_talks.get(sp.id)])
+                   told, tuple(unstaffed), tuple(staffed), minor)
+
+
+def staffed_languages(p: Placement) -> frozenset[str]:
+    """The languages a placed session is interpreted into: its channels that have interpreters."""
+    return frozenset(c.into for c in p.channels if c.interpreters)
 
 
 def _where(p: Placement) -> tuple:
@@ -49,12 +77,14 @@ def _assignments(tt: Timetable) -> dict[str, set[tuple]]:
     return out
 
 
-def _talks(event: Event, tt: Timetable) -> dict[str, set[tuple]]:
-    """Each speaker's sessions as their agenda shows them: times, rooms, and who interprets them."""
+def _talks(event: Event, tt: Timetable, names: bool = False) -> dict[str, set[tuple]]:
+    """Each speaker's sessions as they need to know them: times, rooms and the languages interpreted into; with
+    `names`, as their agenda shows them: who interprets them too."""
     out: dict[str, set[tuple]] = defaultdict(set)
     for p in tt.sessions:
         if p.session in event.session:
-            channels = frozenset((c.into, frozenset(c.interpreters)) for c in p.channels)
+            channels = (frozenset((c.into, frozenset(c.interpreters)) for c in p.channels) if names
+                        else staffed_languages(p))
             for sp in event.session[p.session].speakers:
                 out[sp].add((p.session, *_where(p), channels))
     return out

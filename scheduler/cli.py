@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .english import counted, names
+from .english import counted, names, plural
 from .loading import InputError, load_event, load_timetable, write_atomic
 
 
@@ -220,7 +220,12 @@ def solve(event_path: Path, output: Path, time_limit: float, workers: int | None
     click.echo(f"{output}: {tt.status}, objective {tt.objective} (bound {tt.bound}), "
                f"{counted(len(tt.sessions), 'session')}, {outcome.solve_seconds:.2f} s{stopped}.", err=True)
     if old is not None:
-        click.echo(f"{output}: against {previous}: {_changes_line(event, old, tt)}", err=True)
+        from .changes import changes
+
+        what = changes(event, old, tt)
+        click.echo(f"{output}: against {previous}: {_changes_line(event, what)}", err=True)
+        for line in _interpretation_lines(event, what):
+            click.echo(f"{output}: against {previous}: {line}", err=True)
     if event.past is not None:  # the moment read, which a slip (a 'Z', a date alone) would change silently
         click.echo(f"{output}: as of {event.past.label} ({event.event.timezone}): "
                    f"{counted(len(event.past.kept), 'session')} had begun and kept their day, room and teams.",
@@ -233,23 +238,46 @@ def _tell_speakers(dropped: list[str]) -> str:
     return f"{names(dropped, 10)}: tell {'its' if len(dropped) == 1 else 'their'} speakers"
 
 
-def _changes_line(event, old, tt) -> str:
-    """Whom a re-plan concerns, in one line: the sessions moved or gone, and whose agendas changed."""
-    from .changes import changes
+def _interpretation_lines(event, what) -> list[str]:
+    """One line per session of both timetables whose audience loses interpretation into some language (its
+    channels had interpreters and have none now: an optional one given up), or gains it: the organiser tells its
+    audience, whom no agenda reaches."""
+    from .render.i18n import _language_name
 
-    what = changes(event, old, tt)
+    def languages(codes) -> str:
+        return names([_language_name(code, "en") for code in codes], 10)
+
+    def why(sid: str, n: int, lost: bool) -> str:
+        session = event.session.get(sid)
+        kind = session.interpretation if session is not None else None
+        if kind == "none":
+            return "its interpretation is now 'none'"
+        channel = f"{'optional ' if kind == 'optional' else ''}{plural(n, 'channel')}"
+        return f"{channel} left unstaffed" if lost else f"{channel} staffed"
+
+    return ([f"{sid}: no longer interpreted into {languages(langs)} ({why(sid, len(langs), True)}): tell its audience."
+             for sid, langs in what.unstaffed]
+            + [f"{sid}: now interpreted into {languages(langs)} ({why(sid, len(langs), False)}): tell its audience."
+               for sid, langs in what.staffed])
+
+
+def _changes_line(event, what) -> str:
+    """Whom a re-plan concerns, in one line: the sessions moved or gone, and whose agendas changed (speakers whose
+    agendas changed only in the names of their interpreters apart: they need not be told)."""
     moved = f"{counted(len(what.moved), 'session')} moved" + (f" ({names(what.moved, 10)})" if what.moved else "")
     if what.added:
         moved += f", {len(what.added)} added ({names(what.added, 10)})"
     if what.dropped:
         moved += f", {len(what.dropped)} no longer in the event ({_tell_speakers(what.dropped)})"
     people = [(who, kind) for who, kind in ((what.interpreters, "interpreter"), (what.speakers, "speaker")) if who]
-    if not people:
-        return f"{moved}; nobody's agenda changed."
     lookup = {**{i.id: i.name for i in event.interpreters}, **{s.id: s.name for s in event.speakers}}
+    minor = (f"{counted(len(what.speakers_minor), 'speaker')} ({names([lookup[x] for x in what.speakers_minor], 10)}) "
+             f"only in the names of their interpreters, who need not be told") if what.speakers_minor else ""
+    if not people:
+        return f"{moved}; nobody's agenda changed." if not minor else f"{moved}; agendas changed for {minor}."
     told = "; ".join(f"{counted(len(who), kind)} ({names([lookup[x] for x in who], 10)})" for who, kind in people)
     every = " (`scheduler assignments --previous` lists every one)" if any(len(who) > 10 for who, _ in people) else ""
-    return f"{moved}; agendas changed for {told}{every}."
+    return f"{moved}; agendas changed for {told}{every}" + (f"; and for {minor}." if minor else ".")
 
 
 @cli.command()
@@ -426,6 +454,12 @@ def assignments(event_path: Path, timetable_path: Path, output: Path, previous: 
             person = was.get(kind, {}).get(who)
             click.echo(f"{output / kind / who} ({f'{person.name}, ' if person else ''}no longer in the event: their "
                        f"agenda and calendar cancel their {theirs})")
+        if what.speakers_minor:  # their folders are up to date, but nothing they need to know changed
+            click.echo(f"{output}: not listed, as only the names of their sessions' interpreters changed: the agendas "
+                       f"of {counted(len(what.speakers_minor), 'speaker')} "
+                       f"({names([named[x] for x in what.speakers_minor], 10)}), up to date all the same.", err=True)
+        for line in _interpretation_lines(event, what):
+            click.echo(f"{output}: against {previous}: {line}", err=True)
         if what.dropped and before is None:  # their speakers are not known: nor are their cancellations written
             click.echo(f"{output}: no longer in the event: {_tell_speakers(what.dropped)}, or pass --previous-event "
                        f"OLD_EVENT.json to write their cancellations.", err=True)

@@ -734,3 +734,50 @@ def test_cli_lists_an_interpreter_who_left_by_name_with_the_event_as_it_was(scho
     assert result.exit_code == 0, result.output
     assert (f"{out / 'interpreters' / 'i-dmacleod'} (David MacLeod, no longer in the event: their agenda and "
             f"calendar cancel their work)") in result.stdout.splitlines()
+
+
+def unstaffed_and_swapped(school) -> Timetable:
+    """The school with s07's French channel (optional interpretation) left without interpreters, and Sarah Wilson
+    taken off s03 for Marie Tremblay: Marc Lavoie's agenda (s03) changes only in an interpreter's name."""
+    event, old = school
+    bare = old.model_copy(update={"sessions": [p if p.session != "s07" else p.model_copy(update={"channels": [
+        c.model_copy(update={"interpreters": []}) for c in p.channels]}) for p in old.sessions]})
+    return handed_over(bare, "s03", "i-swilson", "i-mtremblay")
+
+
+def test_cli_assignments_says_which_audience_lost_interpretation_and_leaves_out_interpreter_swaps(school, tmp_path):
+    """A probe's organiser learnt that s17 lost its French interpreters only by comparing timetables, and was told
+    to send again 4 speakers' agendas in which only the interpreters' names had changed."""
+    event, old = school
+    new = unstaffed_and_swapped(school)
+    event_path, new_path, old_path = written_replan(tmp_path, event, new, old)
+    out = tmp_path / "agendas"
+    result = CliRunner().invoke(cli, ["assignments", event_path, new_path, "-o", str(out), "--previous", old_path])
+    assert result.exit_code == 0, result.output
+    lines, notes = result.stdout.splitlines(), result.stderr.splitlines()
+    assert f"{out / 'speakers' / 'asiddiqui'} (Ayesha Siddiqui)" in lines  # s07 is no longer interpreted into French
+    assert not any("mlavoie" in line for line in lines)  # only the name of an interpreter of s03 changed
+    assert (f"{out}: not listed, as only the names of their sessions' interpreters changed: the agendas of 1 speaker "
+            f"(Marc Lavoie), up to date all the same.") in notes
+    assert "Marie Tremblay" in (out / "speakers" / "mlavoie" / "agenda.md").read_text("utf-8")  # up to date
+    assert (f"{out}: against {old_path}: s07: no longer interpreted into French (optional channel left unstaffed): "
+            f"tell its audience.") in notes
+    # the reverse: staffed anew
+    result = CliRunner().invoke(cli, ["assignments", event_path, old_path, "-o", str(tmp_path / "back"),
+                                      "--previous", new_path])
+    assert (f"{tmp_path / 'back'}: against {new_path}: s07: now interpreted into French (optional channel staffed): "
+            f"tell its audience.") in result.stderr.splitlines()
+
+
+def test_solve_previous_summary_says_which_audience_lost_interpretation(school):
+    from scheduler.changes import changes
+    from scheduler.cli import _changes_line, _interpretation_lines
+
+    event, old = school
+    what = changes(event, old, unstaffed_and_swapped(school))
+    assert _interpretation_lines(event, what) == [
+        "s07: no longer interpreted into French (optional channel left unstaffed): tell its audience."]
+    assert _changes_line(event, what) == (
+        "0 sessions moved; agendas changed for 5 interpreters (Marie Tremblay, Jean-François Gagnon, Sarah Wilson, "
+        "Claire Lefebvre and Émilie Roy); 1 speaker (Ayesha Siddiqui); and for 1 speaker (Marc Lavoie) only in the names of "
+        "their interpreters, who need not be told.")
