@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import icalendar
 import pytest
 from click.testing import CliRunner
 
+from scheduler.changes import changes
 from scheduler.cli import cli
 from scheduler.event import Event
 from scheduler.loading import load_event, load_timetable
@@ -241,9 +243,15 @@ def test_without_a_previous_timetable_or_anything_taken_away_agendas_are_unchang
         assert "ancel" not in plain[path] and "nnulé" not in plain[path], path
     same = files(event, new, new)  # a previous timetable that takes nothing away
     assert all(same[path] == plain[path] for path in pages)
-    replan = files(event, new, old)  # only Sarah Wilson lost work: every other page is as without --previous
-    changed = [path for path in pages if replan[path] != plain[path]]
-    assert changed == [Path("interpreters/i-swilson/agenda.md"), Path("interpreters/i-swilson/agenda.html")]
+    # after a re-plan, the pages that differ are those of the people to tell (listed to send again): Sarah Wilson
+    # lost s03, and those who took David MacLeod's channels, or whose team mate changed, have entries that say so
+    replan = files(event, new, old)
+    changed = {path for path in pages if replan[path] != plain[path]}
+    told = changes(event, old, new)
+    assert changed == {Path(kind, who, page) for kind, people in (("interpreters", told.interpreters),
+                                                                  ("speakers", told.speakers))
+                       for who in people for page in ("agenda.md", "agenda.html")}
+    assert Path("interpreters/i-swilson/agenda.md") in changed and not told.speakers  # only interpreters' names
 
 
 def test_a_cancelled_assignment_is_shown_in_the_readers_zone_and_locale(school):
@@ -781,3 +789,51 @@ def test_solve_previous_summary_says_which_audience_lost_interpretation(school):
         "0 sessions moved; agendas changed for 5 interpreters (Marie Tremblay, Jean-François Gagnon, Sarah Wilson, "
         "Claire Lefebvre and Émilie Roy); 1 speaker (Ayesha Siddiqui); and for 1 speaker (Marc Lavoie) only in the names of "
         "their interpreters, who need not be told.")
+
+
+def changed_lines(md: str) -> list[tuple[str, str]]:
+    """(entry heading, its 'Changed' line) of an agenda's entries that have one."""
+    return re.findall(r"^### (.*)\n\n(?:- .*\n)*?- (Chang.*)$", md, re.M)
+
+
+def test_entries_of_an_agenda_sent_again_say_what_changed(school):
+    """A probe's speaker got her agenda again with her session moved from 16:30 in salle-b to 14:00 in the amphi,
+    and nothing said so. Here s03 moves from salle-b at 13:30 to the main hall at 15:30, Sarah Wilson's place on
+    s01 goes to Émilie Roy, and s07 loses its French interpreters: each entry that differs says how it was, dated, in
+    the reader's zone and locale (their calendar's description too); a speaker is not told of new interpreters."""
+    event, old = school
+    new = handed_over(old, "s01", "i-swilson", "i-eroy")
+    new = new.model_copy(update={"sessions": [
+        p if p.session != "s03" else p.model_copy(update={"room": "grande-salle", "start": p.start + timedelta(hours=2),
+                                                          "end": p.end + timedelta(hours=2)})
+        for p in unstaffed_and_swapped((event, new)).sessions]})
+    new = handed_over(new, "s03", "i-mtremblay", "i-swilson")  # undo the swap of unstaffed_and_swapped on s03
+    out = files(event, new, old)
+    md = {who: out[Path(who, "agenda.md")] for who in (
+        "interpreters/i-swilson", "interpreters/i-dmacleod", "interpreters/i-eroy", "speakers/mlavoie",
+        "speakers/asiddiqui", "speakers/gbergeron", "interpreters/i-mtremblay")}
+    previously = "Fri, Feb 12, 1:30–3:00\u202fp.m., Salle Marie-Gérin-Lajoie"
+    assert changed_lines(md["interpreters/i-swilson"]) == [
+        ("3:30–5:00\u202fp.m. · Montreal's strikes in the nineteenth century", f"Changed: previously {previously}")]
+    assert changed_lines(md["interpreters/i-eroy"]) == [
+        ("9:30–10:30\u202fa.m. · Opening of the Winter School", "Changed: new since the previous timetable"),
+        ("3:30–5:00\u202fp.m. · Montreal's strikes in the nineteenth century", f"Changed: previously {previously}")]
+    assert changed_lines(md["interpreters/i-dmacleod"]) == [  # a new team mate
+        ("9:30–10:30\u202fa.m. · Opening of the Winter School", "Changed: previously with Sarah Wilson")]
+    assert changed_lines(md["speakers/mlavoie"]) == [  # in French, her locale
+        (f"15 h 30{THIN}–{THIN}17 h 00 · Les grèves de Montréal au XIXe siècle",
+         f"Changement : auparavant ven. 12 févr., 13 h 30{THIN}–{THIN}15 h 00, Salle Marie-Gérin-Lajoie")]
+    assert changed_lines(md["speakers/asiddiqui"]) == [  # in Karachi
+        ("9:00–10:30\u202fp.m. · Partition, migration and memory in South Asian cities",
+         "Changed: previously interpreted into French")]
+    assert changed_lines(md["speakers/gbergeron"]) == []  # s01's interpreters changed: she need not be told
+    assert changed_lines(md["interpreters/i-mtremblay"]) == []  # nothing of hers changed
+    assert "<dt>Changed</dt><dd>previously with Sarah Wilson</dd>" in out[Path("interpreters/i-dmacleod/agenda.html")]
+    cal = icalendar.Calendar.from_ical(out[Path("speakers/mlavoie/assignments.ics")])
+    s03 = next(e for e in cal.walk("VEVENT") if str(e["uid"]) == ics.guid(event.event.id, "s03", "mlavoie"))
+    assert str(s03["description"]).startswith(
+        f"Changement : auparavant ven. 12 févr., 13 h 30{THIN}–{THIN}15 h 00, Salle Marie-Gérin-Lajoie\nSalle : ")
+    # without the previous timetable, or against itself, no entry says it changed
+    for pages in (files(event, new), files(event, new, new)):
+        assert not any("Chang" in text for path, text in pages.items() if path.suffix != ".ics"
+                       and path.parts[0] == "speakers") and "Changed" not in pages[Path("interpreters/i-eroy/agenda.md")]

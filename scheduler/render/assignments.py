@@ -134,10 +134,12 @@ def _agenda(event: Event, reader: Reader, who: str, kind: str, title: str, empty
 
 def interpreter_agenda(event: Event, timetable: Timetable, who: Interpreter,
                        work: list[tuple[Placement, Channel]] | None = None,
-                       taken: list[Placement] = (), before: Event | None = None) -> Agenda:
+                       taken: list[Placement] = (), before: Event | None = None,
+                       earlier: dict[str, tuple[Placement, Channel]] | None = None) -> Agenda:
     """`work`: their channels in time order, when known (`agendas` finds everyone's in one pass); `taken`: the
     previous timetable's placements of the assignments a re-plan took away from them (`taken_away`); `before`:
-    the event as it was, which names the sessions removed since."""
+    the event as it was, which names the sessions removed since; `earlier`: after a re-plan, their assignments in
+    the previous timetable, by session (each assignment that differs says how it was, `_changed`)."""
     if work is None:
         work = _work(ordered(event, timetable)).get(who.id, [])
     reader = Reader.of(who.locale, who.timezone or event.event.timezone)
@@ -171,6 +173,8 @@ def interpreter_agenda(event: Event, timetable: Timetable, who: Interpreter,
         fields.append((reader.ngettext("Speaker", "Speakers", max(1, len(view.speakers))), view.speakers_text or "—"))
         fields += _zone_fields(event, reader, p)
         fields.append((_("Duration"), view.duration))
+        if earlier is not None:
+            fields[:0] = _changed(reader, event, before, p, earlier.get(p.session), ch, who.id)
         summary = f"{view.title.shown} · {pair}"
         agenda.items.append(Item(view, tuple(fields), summary, ics.guid(event.event.id, p.session, who.id),
                                  p.minutes, day))
@@ -257,6 +261,50 @@ def cancelled_item(event: Event, reader: Reader, who: str, p: Placement, known: 
                      ics.guid(event.event.id, p.session, who), p.start, p.end)
 
 
+def _changed(reader: Reader, event: Event, before: Event | None, p: Placement,
+             was: Placement | tuple[Placement, Channel] | None, ch: Channel | None = None,
+             who: str | None = None) -> list[tuple[str, str]]:
+    """The field that says how an entry of an agenda sent again differs from the previous timetable's, or none:
+    'Changed: new since the previous timetable', or 'Changed: previously Tue, Jul 8, 4:30–5:30 PM, Salle B' (dated
+    and in the reader's zone, as the cancelled ones), followed for an interpreter (`ch`, `who`: their channel now;
+    `was`: their placement and channel then) by the languages, source and team mates they had where those changed,
+    and for a speaker (`was`: the placement then) by the languages the session was interpreted into where those
+    changed (not when only its interpreters' names did: that they need not be told)."""
+    _ = reader._
+    if was is None:
+        return [(_("Changed"), _("new since the previous timetable"))]
+    old, old_ch = was if isinstance(was, tuple) else (was, None)
+    parts = []
+    if (old.start, old.end, old.room) != (p.start, p.end, p.room):
+        room = next((ev.room[old.room].name for ev in (event, before) if ev is not None and old.room in ev.room),
+                    old.room)
+        parts.append(_("%(when)s, %(room)s", when=reader.own(reader.interval(old.start, old.end, dated=True)),
+                       room=room))
+    if ch is not None and old_ch is not None:
+        if (old_ch.from_, old_ch.into) != (ch.from_, ch.into):
+            parts.append(_pair(reader, old_ch))
+        if old_ch.via != ch.via:
+            parts.append(_("relay from the %(language)s channel", language=reader.language_name(old_ch.via))
+                         if old_ch.via else
+                         _("the floor (%(language)s)", language=reader.language_name(old_ch.from_)))
+        mates = [i for i in old_ch.interpreters if i != who]
+        if set(mates) != {i for i in ch.interpreters if i != who}:
+            named = [next((ev.interpreter[i].name for ev in (event, before) if ev is not None and i in ev.interpreter),
+                          i) for i in mates]
+            parts.append(_("with %(names)s", names=reader.names(named)) if named else _("working alone"))
+    elif ch is None and _staffed(old) != _staffed(p):
+        order = {lang: i for i, lang in enumerate(event.event.languages)}
+        languages = sorted(_staffed(old), key=lambda lang: (order.get(lang, len(order)), lang))
+        parts.append(_("interpreted into %(languages)s", languages=reader.names(
+            [reader.language_name(lang) for lang in languages])) if languages else _("without interpretation"))
+    return [(_("Changed"), _("previously %(what)s", what=reader.series(parts)))] if parts else []
+
+
+def _staffed(p: Placement) -> frozenset[str]:
+    """The languages a placed session is interpreted into (`changes.staffed_languages`)."""
+    return frozenset(c.into for c in p.channels if c.interpreters)
+
+
 def _pivot(p: Placement, ch: Channel) -> Channel | None:
     for c in p.channels:
         if c.into == ch.via and c is not ch:
@@ -265,10 +313,12 @@ def _pivot(p: Placement, ch: Channel) -> Channel | None:
 
 
 def speaker_agenda(event: Event, timetable: Timetable, who: Speaker, talks: list[Placement] | None = None,
-                   taken: list[Placement] = (), before: Event | None = None) -> Agenda:
+                   taken: list[Placement] = (), before: Event | None = None,
+                   earlier: dict[str, Placement] | None = None) -> Agenda:
     """`talks`: their sessions in time order, when known (`agendas` finds everyone's in one pass); `taken`: the
     previous timetable's placements of the sessions a re-plan took away from them, as the event was (`before`)
-    named their speakers (`talks_taken_away`)."""
+    named their speakers (`talks_taken_away`); `earlier`: after a re-plan, their sessions in the previous
+    timetable, by session (each that moved, or gained or lost a language, says how it was, `_changed`)."""
     if talks is None:
         talks = _talks(event, ordered(event, timetable)).get(who.id, [])
     reader = Reader.of(speaker_locale(event, who, before), who.timezone or event.event.timezone)
@@ -285,6 +335,8 @@ def speaker_agenda(event: Event, timetable: Timetable, who: Speaker, talks: list
         fields.append((_("Interpretation"), view.interpretation_text))
         fields += _zone_fields(event, reader, p)
         fields.append((_("Duration"), view.duration))
+        if earlier is not None:
+            fields[:0] = _changed(reader, event, before, p, earlier.get(p.session))
         agenda.items.append(Item(view, tuple(fields), view.title.shown, ics.guid(event.event.id, p.session, who.id),
                                  p.minutes, view.day))
     agenda.cancelled = [cancelled_item(event, reader, who.id, p, before=before, speaking=True) for p in taken]
@@ -313,14 +365,26 @@ def _talks(event: Event, placements: list[Placement]) -> dict[str, list[Placemen
 
 
 def agendas(event: Event, timetable: Timetable, gone: dict[str, list[Placement]] | None = None,
-            lost: dict[str, list[Placement]] | None = None, before: Event | None = None) -> list[Agenda]:
+            lost: dict[str, list[Placement]] | None = None, before: Event | None = None,
+            previous: Timetable | None = None) -> list[Agenda]:
     """Everyone's agenda; `gone`: what a re-plan took away from each interpreter (`taken_away`), `lost`: from each
-    speaker (`talks_taken_away`), as the event was `before` it."""
+    speaker (`talks_taken_away`), as the event was `before` it; `previous`: the timetable re-planned, whose entries
+    that differ are said (`_changed`)."""
     placements = ordered(event, timetable)
     work, talks, gone, lost = _work(placements), _talks(event, placements), gone or {}, lost or {}
-    return ([interpreter_agenda(event, timetable, i, work.get(i.id, []), gone.get(i.id, []), before)
+    did: dict[str, dict[str, tuple[Placement, Channel]]] | None = None
+    spoke: dict[str, dict[str, Placement]] | None = None
+    if previous is not None:  # the speakers of the previous timetable's sessions are as the event was, if known
+        was = before if before is not None else event
+        did = {who: {p.session: (p, ch) for p, ch in reversed(theirs)}
+               for who, theirs in _work(previous.sessions).items()}
+        spoke = {who: {p.session: p for p in theirs} for who, theirs in _talks(
+            was, [p for p in previous.sessions if p.session in was.session]).items()}
+    return ([interpreter_agenda(event, timetable, i, work.get(i.id, []), gone.get(i.id, []), before,
+                                None if did is None else did.get(i.id, {}))
              for i in event.interpreters]
-            + [speaker_agenda(event, timetable, s, talks.get(s.id, []), lost.get(s.id, []), before)
+            + [speaker_agenda(event, timetable, s, talks.get(s.id, []), lost.get(s.id, []), before,
+                              None if spoke is None else spoke.get(s.id, {}))
                for s in event.speakers])
 
 
@@ -413,7 +477,7 @@ def files(event: Event, timetable: Timetable, previous: Timetable | None = None,
     their own locale and zone)."""
     gone = taken_away(event, timetable, previous) if previous is not None else {}
     lost = talks_taken_away(event, timetable, previous, before) if previous is not None and before is not None else {}
-    everyone = agendas(event, timetable, gone, lost, before)
+    everyone = agendas(event, timetable, gone, lost, before, previous)
     everyone += [left_agenda(event, who, taken, "interpreters", before)
                  for who, taken in gone.items() if who not in event.interpreter]
     everyone += [left_agenda(event, who, taken, "speakers", before)
