@@ -381,19 +381,28 @@ def _locale_option(ctx: click.Context, param: click.Parameter, value: str) -> st
 @click.option("--also-tz", "also", multiple=True, callback=_zone_option, metavar="ZONE",
               help="Also show times in this IANA zone (repeatable); without it, in the zones of the event's "
                    f"audience (up to {AUDIENCE_ZONES}, largest share first); 'none': in none.")
-def render(event_path: Path, timetable_path: Path, locale: str, fmt: str, output: Path, also: tuple[str, ...]) -> None:
+@click.option("--previous", type=FILE, metavar="OLD_TIMETABLE.json",
+              help="With --format ics: the timetable this one replaces; its sessions no longer in this one come as "
+                   "cancelled entries (same UIDs as its calendar), so that calendars that imported it drop them.")
+def render(event_path: Path, timetable_path: Path, locale: str, fmt: str, output: Path, also: tuple[str, ...],
+           previous: Path | None) -> None:
     """The timetable for people, in one locale and format (times in the event's time zone)."""
     from .render import render as run_render
 
+    if previous is not None and fmt != "ics":
+        raise click.UsageError("--previous is only read with --format ics: calendars keep what they imported")
     try:
         event = load_event(event_path)
         timetable = load_timetable(timetable_path, event)
+        old = load_timetable(previous, event, references=False) if previous is not None else None
     except InputError as exc:
         _fail_input(exc)
-    _check_output(output, inputs=(event_path, timetable_path))
+    _check_output(output, inputs=(event_path, timetable_path, previous))
     also = () if also == ("none",) else also or audience_zones(event)
-    _write(output, run_render(event, timetable, fmt, locale, also))
-    click.echo(f"{output}: {fmt}, {locale}, {counted(len(timetable.sessions), 'session')}.", err=True)
+    _write(output, run_render(event, timetable, fmt, locale, also, old))
+    gone = [] if old is None else sorted({p.session for p in old.sessions} - {p.session for p in timetable.sessions})
+    cancelled = f", {len(gone)} cancelled ({names(gone, 10)})" if gone else ""
+    click.echo(f"{output}: {fmt}, {locale}, {counted(len(timetable.sessions), 'session')}{cancelled}.", err=True)
 
 
 @cli.command()

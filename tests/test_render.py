@@ -689,3 +689,40 @@ def test_a_start_on_another_date_in_an_extra_zone_names_that_zones_date():
     end = datetime(2021, 2, 12, 16, 0, tzinfo=toronto)
     text = reader.interval(start, end, zone=ZoneInfo("Asia/Karachi"), on=date(2021, 2, 12))
     assert "Sat" in text and "Feb 13" in text, text
+
+
+def test_cli_render_ics_previous_cancels_the_sessions_no_longer_in_the_timetable(tmp_path, school):
+    """A probe's organiser re-rendered the public calendar after a re-plan: the removed sessions were left out,
+    and stayed in the calendars of everyone who had imported the programme. With --previous they come as
+    STATUS:CANCELLED under the UIDs the old calendar gave them, with a higher SEQUENCE."""
+    event, old = school
+    data = event.model_dump(mode="json")
+    data["sessions"] = [s for s in data["sessions"] if s["id"] != "s05"]  # removed from the event
+    now = Event.model_validate(data)
+    new = old.model_copy(update={"sessions": [p for p in old.sessions if p.session not in ("s05", "s07")]})
+    paths = {}
+    for name, model in (("event", now), ("new", new), ("old", old)):
+        paths[name] = tmp_path / f"{name}.json"
+        paths[name].write_text(model.model_dump_json(by_alias=True, exclude_none=True), encoding="utf-8")
+    first = icalendar.Calendar.from_ical(render(event, old, "ics", "en_CA"))
+    out = tmp_path / "new.ics"
+    result = CliRunner().invoke(cli, ["render", str(paths["event"]), str(paths["new"]), "--locale", "en_CA",
+                                      "--format", "ics", "-o", str(out), "--previous", str(paths["old"])])
+    assert result.exit_code == 0, result.output
+    assert f"{out}: ics, en_CA, 12 sessions, 2 cancelled (s05 and s07)." in result.stderr.splitlines()
+    cal = icalendar.Calendar.from_ical(out.read_bytes())
+    given = {str(e["uid"]): e for e in first.walk("VEVENT")}
+    cancelled = {str(e["uid"]): e for e in cal.walk("VEVENT") if str(e.get("status")) == "CANCELLED"}
+    assert len(cancelled) == 2 and len(cal.walk("VEVENT")) == 14
+    for uid, entry in cancelled.items():
+        assert uid in given and entry.decoded("dtstart") == given[uid].decoded("dtstart")
+        assert int(entry["sequence"]) > int(given[uid]["sequence"])
+    summaries = sorted(str(e["summary"]) for e in cancelled.values())
+    assert summaries == ["Partition, migration and memory in South Asian cities",  # s07: still in the event
+                         "Session s05 (removed from the event)"]
+    # only for calendars; without it, as before: the sessions are simply left out
+    result = CliRunner().invoke(cli, ["render", str(paths["event"]), str(paths["new"]), "--locale", "en_CA",
+                                      "--format", "md", "-o", str(tmp_path / "x.md"), "--previous", str(paths["old"])])
+    assert result.exit_code == 2 and "--previous is only read with --format ics" in result.output
+    plain_cal = icalendar.Calendar.from_ical(render(now, new, "ics", "en_CA"))
+    assert not [e for e in plain_cal.walk("VEVENT") if e.get("status")] and len(plain_cal.walk("VEVENT")) == 12

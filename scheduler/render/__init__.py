@@ -34,7 +34,15 @@ def renderer(fmt: str) -> Callable[[Event, Timetable, Reader], str | bytes]:
     return render
 
 
-def render(event: Event, timetable: Timetable, fmt: str, locale: str, also: tuple[str, ...] = ()) -> str | bytes:
-    """The timetable in one format and locale; times in the event's zone (and in `also` zones)."""
+def render(event: Event, timetable: Timetable, fmt: str, locale: str, also: tuple[str, ...] = (),
+           previous: Timetable | None = None) -> str | bytes:
+    """The timetable in one format and locale; times in the event's zone (and in `also` zones). `previous`
+    (iCalendar only): the timetable this one replaces, whose sessions now gone the calendar cancels."""
     reader = Reader.of(locale, event.event.timezone, also)
+    if previous is not None:
+        if fmt != "ics":
+            raise ValueError("a previous timetable is only read for the iCalendar format")
+        from .ics import render as ics_render
+
+        return ics_render(event, timetable, reader, previous)
     return renderer(fmt)(event, timetable, reader)

@@ -23,7 +23,7 @@ from ..event import Event
 from ..timetable import Timetable
 from .i18n import Reader
 from .text import one_line
-from .view import SessionView, days, event_name, event_span
+from .view import SessionView, days, event_name, event_span, ordered, title_of
 
 PRODID = "-//scheduler//multilingual conference timetable//EN"
 
@@ -115,7 +115,10 @@ def session_description(s: SessionView, reader: Reader) -> str:
     return "\n".join(lines)
 
 
-def render(event: Event, timetable: Timetable, reader: Reader) -> bytes:
+def render(event: Event, timetable: Timetable, reader: Reader, previous: Timetable | None = None) -> bytes:
+    """The public calendar. With the `previous` timetable (a re-plan), its sessions that this one no longer holds
+    come as STATUS:CANCELLED under the UIDs the old calendar gave them, with a higher SEQUENCE: people who imported
+    the programme lose them (without it, they are simply left out, and stay in those calendars)."""
     entries = []
     for day in days(event, timetable, reader):
         for s in day.sessions:
@@ -125,4 +128,21 @@ def render(event: Event, timetable: Timetable, reader: Reader) -> bytes:
                 categories=tuple(c for c in (s.track, reader._("plenary") if s.plenary else None) if c),
                 language=s.title.language,
             ))
-    return calendar(event_name(event, reader).text, entries, reader.zone, reader.ui_language, event_span(event))
+    if previous is not None:
+        _ = reader._
+        kept = {p.session for p in timetable.sessions}
+        for p in ordered(event, previous):
+            if p.session in kept:
+                continue
+            if p.session in event.session:  # still in the event, but no longer in its timetable
+                title = title_of(event, event.session[p.session], reader)
+                summary, language, note = title.shown, title.language, []
+            else:  # removed from the event, its titles with it (timetables hold none)
+                summary = _("Session %(session)s (removed from the event)", session=p.session)
+                language, note = reader.ui_language, [_("%(label)s: %(value)s", label=_("Session"),
+                                                         value=_("removed from the event"))]
+            room = event.room[p.room].name if p.room in event.room else p.room
+            entries.append(Entry(uid=guid(event.event.id, p.session), start=p.start, end=p.end, summary=summary,
+                                 location=room, description="\n".join(note), language=language, cancelled=True))
+    return calendar(event_name(event, reader).text, entries, reader.zone, reader.ui_language, event_span(event),
+                    replaces=previous is not None)
