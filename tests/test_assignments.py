@@ -787,8 +787,8 @@ def test_solve_previous_summary_says_which_audience_lost_interpretation(school):
         "s07: no longer interpreted into French (optional channel left unstaffed): tell its audience."]
     assert _changes_line(event, what) == (
         "0 sessions moved; agendas changed for 5 interpreters (Marie Tremblay, Jean-François Gagnon, Sarah Wilson, "
-        "Claire Lefebvre and Émilie Roy); 1 speaker (Ayesha Siddiqui); and for 1 speaker (Marc Lavoie) only in the names of "
-        "their interpreters, who need not be told.")
+        "Claire Lefebvre and Émilie Roy); 1 speaker (Ayesha Siddiqui); and for 1 speaker (Marc Lavoie) only in the "
+        "names of their interpreters, who need not be told.")
 
 
 def changed_lines(md: str) -> list[tuple[str, str]]:
@@ -835,5 +835,6 @@ def test_entries_of_an_agenda_sent_again_say_what_changed(school):
         f"Changement : auparavant ven. 12 févr., 13 h 30{THIN}–{THIN}15 h 00, Salle Marie-Gérin-Lajoie\nSalle : ")
     # without the previous timetable, or against itself, no entry says it changed
     for pages in (files(event, new), files(event, new, new)):
-        assert not any("Chang" in text for path, text in pages.items() if path.suffix != ".ics"
-                       and path.parts[0] == "speakers") and "Changed" not in pages[Path("interpreters/i-eroy/agenda.md")]
+        assert not any("Chang" in text for path, text in pages.items()
+                       if path.suffix != ".ics" and path.parts[0] == "speakers")
+        assert "Changed" not in pages[Path("interpreters/i-eroy/agenda.md")]
