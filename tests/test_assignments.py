@@ -56,7 +56,7 @@ def test_paris_interpreter_sees_paris_times(written):
     assert f"Heure de l’événement : 13:30{THIN}–{THIN}15:00 (Toronto)" in md
     assert "## vendredi 12 février 2021 (1\u202fh 30\u00a0min)" in md
     assert "## samedi 13 février 2021 (3\u202fh)" in md  # two sessions that day: the day's work in all
-    assert "Langues : anglais → français" in md and "Coéquipier : Jean-François Gagnon" in md
+    assert "Langues : anglais → français" in md and "En équipe avec : Jean-François Gagnon" in md
     html = (written / "interpreters" / "i-clefebvre" / "agenda.html").read_text("utf-8")
     assert '<html lang="fr-FR" dir="ltr">' in html and f"19:30{THIN}–{THIN}21:00" in html
 
@@ -93,7 +93,7 @@ def test_ics_entries_say_room_pair_team(written):
     assert "anglais → français" in str(first["summary"])
     assert str(first["location"]) == "Grande salle / Main hall"
     text = str(first["description"])
-    assert "Coéquipier : Jean-François Gagnon" in text and "Source : le parquet (anglais)" in text
+    assert "En équipe avec : Jean-François Gagnon" in text and "Source : le parquet (anglais)" in text
 
 
 def test_uids_are_stable(school):
