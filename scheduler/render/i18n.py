@@ -432,7 +432,8 @@ class Reader:
             # CLDR has no city for Etc/GMT-3 and Babel would say 'GMT-3', the POSIX sign: it is UTC+3
             return get_timezone_gmt(datetime(2000, 1, 1, tzinfo=zone), locale=self.ui_locale)
         if zone.key in MERGED_CITIES:
-            return zone.key.rsplit("/", 1)[1].replace("_", " ")
+            city = MERGED_CITY_NAMES.get(zone.key, {}).get(self.ui_locale.language)
+            return city or zone.key.rsplit("/", 1)[1].replace("_", " ")
         return get_timezone_location(zone, locale=self.ui_locale, return_city=True)
 
     def zone_note(self) -> str:
@@ -450,6 +451,9 @@ MERGED_CITIES = frozenset({
     "Asia/Chongqing", "Asia/Chungking", "Asia/Harbin", "Asia/Kashgar", "Australia/Currie", "Europe/Belfast",
     "Europe/Tiraspol", "Europe/Uzhgorod", "Europe/Zaporozhye", "Pacific/Johnston",
 })
+# Their names in a language whose spelling the zone key lacks (CLDR has none: it names them by the city they were
+# merged into). A Montréal event read in French said "Heures de Montreal".
+MERGED_CITY_NAMES = {"America/Montreal": {"fr": "Montréal"}}
 
 
 def is_offset_zone(zone: ZoneInfo) -> bool:
