@@ -57,6 +57,14 @@ _PYDANTIC_WORDING = {
     "dict_type": "should be a JSON object {...}",
     "list_type": "should be a JSON list [...]",
     "tuple_type": "should be a JSON list [...]",
+    "int_type": "should be a whole number (e.g. 60, without quotes)",
+    "int_parsing": "should be a whole number (e.g. 60, without quotes)",
+    "int_from_float": "should be a whole number (e.g. 60)",
+    "float_type": "should be a number (e.g. 0.25, without quotes)",
+    "float_parsing": "should be a number (e.g. 0.25, without quotes)",
+    "bool_type": "should be true or false, without quotes",
+    "bool_parsing": "should be true or false, without quotes",
+    "string_type": "should be text in double quotes",
 }
 
 
@@ -178,7 +186,7 @@ def issues_of(error: ValidationError, data: object = None, model: type[BaseModel
             message = f"unknown key{hint}" if hint else message
         if isinstance(cause, ValueError):
             message = str(cause)
-        elif (err["type"] not in _PYDANTIC_WORDING or err["type"] in ("model_type", "dict_type", "list_type")) \
+        elif err["type"] not in ("extra_forbidden", "missing") \
                 and "input" in err and not isinstance(err["input"], (dict, list, tuple)):
             message = f"{message}, got {_shown(err['input'])}"
         issues.append(Issue(path=loc, message=message))

@@ -193,9 +193,9 @@ BASE_TEXT = json.dumps(BASE_EVENT, ensure_ascii=False)  # one line, ", " and ": 
 
 EVENT_CASES = [
     # --- wrong JSON types and values of numbers -----------------------------------------------------------
-    E("duration-string", put("sessions[0].duration", "60"), "sessions[0].duration", "integer"),
-    E("duration-float", put("sessions[0].duration", 60.5), "sessions[0].duration", "integer"),
-    E("duration-bool", put("sessions[0].duration", True), "sessions[0].duration", "integer"),
+    E("duration-string", put("sessions[0].duration", "60"), "sessions[0].duration", "should be a whole number (e.g. 60, without quotes), got \"60\""),
+    E("duration-float", put("sessions[0].duration", 60.5), "sessions[0].duration", "whole number"),
+    E("duration-bool", put("sessions[0].duration", True), "sessions[0].duration", "whole number"),
     E("duration-null", put("sessions[0].duration", None), "sessions[0].duration"),
     E("duration-negative", put("sessions[0].duration", -15), "sessions[0].duration", "greater than 0"),
     E("duration-zero", put("sessions[0].duration", 0), "sessions[0].duration"),
@@ -464,13 +464,13 @@ TIMETABLE_CASES = [
     T("tt-start-number", put("sessions[1].start", 1709316000), "sessions[1].start"),
     T("tt-impossible-date", put("sessions[3].start", "2024-02-30T10:00:00-05:00"), "sessions[3].start"),
     T("tt-status", put("status", "done"), "status", "optimal"),
-    T("tt-objective-string", put("objective", "30"), "objective", "integer"),
+    T("tt-objective-string", put("objective", "30"), "objective", "whole number"),
     T("tt-solve-seconds-negative", put("solve_seconds", -1), "solve_seconds"),
     T("tt-from-language", put("sessions[0].channels[0].from", "xx"), "sessions[0].channels[0].from", "language"),
     T("tt-bad-interpreter-id", put("sessions[0].channels[0].interpreters[0]", "../x"),
       "sessions[0].channels[0].interpreters[0]", "not a valid id"),
     T("tt-cost-day", put("costs[1].day", "2024-02-30"), "costs[1].day", "exist"),
-    T("tt-cost-float", put("costs[0].cost", 1.5), "costs[0].cost", "integer"),
+    T("tt-cost-float", put("costs[0].cost", 1.5), "costs[0].cost", "whole number"),
     # costs were not checked at all: any goal name, a negative cost, ids the event does not have
     T("tt-cost-goal", put("costs[0].goal", "nonsense"), "costs[0].goal", "is not a goal"),
     T("tt-cost-negative", put("costs[0].cost", -1), "costs[0].cost", "greater than or equal to 0"),
