@@ -651,9 +651,12 @@ def _rest_demand(event, into: str) -> list:
 
 def _window_supply(event, people: Collection[str], a: int, width: int) -> int:
     """Minutes of work `people` can do in the window of `width` minutes from `a`: each at most max_continuous (the
-    rest rule) and their daily limit, and only while free."""
+    rest rule) and, on each day the window touches (it may run past midnight), that day's limit, only while free."""
     cap = event.event.interpreter_rest.max_continuous
-    return sum(min(cap, event.interpreter[who].max_minutes_per_day, _free_minutes(event, who, [(a, a + width)]))
+    parts = [(max(a, first), min(a + width, last))
+             for first, last in map(event.day_window, event.event.days) if first < a + width and a < last]
+    return sum(min(cap, sum(min(event.interpreter[who].max_minutes_per_day, _free_minutes(event, who, [part]))
+                            for part in parts))
                for who in people)
 
 

@@ -193,7 +193,8 @@ def rest_cuts(run: Search, timing: ScheduleModel, placed: dict[str, tuple[int, s
               bound: int) -> Timetable | None:
     """When no staffing of the timing model's placements was found: the windows where a placement asks more
     work into a language than its interpreters can do under the rest rule are cut from the timing model (cuts
-    the rules imply, so its bound holds), and its next placement is staffed, until one is or none is cut. An
+    the rules imply, so its bound holds), and its next placement is staffed, until one is or no new window is
+    cut (a shortfall may lie in windows already cut, or between days). An
     online event whose Spanish interpreters were two until 14:00 had plenaries from 08:00 to 11:30 back to back:
     four hours of work for two people who may do three each."""
     cut: set[tuple[str, int]] = set()
@@ -202,6 +203,8 @@ def rest_cuts(run: Search, timing: ScheduleModel, placed: dict[str, tuple[int, s
         if not short:
             return None
         added = [w for w in rest_windows_of_days(run.event, short) if w not in cut]
+        if not added:  # solving again would find the same placement
+            return None
         rest_windows(timing, added)
         cut.update(added)
         timing.model.clear_hints()
@@ -445,9 +448,13 @@ def repaired_by_day(run: Search, draft: Timetable, breaches: list, bound: int) -
         whole = {sid for sid, d in day_of.items() if d == day}
         # Last, the whole day re-timed as well: on an online event whose interpreters rest after 3 hours in a
         # row, three sessions back to back had no staffing, a few moves within their day mended it.
-        tries = ([(named[day], named[day] & moved)] if named[day] else []) + (
-            [(None, set())] if fixable[day] else []) + [(None, whole)]
-        for freed, retimed in tries:
+        tries = []  # (sessions re-staffed or None for all, sessions re-timed), each tried once
+        if named[day]:
+            tries.append((None if named[day] == whole else frozenset(named[day]), frozenset(named[day] & moved)))
+        if fixable[day]:
+            tries.append((None, frozenset()))
+        tries.append((None, frozenset(whole)))
+        for freed, retimed in dict.fromkeys(tries):
             if run.left() < 2.0:
                 return None
             sm = day_model(run, draft, day, restaff=freed, retime=retimed)

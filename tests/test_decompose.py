@@ -1,6 +1,7 @@
 """The decomposition used for large events: its timetables obey every hard rule and report honest costs."""
 
 import json
+from types import SimpleNamespace
 
 import pytest
 from builders import DAY, DAY2, day, en_fr, event_dict, interpreter, room, session
@@ -743,3 +744,69 @@ def test_the_decomposition_solves_the_morning_that_needs_a_pause():
     ev = _four_hours_for_two()
     outcome = solve(ev, time_limit=20, workers=1, method="decompose")
     assert outcome.timetable is not None and check(ev, outcome.timetable) == []
+
+
+def test_rest_cuts_lead_the_timing_model_to_a_placement_that_can_be_staffed(monkeypatch):
+    """Staffing that cannot re-time (greedy only) fails on the back-to-back morning: the rest windows cut from the
+    timing model give a placement with a pause, which it staffs."""
+    ev = _four_hours_for_two()
+    nine = ev.day_window(ev.event.days[0])[0]
+    back_to_back = {s: (nine + 60 * i, "r1") for i, s in enumerate("abcd")}
+    monkeypatch.setattr(decompose_module, "cheapest_staffed",
+                        lambda run, found, bound: decompose_module.staffed(run, found[-1], bound))
+    run = Search(ev, 20, 1, 0, None, None)
+    assert decompose_module.staffed(run, back_to_back, 0) is None
+    timing = ScheduleModel(ev, staffing=False, optional_demand=False)
+    found = decompose_module.rest_cuts(run, timing, back_to_back, 0)
+    assert found is not None and check(ev, found) == []
+    placed = {p.session: (ev.minute(p.start), p.room) for p in found.sessions}
+    assert rest_window_shortfalls(ev, placed) == []
+
+
+def test_rest_cuts_give_up_when_no_new_window_can_be_cut(monkeypatch):
+    ev = _four_hours_for_two()
+    nine = ev.day_window(ev.event.days[0])[0]
+    back_to_back = {s: (nine + 60 * i, "r1") for i, s in enumerate("abcd")}
+    monkeypatch.setattr(decompose_module, "rest_windows_of_days", lambda event, short: [])
+    solves = []
+    monkeypatch.setattr(decompose_module, "run_solver", lambda *args: solves.append(args) or cp_model.UNKNOWN)
+    run = Search(ev, 20, 1, 0, None, None)
+    timing = ScheduleModel(ev, staffing=False, optional_demand=False)
+    assert decompose_module.rest_cuts(run, timing, back_to_back, 0) is None
+    assert solves == []
+
+
+def test_rest_windows_across_midnight_count_each_days_limit():
+    """A window from 22:00 runs into the next day: an interpreter with 60 minutes a day can work 60 minutes on
+    each side of midnight, so the pinned talks at 22:00 and 00:00 are no shortfall, and the cut keeps them."""
+    data = event_dict([session("a", 60, pin={"day": "2021-02-13", "start": "22:00"}),
+                       session("b", 60, pin={"day": "2021-02-14", "start": "00:00"})],
+                      interpreters=[en_fr("i1", max_minutes_per_day=60)],
+                      days=[day("2021-02-13", "22:00", "23:45"), day("2021-02-14", "00:00", "01:30")],
+                      team_size={"solo_max_minutes": 60, "team": 2})
+    ev = Event.model_validate(data)
+    outcome = solve(ev, time_limit=10, workers=1, method="exact")
+    assert outcome.timetable is not None and check(ev, outcome.timetable) == []
+    placed = {p.session: (ev.minute(p.start), p.room) for p in outcome.timetable.sessions}
+    assert rest_window_shortfalls(ev, placed) == []
+    windows = rest_windows_of_days(ev, [("fr", placed["a"][0])])
+    assert windows and _fixed_timing_feasible(ev, placed, windows)
+
+
+@pytest.mark.parametrize(("rule", "tries"), [("room_one_session_at_a_time", 1), ("team_size", 2)])
+def test_repairing_a_day_tries_each_model_once(monkeypatch, rule, tries):
+    """A breach naming every session of its day, not about staffing: re-timing the named sessions is re-timing
+    the whole day, tried once (it was tried twice, the second time in vain); a staffing breach tries the day
+    re-staffed, then re-timed."""
+    ev = _four_hours_for_two()
+    draft = solve(ev, time_limit=10, workers=1, method="exact").timetable
+    calls = []
+    monkeypatch.setattr(decompose_module, "day_model",
+                        lambda run, base, day, restaff=None, retime=frozenset(): calls.append((restaff, retime))
+                        or ScheduleModel(ev, staffing=False, optional_demand=False))
+    monkeypatch.setattr(decompose_module, "run_solver", lambda *args: cp_model.INFEASIBLE)
+    run = Search(ev, 20, 1, 0, None, None)
+    breach = SimpleNamespace(rule=rule, ids=list("abcd"))
+    assert decompose_module.repaired_by_day(run, draft, [breach], 0) is None
+    assert len(calls) == tries and len(set(calls)) == tries
+    assert calls[-1] == (None, frozenset("abcd"))
