@@ -134,7 +134,10 @@ def room_packing(cx: _Context) -> Iterator[Conflict]:
                                    and _fits(starts, s.duration, p))
         where = known[key]
         if not where:
-            return  # a session with no place at all: other checks (or the search) say why
+            # With no start at all, `no_possible_start` tells why; at a fixed start, `fixed_overlaps`.
+            if cx.starts[s.id] and cx.fixed(s.id) is None:
+                yield _no_stretch(ev, s, [p for p in pieces if p.room in key[1]], sorted(key[1]))
+            return
         fits[s.id] = (s.duration, where)
     if _packable(Counter(fits.values()), pieces) is not False:
         return
@@ -148,6 +151,23 @@ def room_packing(cx: _Context) -> Iterator[Conflict]:
             break
     yield _conflict(ev, [ev.session[sid] for sid in inside], [p for p in pieces if p.room in blamed],
                     sorted(blamed))
+
+
+def _no_stretch(ev: Event, s, pieces: list[Stretch], rooms: list[str]) -> Conflict:
+    """The conflict of a session that has starts and rooms, but no free stretch of those rooms holds it."""
+    from .explain import Conflict, _hours as hours, room_name, session_name  # explain imports this module
+
+    longest = max((p.end - p.start for p in pieces), default=0)
+    taken = names(["breaks"] + (["closures"] if any(ev.room[r].unavailable for r in rooms) else [])
+                  + (["plenaries at fixed times"] if any(x.kind == "plenary" for x in ev.sessions) else [])
+                  + (["the sessions kept"] if ev.past is not None and ev.past.kept else []))
+    now = f" from {ev.past.label} on (the re-plan's --now)" if ev.past is not None else ""
+    return Conflict(
+        rule="room_one_session_at_a_time", ids=[s.id, *rooms],
+        message=f"{session_name(ev, s.id)} lasts {hours(s.duration)}, but no free stretch of "
+                f"{names([room_name(ev, r) for r in rooms], 10)} between {taken}{now} holds it at a start it may take "
+                f"(the longest stretch is {hours(longest)}). Reopen a room, move a break or a pin, let another room "
+                f"take it (booths, seats), or shorten it.")
 
 
 def _conflict(ev: Event, sessions: list, pieces: list[Stretch], rooms: list[str]) -> Conflict:

@@ -1,6 +1,7 @@
 """The check of room time in pieces (scheduler/packing.py): sessions that fit the room time in all but not the
 stretches between breaks and closures are proven infeasible at once, and no valid timetable is ever refused."""
 
+from collections import Counter
 from datetime import datetime
 
 import pytest
@@ -10,9 +11,11 @@ from scheduler.check import check
 from scheduler.event import Event
 from scheduler.explain import _Context, necessary_checks
 from scheduler.generate import GeneratorSettings, generate_event
+from scheduler import packing as packing_module
 from scheduler.packing import room_packing
 from scheduler.past import Past
 from scheduler.solve import solve
+from scheduler.timetable import Placement
 
 MORNING = day(start="09:00", end="12:30", breaks=[{"start": "10:30", "end": "11:00"}])  # two stretches of 90 min
 
@@ -82,3 +85,40 @@ def test_no_valid_timetable_is_refused(seed):
     event, planted = generate_event(GeneratorSettings(sessions=30, days=2, rooms=3, languages=3, seed=seed))
     assert check(event, planted) == []
     assert packing_of(event) == [] and necessary_checks(event) == []
+
+
+def test_a_session_no_stretch_can_hold_is_told():
+    # A plenary pinned for the whole day takes every room: the other session has starts and rooms, no stretch.
+    days = [day(start="09:00", end="11:00")]
+    plenary = session("open", 120, kind="plenary", interpretation="none", pin={"day": DAY, "start": "09:00"})
+    ev = Event.model_validate(event_dict([plenary, session("a", 60, interpretation="none")],
+                                         rooms=[room("r1", channels=0)], days=days))
+    found = packing_of(ev)
+    assert len(found) == 1 and found[0].ids == ["a", "r1"]
+    assert "lasts 60 min, but no free stretch of room r1" in found[0].message
+    assert "plenaries at fixed times" in found[0].message and "longest stretch is 0 min" in found[0].message
+
+
+def test_a_kept_session_and_a_closure_take_their_rooms_time():
+    # One room, 09:00-12:00: kept session 09:00-10:00 (re-plan at 10:00), closed 11:00-12:00; one hour is left.
+    days = [day(start="09:00", end="12:00")]
+    rooms = [room("r1", channels=0, unavailable=[{"start": f"{DAY}T11:00", "end": f"{DAY}T12:00"}])]
+    base = Event.model_validate(event_dict([session(s, 60, interpretation="none") for s in "kab"],
+                                           rooms=rooms, days=days))
+    at = {h: datetime.fromisoformat(f"{DAY}T{h}:00").replace(tzinfo=base.zone) for h in ("09", "10")}
+    kept = {"k": Placement(session="k", room="r1", start=at["09"], end=at["10"])}
+    now = at["10"]
+    two = packing_of(base.as_of(Past(now, kept)))
+    assert two and "closures" in two[0].message and "from 2021-02-13 10:00 on" in two[0].message
+    one = Event.model_validate(event_dict([session(s, 60, interpretation="none") for s in "ka"],
+                                          rooms=rooms, days=days))
+    assert packing_of(one.as_of(Past(now, kept))) == []
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_packing_model_refuses_no_valid_timetable(monkeypatch, seed):
+    """As above, with the greedy made to fail so that the CP-SAT model of counts decides."""
+    monkeypatch.setattr(packing_module, "_greedy_packs", lambda kinds, pieces: False)
+    event, planted = generate_event(GeneratorSettings(sessions=30, days=2, rooms=3, languages=3, seed=seed))
+    assert packing_module._packable(Counter([(60, frozenset())]), []) is False  # the model is reached
+    assert packing_of(event) == []
