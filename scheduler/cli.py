@@ -77,6 +77,7 @@ def _write(path: Path, content: str | bytes) -> None:
         sys.exit(Exit.BAD_INPUT)
 
 
+EXPLAIN_FLOOR = 10.0  # seconds `solve` gives the explanation of an infeasible event at least, whatever its proof took
 NOW_FORMAT = "ISO 8601, e.g. 2021-02-13T13:00, on the event's clock unless it has an offset; or 'now'"
 NOW_HELP = (f"Re-plan during the event, as of this time ({NOW_FORMAT}): what began before it stays exactly as in "
             f"--previous, and nothing new starts before it.")
@@ -201,8 +202,11 @@ def solve(event_path: Path, output: Path, time_limit: float, workers: int | None
             if interrupted:  # Ctrl-C came during the proof: no explanation of minutes after it
                 click.echo("Interrupted: `scheduler explain` says why.", err=True)
                 sys.exit(Exit.INFEASIBLE)
+            # The explanation gets what the proof left of --time-limit (at least EXPLAIN_FLOOR seconds): a solve
+            # should end near the limit it was given.
+            left = max(min(time_limit, EXPLAIN_FLOOR), time_limit - outcome.solve_seconds)
             with stopping_on_ctrl_c("the explanation ends with what it has found; Ctrl-C again to quit at once"):
-                why = run_explain(event, time_limit=time_limit, workers=workers, known_infeasible=True)
+                why = run_explain(event, time_limit=left, workers=workers, known_infeasible=True)
             click.echo(render_text(event, why), err=True, nl=False)
             sys.exit(Exit.INFEASIBLE)
         note = f" ({outcome.note})" if outcome.note else ""
@@ -210,8 +214,9 @@ def solve(event_path: Path, output: Path, time_limit: float, workers: int | None
             click.echo(f"{event_path}: no timetable found within {time_limit:g} s{note}; try a longer "
                        f"--time-limit, or `scheduler explain` to look for a conflict.", err=True)
         else:  # the decomposition gave up before the limit: more time would not help it
+            other = "--method exact or auto" if method == "decompose" else "--method exact"
             click.echo(f"{event_path}: no timetable found: the decomposition gave up at "
-                       f"{outcome.solve_seconds:.0f} s of {time_limit:g} s{note}; try --method exact or auto, "
+                       f"{outcome.solve_seconds:.0f} s of {time_limit:g} s{note}; try {other}, "
                        f"or `scheduler explain` to look for a conflict.", err=True)
         sys.exit(Exit.NO_SOLUTION)
     tt = outcome.timetable

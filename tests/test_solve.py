@@ -940,18 +940,35 @@ def test_when_no_search_found_a_timetable_the_exact_model_gets_the_time_left(mon
     assert outcome.status in ("optimal", "feasible") and outcome.timetable.objective >= outcome.timetable.bound
 
 
-@pytest.mark.parametrize(("method", "seconds", "advice"), [
-    ("decompose", 9.0, "the decomposition gave up at 9 s of 60 s (no staffing); try --method exact"),
-    ("decompose", 59.5, "no timetable found within 60 s (no staffing); try a longer --time-limit"),
-    ("exact", 9.0, "no timetable found within 60 s (no staffing); try a longer --time-limit"),
+@pytest.mark.parametrize(("asked", "method", "seconds", "advice"), [
+    ("auto", "decompose", 9.0, "the decomposition gave up at 9 s of 60 s (no staffing); try --method exact, "),
+    ("decompose", "decompose", 9.0, "gave up at 9 s of 60 s (no staffing); try --method exact or auto, "),
+    ("auto", "decompose", 59.5, "no timetable found within 60 s (no staffing); try a longer --time-limit"),
+    ("auto", "exact", 9.0, "no timetable found within 60 s (no staffing); try a longer --time-limit"),
 ])
-def test_no_timetable_says_whether_more_time_would_help(tmp_path, monkeypatch, method, seconds, advice):
+def test_no_timetable_says_whether_more_time_would_help(tmp_path, monkeypatch, asked, method, seconds, advice):
     """A decomposition that gives up early is told so: "within 60 s" and "a longer --time-limit" were false
-    when it stopped at 9 s."""
+    when it stopped at 9 s; after --method auto, only the exact model is left to try."""
     from scheduler.search import Outcome
 
     monkeypatch.setattr(solve_module, "solve", lambda *a, **k: Outcome("unknown", None, 0.1, seconds,
                                                                       method=method, note="no staffing"))
     out = tmp_path / "tt.json"
-    result = CliRunner().invoke(cli, ["solve", str(SCHOOL), "-o", str(out), "--time-limit", "60"])
+    result = CliRunner().invoke(cli, ["solve", str(SCHOOL), "-o", str(out), "--time-limit", "60", "--method", asked])
     assert result.exit_code == 4 and advice in result.output and not out.exists()
+
+
+@pytest.mark.parametrize(("proof", "given"), [(45.0, 15.0), (58.0, 10.0), (2.0, 58.0)])
+def test_an_infeasible_solve_explains_in_what_its_time_limit_left(tmp_path, monkeypatch, proof, given):
+    """`solve --time-limit 60` that proves infeasibility at 45 s explains in 15 s (at least 10): it used to take
+    another 60 s, twice the limit asked."""
+    from scheduler import explain as explain_module
+    from scheduler.search import Outcome
+
+    monkeypatch.setattr(solve_module, "solve", lambda *a, **k: Outcome("infeasible", None, 0.1, proof))
+    limits = []
+    monkeypatch.setattr(explain_module, "explain", lambda ev, **k: limits.append(k["time_limit"])
+                        or explain_module.Explanation(status="infeasible", conflicts=[], minimal=True, seconds=0.0))
+    out = tmp_path / "tt.json"
+    result = CliRunner().invoke(cli, ["solve", str(SCHOOL), "-o", str(out), "--time-limit", "60"])
+    assert result.exit_code == 3 and limits == [pytest.approx(given)] and not out.exists()
