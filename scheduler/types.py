@@ -127,7 +127,7 @@ def _offset_hint(offset: int) -> str:
     city = next((z for z in _CITIES if known_timezone(z) and _standard_offset(z) == offset), None)
     if city is None:
         return f" (did you mean {fixed!r} for a fixed {shown}?)" if fixed else ""
-    better = f"a city's zone such as {city!r}, which follows the city's daylight saving time"
+    better = f"a city's zone such as {city!r}, which follows that city's clock (and any daylight saving time)"
     if fixed is None:
         return f" (did you mean {better}? IANA has no zone of a fixed {shown})"
     return f" (did you mean {better}, or {fixed!r} for a fixed {shown} all year?)"

@@ -303,12 +303,12 @@ EVENT_CASES = [
     E("audience-timezone", put("event.audience[0].timezone", "Asia"), "event.audience[0].timezone", "time zone"),
     # An offset gets a city's zone and IANA's fixed one, whose sign is inverted: never 'UTC' or 'Etc/GMT-3'.
     E("timezone-offset", put("event.timezone", "UTC+8"), "event.timezone",
-      "a city's zone such as 'Asia/Shanghai', which follows the city's daylight saving time, or 'Etc/GMT-8' for a "
+      "a city's zone such as 'Asia/Shanghai', which follows that city's clock (and any daylight saving time), or 'Etc/GMT-8' for a "
       "fixed UTC+8 all year?"),
     E("timezone-offset-gmt", put("speakers[0].timezone", "GMT-3"), "speakers[0].timezone",
       "'Etc/GMT+3' for a fixed UTC-3"),
     E("timezone-offset-half-hour", put("event.audience[0].timezone", "+05:30"), "event.audience[0].timezone",
-      "'Asia/Kolkata', which follows the city's daylight saving time? IANA has no zone of a fixed UTC+5:30"),
+      "'Asia/Kolkata', which follows that city's clock (and any daylight saving time)? IANA has no zone of a fixed UTC+5:30"),
     # --- dates and times ------------------------------------------------------------------------------------
     E("date-impossible", put("event.days[0].date", "2024-02-30"), "event.days[0].date", "exist"),
     E("date-not-leap-year", put("event.days[1].date", "2023-02-29"), "event.days[1].date", "exist"),
@@ -942,7 +942,7 @@ def test_an_offset_written_as_a_zone_gets_the_zones_of_that_offset(written, minu
     assert message.startswith(f"{written!r} is not an IANA time zone (did you mean ") and "\n" not in message
     winter = datetime(2025, 1, 15, 12)
     if city is not None:
-        assert f"a city's zone such as {city!r}, which follows the city's daylight saving time" in message, message
+        assert f"a city's zone such as {city!r}, which follows that city's clock (and any daylight saving time)" in message, message
         local = winter.replace(tzinfo=ZoneInfo(city))
         assert local.utcoffset() - local.dst() == timedelta(minutes=minutes)
     if fixed is not None:  # the sign of Etc/GMT zones is inverted: check the zone, not the text

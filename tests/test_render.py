@@ -637,8 +637,8 @@ def test_cli_render_suggests_the_zone_of_a_city(tmp_path):
     (["--locale", "root"], "names no language"),  # refused as an interpreter's locale too
     (["--locale", "und"], "names no language"),
     (["--locale", "fr_CA", "--also-tz", "Mars/Olympus"], "time zone"),
-    (["--locale", "fr_CA", "--also-tz", "UTC+8"], "such as 'Asia/Shanghai', which follows the city's daylight "
-                                                 "saving time, or 'Etc/GMT-8' for a fixed UTC+8 all year?), nor 'none'"),
+    (["--locale", "fr_CA", "--also-tz", "UTC+8"], "such as 'Asia/Shanghai', which follows that city's clock "
+                                                 "(and any daylight saving time), or 'Etc/GMT-8' for a fixed UTC+8 all year?), nor 'none'"),
 ])
 def test_cli_render_bad_options(tmp_path, args, needle):
     result = CliRunner().invoke(cli, ["render", str(EVENT), str(TIMETABLE), "--format", "md",
