@@ -44,17 +44,22 @@ def changes(event: Event, previous: Timetable, new: Timetable, previous_event: E
     told = [sp.id for sp in event.speakers if old_talks.get(sp.id) != new_talks.get(sp.id)]
     minor = tuple(sp.id for sp in event.speakers if sp.id not in told
                   and named_before.get(sp.id) != named_now.get(sp.id))
-    order = {lang: i for i, lang in enumerate(event.event.languages)}
     unstaffed, staffed = [], []
     for sid, p in before.items():
         if sid in now:
             was_staffed, is_staffed = staffed_languages(p), staffed_languages(now[sid])
             for out, languages in ((unstaffed, was_staffed - is_staffed), (staffed, is_staffed - was_staffed)):
                 if languages:
-                    out.append((sid, tuple(sorted(languages, key=lambda lang: (order.get(lang, len(order)), lang)))))
+                    out.append((sid, in_event_order(event, languages)))
     return Changes(moved, added, dropped,
                    [it.id for it in event.interpreters if old_work.get(it.id) != new_work.get(it.id)],
                    told, tuple(unstaffed), tuple(staffed), minor)
+
+
+def in_event_order(event: Event, languages) -> tuple[str, ...]:
+    """`languages` in the order of the event's languages (any others after them, by code)."""
+    order = {lang: i for i, lang in enumerate(event.event.languages)}
+    return tuple(sorted(languages, key=lambda lang: (order.get(lang, len(order)), lang)))
 
 
 def staffed_languages(p: Placement) -> frozenset[str]:

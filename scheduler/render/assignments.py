@@ -24,6 +24,7 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 
+from ..changes import in_event_order, staffed_languages
 from ..event import Event, Interpreter, Speaker
 from ..timetable import Channel, Placement, Timetable
 from . import ics
@@ -292,17 +293,11 @@ def _changed(reader: Reader, event: Event, before: Event | None, p: Placement,
             named = [next((ev.interpreter[i].name for ev in (event, before) if ev is not None and i in ev.interpreter),
                           i) for i in mates]
             parts.append(_("with %(names)s", names=reader.names(named)) if named else _("working alone"))
-    elif ch is None and _staffed(old) != _staffed(p):
-        order = {lang: i for i, lang in enumerate(event.event.languages)}
-        languages = sorted(_staffed(old), key=lambda lang: (order.get(lang, len(order)), lang))
+    elif ch is None and staffed_languages(old) != staffed_languages(p):
+        languages = in_event_order(event, staffed_languages(old))
         parts.append(_("interpreted into %(languages)s", languages=reader.names(
             [reader.language_name(lang) for lang in languages])) if languages else _("without interpretation"))
     return [(_("Changed"), _("previously %(what)s", what=reader.series(parts)))] if parts else []
-
-
-def _staffed(p: Placement) -> frozenset[str]:
-    """The languages a placed session is interpreted into (`changes.staffed_languages`)."""
-    return frozenset(c.into for c in p.channels if c.interpreters)
 
 
 def _pivot(p: Placement, ch: Channel) -> Channel | None:
