@@ -8,7 +8,6 @@ note may also mean that no timetable exists (a required channel nobody can staff
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from .english import counted
@@ -51,12 +50,27 @@ def language_without_interpreter(ev: Event) -> Iterator[Note]:
         if sessions and not any(_works_into(it, language, spoken) for it in ev.interpreters):
             required = sum(1 for s in sessions if s.interpretation == "required")
             yield (("event", "languages", k),
-                   f"nobody can interpret into {language!r}, and {counted(len(sessions), 'session')} "
-                   f"{'has' if len(sessions) == 1 else 'have'} a channel into it "
-                   f"({required} required: no timetable then, see `scheduler explain`)" if required else
-                   f"nobody can interpret into {language!r}: the {counted(len(sessions), 'session')} with a "
-                   f"channel into "
-                   f"it will all leave it unstaffed")
+                   (f"nobody can interpret into {language!r}, and {counted(len(sessions), 'session')} "
+                    f"{'has' if len(sessions) == 1 else 'have'} a channel into it "
+                    f"({required} required: no timetable then, see `scheduler explain`)" if required else
+                    f"nobody can interpret into {language!r}: the {counted(len(sessions), 'session')} with a "
+                    f"channel into "
+                    f"it will all leave it unstaffed") + _variant_hint(ev, language))
+
+
+def _variant_hint(ev: Event, language: str) -> str:
+    """Codes are matched exactly: 'es_419' in `event.languages` and 'es' in the interpreters' classes never meet.
+    Name the variants of the same language the interpreters list, if any."""
+    base = language.split("_")[0]
+    theirs = sorted({code for it in ev.interpreters
+                     for code in [*it.languages.A, *it.languages.B, *it.languages.C,
+                                  *(c for pair in it.pairs or [] for c in pair)]
+                     if code != language and code.split("_")[0] == base})
+    if not theirs:
+        return ""
+    listed = " and ".join(repr(c) for c in theirs)
+    return (f"; the interpreters list {listed}: language codes are matched exactly, so write the same code in "
+            f"event.languages and in their languages")
 
 
 def period_outside_event(ev: Event) -> Iterator[Note]:
@@ -101,22 +115,26 @@ def interpreter_at_night(ev: Event) -> Iterator[Note]:
             continue
         zone = ZoneInfo(it.timezone)
         away = ev.periods(it.unavailable)
-        nights: list[tuple[datetime, datetime]] = []  # per day, the first and last night slot, their clock
+        # per day, the first and last night slot: event minutes
+        nights: list[tuple[int, int]] = []
         for d in ev.event.days:
             a, b = ev.day_window(d)
             theirs = ((m, ev.aware(m).astimezone(zone)) for m in range(a, b, slot))
-            night = [t for m, t in theirs if not any(x <= m < y for x, y in away)
+            night = [m for m, t in theirs if not any(x <= m < y for x, y in away)
                      and not awake.start <= t.time() < awake.end]
             if night:
-                nights.append((night[0], night[-1] + timedelta(minutes=slot)))
+                nights.append((night[0], night[-1] + slot))
         if nights:
-            first, last = nights[0]
+            start, end = nights[0]
+            first, last = ev.aware(start).astimezone(zone), ev.aware(end).astimezone(zone)
+            # `unavailable` is read in the event's zone, not theirs: give the period as it is to be written
+            period = f'{{"start": "{ev.local(start):%Y-%m-%dT%H:%M}", "end": "{ev.local(end):%Y-%m-%dT%H:%M}"}}'
             yield (("interpreters", i),
                    f"{it.id} ({it.name}) is in {it.timezone}, where {counted(len(nights), 'day')} of the event "
                    f"{'runs' if len(nights) == 1 else 'run'} into their night (on {first:%Y-%m-%d}: "
                    f"{first:%H:%M}-{last:%H:%M} their time, outside awake hours {awake.start:%H:%M}-"
                    f"{awake.end:%H:%M}): the solver may give them work then; mark the hours they will not work as "
-                   f"unavailable")
+                   f"unavailable, written in the event's time zone ({ev.event.timezone}): the first is {period}")
 
 
 def audience_zone_repeated(ev: Event) -> Iterator[Note]:

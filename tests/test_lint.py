@@ -37,6 +37,16 @@ def test_language_without_interpreter():
     assert [where for where, _ in notes] == [("event", "languages", 2)]
     assert "'es'" in notes[0][1] and "1 required" in notes[0][1]
     assert list(language_without_interpreter(make([session("s1", language="en")], people))) == []
+    assert "matched exactly" not in notes[0][1]
+
+
+def test_language_without_interpreter_names_a_regional_variant():
+    # 'es_419' for the audience, 'es' for the interpreters: the codes never meet
+    people = [interpreter("i1", A=["es"], C=["en"]), interpreter("i2", A=["en"], B=["es_MX"])]
+    ev = make([session("s1", language="en")], people, languages=("en", "es_419"))
+    notes = list(language_without_interpreter(ev))
+    assert [where for where, _ in notes] == [("event", "languages", 1)]
+    assert "the interpreters list 'es' and 'es_MX': language codes are matched exactly" in notes[0][1]
 
 
 def test_period_outside_event():
@@ -61,6 +71,9 @@ def test_interpreter_at_night():
     notes = list(interpreter_at_night(ev))
     assert [where for where, _ in notes] == [("interpreters", 1)]
     assert "1 day of the event runs into their night (on 2021-02-13: 23:00-02:00 their time" in notes[0][1]
+    # the period to mark is given as `unavailable` reads it: on the event's clock, not theirs
+    assert notes[0][1].endswith("in the event's time zone (America/Toronto): the first is "
+                                '{"start": "2021-02-13T09:00", "end": "2021-02-13T12:00"}')
     # once they have said when they will not work, nothing to note
     tokyo["unavailable"] = [{"start": "2021-02-13T09:00", "end": "2021-02-13T12:00"}]
     assert list(interpreter_at_night(make([session("s1", language="en")], [paris, tokyo]))) == []
