@@ -184,6 +184,10 @@ def issues_of(error: ValidationError, data: object = None, model: type[BaseModel
         if err["type"] == "extra_forbidden" and model is not None and isinstance(loc[-1], str):
             hint = did_you_mean(loc[-1], _keys_at(model, loc[:-1]))
             message = f"unknown key{hint}" if hint else message
+        if err["type"] == "dict_type" and loc[-1:] in (("name",), ("title",)) and loc[:1] in (("event",),
+                                                                                              ("sessions",)):
+            # event.name and a session's title are texts by language, unlike the names of rooms and people
+            message = 'should be a JSON object of texts by language, e.g. {"fr": "...", "en": "..."}'
         if isinstance(cause, ValueError):
             message = str(cause)
         elif err["type"] not in ("extra_forbidden", "missing") \

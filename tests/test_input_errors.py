@@ -273,7 +273,8 @@ EVENT_CASES = [
     E("event-list", put("event", []), "event", "object"),
     E("name-empty", put("event.name", {}), "event.name", "empty"),
     E("title-empty", put("sessions[0].title", {}), "sessions[0].title", "empty"),
-    E("title-string", put("sessions[0].title", "Opening"), "sessions[0].title", "object"),
+    E("title-string", put("sessions[0].title", "Opening"), "sessions[0].title", "object of texts by language"),
+    E("name-string", put("event.name", "Winter School"), "event.name", 'e.g. {"fr": "...", "en": "..."}'),
     E("title-value-number", put("sessions[0].title.en", 5), "sessions[0].title.en"),
     E("pin-string", put("sessions[0].pin", "main"), "sessions[0].pin", "object"),
     # --- time zones -----------------------------------------------------------------------------------------
