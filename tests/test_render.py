@@ -726,3 +726,21 @@ def test_cli_render_ics_previous_cancels_the_sessions_no_longer_in_the_timetable
     assert result.exit_code == 2 and "--previous is only read with --format ics" in result.output
     plain_cal = icalendar.Calendar.from_ical(render(now, new, "ics", "en_CA"))
     assert not [e for e in plain_cal.walk("VEVENT") if e.get("status")] and len(plain_cal.walk("VEVENT")) == 12
+
+
+def test_optional_session_with_no_channel_staffed_reads_not_interpreted(school):
+    """s07 is optional: with its only channel unstaffed the timetable says "not interpreted", not "French (not
+    interpreted)", which reads as if French were given; a session with one channel staffed of two keeps both."""
+    event, timetable = school
+    data = json.loads(timetable.model_dump_json(by_alias=True, exclude_none=True))
+    for p in data["sessions"]:
+        if p["session"] == "s07":
+            p["channels"][0]["interpreters"] = []
+    bare = Timetable.model_validate_json(json.dumps(data))
+    for locale, whole, part in (("en_CA", "| not interpreted |", "(not interpreted)"),
+                                ("fr_CA", "| sans interprétation |", "(sans interprétation)")):
+        text = render(event, bare, "md", locale)
+        row = next(line for line in text.splitlines() if "| s07" in line or "Partition" in line)
+        assert whole in row and part not in row
+        html = render(event, bare, "html", locale)
+        assert part not in html

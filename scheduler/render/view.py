@@ -93,7 +93,10 @@ def session_view(event: Event, p: Placement, reader: Reader, on: date | None = N
     title = title_of(event, s, reader, known)
     others = tuple((lang, text) for lang, text in s.title.items() if lang != title.language)
     speakers = tuple(event.speaker[i].name if i in event.speaker else i for i in s.speakers)
-    channels = tuple(channel_text(event, ch, reader) for ch in p.channels)
+    # an optional session none of whose channels is staffed is "not interpreted" as a whole, not "French (not
+    # interpreted); Spanish (not interpreted)", which reads as if French and Spanish were given
+    channels = tuple(channel_text(event, ch, reader) for ch in p.channels) \
+        if any(ch.interpreters for ch in p.channels) else ()
     if channels:
         interpretation = reader.series(list(channels))
     elif s.interpretation == "none" or not event.channels(s):
