@@ -58,7 +58,7 @@ def test_period_outside_event():
                       interpreters=[interpreter("i1", A=["fr"], C=["en"], unavailable=[within, later])])
     notes = list(period_outside_event(Event.model_validate(data)))
     assert [where for where, _ in notes] == [("interpreters", 0, "unavailable", 1), ("sessions", 0, "preferred", 0)]
-    assert "i1 is unavailable 2021-02-23 09:00 to 2021-02-23 10:00, outside every day's hours (the event runs " \
+    assert "i1 (Interpreter i1) is unavailable 2021-02-23 09:00 to 2021-02-23 10:00, outside every day's hours (the event runs " \
            "on 2021-02-13)" in notes[0][1]
     assert "cannot be placed in it" in notes[1][1]
 
