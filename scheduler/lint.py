@@ -90,8 +90,8 @@ def period_outside_event(ev: Event) -> Iterator[Note]:
             for j, p in enumerate(item.unavailable):
                 if outside(p):
                     yield ((kind, i, "unavailable", j),
-                           f"{item.id} ({item.name}) is unavailable {p.start:%Y-%m-%d %H:%M} to {p.end:%Y-%m-%d %H:%M}, outside "
-                           f"every day's hours ({days}): it changes nothing; check its date")
+                           f"{item.id} ({item.name}) is unavailable {p.start:%Y-%m-%d %H:%M} to "
+                           f"{p.end:%Y-%m-%d %H:%M}, outside every day's hours ({days}): it changes nothing; check its date")
     for i, s in enumerate(ev.sessions):
         for j, p in enumerate(s.preferred):
             if outside(p):
