@@ -90,7 +90,7 @@ def optional_channel_unstaffed(ev: _Eval) -> list[Cost]:
         for lang in ev.event.channels(s):
             if lang not in staffed:
                 # Not Event.unstaffed_cost, on purpose: this evaluation checks the model, which uses that.
-                out.append(Cost(goal="optional_channel_unstaffed", sessions=[s.id],
+                out.append(Cost(goal="optional_channel_unstaffed", sessions=[s.id], language=lang,
                                 cost=ev.weights.optional_channel_unstaffed * max(1, s.attendance // 100)))
     return out
 
@@ -143,7 +143,8 @@ def interpreter_load(ev: _Eval) -> list[Cost]:
 
 def relay(ev: _Eval) -> list[Cost]:
     """A channel staffed through a pivot instead of direct costs the weight."""
-    return [Cost(goal="relay", sessions=[s.id], interpreters=list(c.interpreters), cost=ev.weights.relay)
+    return [Cost(goal="relay", sessions=[s.id], interpreters=list(c.interpreters), language=c.into,
+                 cost=ev.weights.relay)
             for p, s in ev.placed for c in p.channels if c.interpreters and c.via is not None]
 
 
@@ -154,7 +155,8 @@ def retour(ev: _Eval) -> list[Cost]:
         for c in p.channels:
             for who in c.interpreters:
                 if ev.event.interpreter[who].is_retour(c.into):
-                    out.append(Cost(goal="retour", sessions=[s.id], interpreters=[who], cost=ev.weights.retour))
+                    out.append(Cost(goal="retour", sessions=[s.id], interpreters=[who], language=c.into,
+                                    cost=ev.weights.retour))
     return out
 
 
@@ -196,8 +198,9 @@ def reassigned(ev: _Eval) -> list[Cost]:
     then = {(p.session, c.into, who) for p in ev.previous.sessions if p.session in placed for c in p.channels
             for who in c.interpreters}
     changed = sorted(x for x in then ^ now if x[2] in ev.event.interpreter)
-    return [Cost(goal="reassigned", sessions=[sid], interpreters=[who], cost=ev.weights.reassigned)
-            for sid, _, who in changed]
+    known = set(ev.event.event.languages)  # an old channel may be into a language the event has dropped since
+    return [Cost(goal="reassigned", sessions=[sid], interpreters=[who], language=into if into in known else None,
+                 cost=ev.weights.reassigned) for sid, into, who in changed]
 
 
 GOALS: list[Callable[[_Eval], list[Cost]]] = [

@@ -376,6 +376,8 @@ def timetable_reference_issues(tt: Timetable, ev: Event):
             for j, x in enumerate(ids):
                 if x not in known:
                     yield ("costs", i, kind, j), f"unknown {kind[:-1]} {x!r}"
+        if c.language is not None and c.language not in ev.event.languages:
+            yield ("costs", i, "language"), f"{c.language!r} is not one of the event's languages"
 
 
 def write_atomic(path: Path | str, text: str | bytes) -> None:

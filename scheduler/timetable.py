@@ -52,6 +52,7 @@ class Cost(Output):
     sessions: list[Id] = []
     interpreters: list[Id] = []
     day: Day | None = None
+    language: LanguageCode | None = None  # the channel's: two unstaffed channels of a session differ by it
     cost: int = Field(ge=0)
 
 

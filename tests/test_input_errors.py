@@ -478,6 +478,7 @@ TIMETABLE_CASES = [
     T("tt-cost-unknown-session", put("costs[0].sessions", ["s9"]), "costs[0].sessions[0]", "unknown session"),
     T("tt-cost-unknown-interpreter", put("costs[0].interpreters", ["i-zz"]), "costs[0].interpreters[0]",
       "unknown interpreter"),
+    T("tt-cost-language", put("costs[0].language", "de"), "costs[0].language", "not one of the event's languages"),
     T("tt-wrong-event", put("event", "other-2024"), "event", "other-2024"),
     T("tt-unknown-session", put("sessions[1].session", "s9"), "sessions[1].session", "unknown session"),
     T("tt-unknown-room", put("sessions[0].room", "hall"), "sessions[0].room", "unknown room"),

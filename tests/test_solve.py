@@ -282,9 +282,17 @@ def test_optional_channel_unstaffed_without_interpreter():
     event = make_event([session("s1", attendance=250, interpretation="optional")])
     tt = solved(event)
     [item] = paid(tt, "optional_channel_unstaffed")
-    assert item.sessions == ["s1"] and item.cost == 10 * 2
+    assert item.sessions == ["s1"] and item.cost == 10 * 2 and item.language == "fr"
     assert tt.objective == 20
     assert workers_of(tt, "s1") == set()
+
+
+def test_unstaffed_channels_of_one_session_are_told_apart_by_language():
+    event = make_event([session("s1", attendance=250, interpretation="optional")], languages=("en", "fr", "es"),
+                       rooms=[room("r1", channels=2)])
+    tt = solved(event)
+    items = paid(tt, "optional_channel_unstaffed")
+    assert sorted(c.language for c in items) == ["es", "fr"] and '"language": "es"' in tt.to_json()
 
 
 def test_optional_channel_unstaffed_small_audience_pays_at_least_once():
@@ -490,7 +498,7 @@ def test_relay_paid_once_per_relayed_channel():
                                      interpreter("i-es", A=["es"], C=["en"])])
     tt = solved(event)
     [item] = paid(tt, "relay")
-    assert item.sessions == ["s1"] and item.cost == 50
+    assert item.sessions == ["s1"] and item.cost == 50 and item.language == "es"
     es = next(c for c in placement(tt, "s1").channels if c.into == "es")
     assert es.via == "en" and es.from_ == "en"
     assert tt.objective == 50 + 30 + 2 * 20
@@ -515,7 +523,7 @@ def test_retour_paid_per_interpreter():
     tt = solved(event)
     items = paid(tt, "retour")
     assert sorted(i for c in items for i in c.interpreters) == ["b1", "b2"]
-    assert all(c.cost == 10 and c.sessions == ["s1"] for c in items)
+    assert all(c.cost == 10 and c.sessions == ["s1"] and c.language == "fr" for c in items)
     assert tt.objective == 2 * 10 + 60 + 2 * 20
 
 
