@@ -520,10 +520,15 @@ def explain(event_path: Path, fmt: str, time_limit: float, workers: int | None, 
         click.echo(render_text(event, why), nl=False, err=why.status == "infeasible")
     if why.status == "infeasible":
         # Each conflict of the checks is one; the facts found by search are together one.
-        found = sum(1 for c in why.conflicts if c.found_by == "check") + any(
-            c.found_by == "search" for c in why.conflicts)
-        click.echo(f"{event_path}: infeasible: {counted(found, 'conflict') if found else 'no conflict isolated'}, "
-                   f"explained in {why.seconds:.2f} s.", err=True)
+        facts = sum(1 for c in why.conflicts if c.found_by == "search")
+        found = sum(1 for c in why.conflicts if c.found_by == "check") + (facts > 0)
+        told = counted(found, 'conflict') if found else 'no conflict isolated'
+        if facts > 1:
+            told += f" ({facts} facts together)" if found == 1 else f" (one of them {facts} facts together)"
+        ways = len({c.option for c in why.repairs})
+        if ways:
+            told += f", {counted(ways, 'way')} to a timetable"
+        click.echo(f"{event_path}: infeasible: {told}, explained in {why.seconds:.2f} s.", err=True)
         sys.exit(Exit.INFEASIBLE)
     if why.status == "unknown":
         click.echo(f"{event_path}: undecided within {time_limit:g} s; try a longer --time-limit.", err=True)

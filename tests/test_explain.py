@@ -423,7 +423,8 @@ def test_cli_solve_infeasible_explains_on_stderr(tmp_path: Path, layer: str):
         result = CliRunner().invoke(cli, ["explain", str(path), "--time-limit", "10"])
         assert result.exit_code == 3
         assert "cannot all hold together" in result.stderr
-        assert re.search(r"infeasible: 1 conflict, explained in", result.stderr), result.stderr
+        assert re.search(r"infeasible: 1 conflict \(\d facts together\)(, \d ways? to a timetable)?, explained in",
+                         result.stderr), result.stderr
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["event.json"]
 
 
@@ -579,7 +580,9 @@ def test_cli_explain_json_lists_the_ways_after_the_conflicts(tmp_path: Path):
     kinds = [c["found_by"] for c in items]
     assert kinds == sorted(kinds, key=lambda k: k == "repair") and "repair" in kinds and "search" in kinds
     assert all(("option" in c) == (c["found_by"] == "repair") for c in items)
-    assert re.search(r"infeasible: 1 conflict, explained in", result.stderr)
+    facts, ways = kinds.count("search"), len({c["option"] for c in items if "option" in c})
+    summary = f"infeasible: 1 conflict ({facts} facts together), {ways} way{'s' if ways > 1 else ''} to a timetable"
+    assert summary in result.stderr, result.stderr
 
 
 def test_one_change_is_offered_first_when_one_is_enough():
