@@ -151,8 +151,33 @@ def audience_zone_repeated(ev: Event) -> Iterator[Note]:
             first[part.timezone] = i
 
 
+def pinned_room_unfit(ev: Event) -> Iterator[Note]:
+    """A session pinned to rooms none of which seats its attendance and has booths for its required channels."""
+    for i, s in enumerate(ev.sessions):
+        rooms = s.pin.room_ids if s.pin is not None else None
+        if not rooms or any(r not in ev.room for r in rooms):
+            continue
+        need = len(ev.channels(s)) if s.interpretation == "required" else 0
+        if any(ev.room[r].capacity >= s.attendance and ev.room[r].channels >= need for r in rooms):
+            continue
+        channels = f"its required channels need (into {', '.join(ev.channels(s))})"
+        if len(rooms) == 1:
+            room = ev.room[rooms[0]]
+            faults = ([f"seats {room.capacity}, fewer than its {s.attendance} attendees"]
+                      if room.capacity < s.attendance else []) + (
+                [f"has {counted(room.channels, 'booth')}, fewer than the {need} {channels}"]
+                if room.channels < need else [])
+            what = f"{s.id} is pinned to {room.id} ({room.name}), which {' and '.join(faults)}"
+        else:
+            what = (f"{s.id} is pinned to {', '.join(rooms)}, none of which both seats its {s.attendance} attendees "
+                    f"and has the {counted(need, 'booth')} {channels}")
+        yield (("sessions", i, "pin"), f"{what}: no timetable then (see `scheduler explain`); pin another room, or "
+                                       f"make its interpretation optional")
+
+
 NOTES: list[Callable[[Event], Iterator[Note]]] = [interpreter_without_channel, language_without_interpreter,
-                                                  period_outside_event, interpreter_at_night, audience_zone_repeated]
+                                                  period_outside_event, interpreter_at_night, audience_zone_repeated,
+                                                  pinned_room_unfit]
 
 
 def notes(ev: Event) -> list[Note]:

@@ -8,15 +8,15 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from builders import event_dict, interpreter, session
+from builders import en_fr, event_dict, interpreter, room, session
 from scheduler.cli import cli
 from scheduler.event import Event
 from scheduler.lint import (audience_zone_repeated, interpreter_at_night, interpreter_without_channel,
-                            language_without_interpreter, period_outside_event)
+                            language_without_interpreter, period_outside_event, pinned_room_unfit)
 
 
-def make(sessions: list[dict], interpreters: list[dict], languages=("fr", "en")) -> Event:
-    return Event.model_validate(event_dict(sessions, interpreters=interpreters, languages=languages))
+def make(sessions: list[dict], interpreters: list[dict], languages=("fr", "en"), **extra) -> Event:
+    return Event.model_validate(event_dict(sessions, interpreters=interpreters, languages=languages, **extra))
 
 
 def test_interpreter_without_channel():
@@ -116,3 +116,19 @@ def test_commands_that_do_not_solve_never_load_the_solver():
             "bad = [m for m in sys.modules if m.startswith(('ortools', 'scheduler.model', 'scheduler.solve'))]\n"
             "assert not bad, bad\n")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=root)
+
+
+def test_pinned_room_unfit():
+    side = room("side", channels=0, capacity=40)
+    pinned = session("s1", attendance=100, pin={"room": "side"})
+    ev = make([pinned], [en_fr("i1")], rooms=[room("r1"), side])
+    [(where, text)] = list(pinned_room_unfit(ev))
+    assert where == ("sessions", 0, "pin")
+    assert "pinned to side (Room side), which seats 40, fewer than its 100 attendees and has 0 booths, fewer " \
+           "than the 1 its required channels need (into fr)" in text and "no timetable" in text
+    fits = make([session("s1", attendance=30, interpretation="optional", pin={"room": "side"})], [en_fr("i1")],
+                rooms=[room("r1"), side])
+    assert list(pinned_room_unfit(fits)) == []
+    either = make([session("s1", attendance=100, pin={"rooms": ["side", "r1"]})], [en_fr("i1")],
+                  rooms=[room("r1"), side])
+    assert list(pinned_room_unfit(either)) == []
