@@ -7,7 +7,7 @@ import io
 import json
 import os
 import re
-from datetime import datetime
+from datetime import date, datetime, timedelta, timezone
 from html.parser import HTMLParser
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -23,7 +23,7 @@ from markupsafe import escape
 from scheduler.cli import cli
 from scheduler.event import Event
 from scheduler.loading import load_event, load_timetable
-from scheduler.render import render
+from scheduler.render import ics, render
 from scheduler.render.frab import acronym
 from scheduler.render.i18n import Reader, format_duration, format_list, plain
 from scheduler.timetable import Timetable
@@ -547,6 +547,37 @@ def test_ics_times_equal_the_timetable(school):
     assert {str(e["uid"]) for e in again.walk("VEVENT")} == set(by_start)  # stable across renders and locales
     starts = sorted((s, e) for s, e, _t in by_start.values())
     assert starts == sorted((p.start, p.end) for p in timetable.sessions)
+
+
+def _onsets(vtimezone) -> list[tuple[datetime, object]]:
+    """Each observance's onsets as a calendar that reads only the VTIMEZONE sees them (RFC 5545 3.6.5: DTSTART and
+    RDATE on the clock of TZOFFSETFROM): (the moment, in UTC; the offset from then on)."""
+    out = []
+    for sub in vtimezone.subcomponents:
+        before, after = sub["TZOFFSETFROM"].td, sub["TZOFFSETTO"].td
+        walls = [sub["DTSTART"].dt]
+        rdate = sub.get("RDATE")
+        for dates in rdate if isinstance(rdate, list) else [rdate] if rdate else []:
+            walls += [d.dt for d in dates.dts]
+        out += [((w - before).replace(tzinfo=timezone.utc), after) for w in walls]
+    return sorted(out)
+
+
+@pytest.mark.parametrize("key", ["Europe/Paris", "Australia/Sydney", "America/Toronto"])
+def test_ics_vtimezone_changes_offset_at_the_moment_the_clocks_change(key):
+    # icalendar's Timezone.from_tzinfo wrote summer time's onset on the clock after the change (Paris:
+    # DTSTART:20260329T030000 with TZOFFSETFROM:+0100, that is 02:00 UTC): a calendar reading the VTIMEZONE read
+    # 03:00-04:00 of that day an hour wrong. The offsets it gives must be the zone's at every moment.
+    zone = ZoneInfo(key)
+    cal = icalendar.Calendar.from_ical(ics.calendar("x", [], zone, "en", (date(2026, 10, 24), date(2026, 10, 26))))
+    onsets = _onsets(cal.walk("VTIMEZONE")[0])
+    moment, end = datetime(2025, 11, 1, tzinfo=timezone.utc), datetime(2027, 10, 1, tzinfo=timezone.utc)
+    wrong = []
+    while moment < end:
+        if [o for u, o in onsets if u <= moment][-1] != moment.astimezone(zone).utcoffset():
+            wrong.append(moment)
+        moment += timedelta(minutes=15)
+    assert wrong == []
 
 
 def test_ics_extra_zones_are_written_in_the_readers_language(school):
