@@ -580,6 +580,23 @@ def test_ics_vtimezone_changes_offset_at_the_moment_the_clocks_change(key):
     assert wrong == []
 
 
+def test_ics_a_time_the_clocks_show_twice_is_written_in_utc_on_its_second_pass():
+    # Paris, 2026-10-25: 03:00 becomes 02:00. RFC 5545 reads 02:15 (TZID=Europe/Paris) as its first pass, 00:15
+    # UTC: a session at 02:15 after the change (01:15 UTC) must not come an hour early.
+    zone = ZoneInfo("Europe/Paris")
+    first = datetime(2026, 10, 25, 0, 15, tzinfo=timezone.utc)  # 02:15 CEST
+    second = first + timedelta(hours=1)  # 02:15 CET (an aware datetime's arithmetic would drop its fold)
+    half = timedelta(minutes=30)
+    entries = [ics.Entry(uid=uid, start=start, end=start + half, summary=uid, location="", description="")
+               for uid, start in (("a", first), ("b", second))]
+    text = ics.calendar("x", entries, zone, "en", (date(2026, 10, 24), date(2026, 10, 26))).decode()
+    assert "DTSTART;TZID=Europe/Paris:20261025T021500" in text  # the first pass keeps the zone's clock
+    assert "DTSTART:20261025T011500Z" in text and "DTEND:20261025T014500Z" in text
+    got = {str(e["uid"]): tuple(e.decoded(k).astimezone(timezone.utc) for k in ("dtstart", "dtend"))
+           for e in icalendar.Calendar.from_ical(text).walk("VEVENT")}
+    assert got == {"a": (first, first + half), "b": (second, second + half)}
+
+
 def test_ics_extra_zones_are_written_in_the_readers_language(school):
     # as on the HTML page: French puts a space before the colon ("Paris : 15 h 30")
     for locale, sep in (("fr_CA", " : "), ("en_CA", ": ")):

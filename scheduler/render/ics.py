@@ -76,8 +76,8 @@ def calendar(name: str, entries: list[Entry], zone: ZoneInfo, language: str, spa
         ev.add("sequence", revision)
         if e.cancelled:
             ev.add("status", "CANCELLED")
-        ev.add("dtstart", e.start.astimezone(zone))
-        ev.add("dtend", e.end.astimezone(zone))
+        ev.add("dtstart", _moment(e.start, zone))
+        ev.add("dtend", _moment(e.end, zone))
         ev.add("summary", one_line(e.summary))
         if e.location:
             ev.add("location", one_line(e.location))
@@ -94,6 +94,16 @@ def calendar(name: str, entries: list[Entry], zone: ZoneInfo, language: str, spa
     cal.add_component(_vtimezone(zone, first, last))
     cal.add_missing_timezones(first_date=first, last_date=last)
     return cal.to_ical()
+
+
+def _moment(moment: datetime, zone: ZoneInfo) -> datetime:
+    """A moment as written in a calendar: on the zone's clock (with its TZID), or in UTC when that clock shows it
+    twice and this is its second pass (02:15 after the clocks went back at 03:00). RFC 5545 reads a local time
+    that occurs twice as its first occurrence: 02:15 on Paris's clock would put such a session an hour early."""
+    local = moment.astimezone(zone)
+    if local.fold and local.replace(fold=0).utcoffset() != local.utcoffset():
+        return moment.astimezone(timezone.utc)
+    return local
 
 
 @cache
