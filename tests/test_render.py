@@ -108,6 +108,16 @@ def test_ui_strings_are_translated(school):
     assert "| Time |" in en and "| Room |" in en and "(plenary)" in en
 
 
+@pytest.mark.parametrize("locale", ["ja", "zh", "zh_Hant"])
+def test_no_space_after_a_full_width_stop(school, locale):
+    # "…（America/Toronto）です。 併記：…": the zone note and the zones also shown were joined by an ASCII space
+    for fmt in ("md", "html"):
+        text = render(*school, fmt, locale, ("Europe/Paris",))
+        note = next(line for line in text.splitlines() if "America/Toronto" in line and "\u3002" in line)
+        assert "Europe/Paris" in note and "\u3002 " not in note, (fmt, note)
+    assert "(America/Toronto). Also shown:" in render(*school, "md", "en_CA", ("Europe/Paris",))
+
+
 def test_a_reader_without_a_catalog_reads_whole_english_sentences(school):
     """No Korean catalog: the UI is English, and so is every word put into it (language and city names, lists,
     durations), so that no sentence mixes two languages; dates and times stay Korean (CLDR's, outside sentences)."""

@@ -436,6 +436,12 @@ class Reader:
             return city or zone.key.rsplit("/", 1)[1].replace("_", " ")
         return get_timezone_location(zone, locale=self.ui_locale, return_city=True)
 
+    @staticmethod
+    def gap_after(sentence: str) -> str:
+        """What separates a sentence from the next one: a space, or nothing after a full-width stop (Japanese and
+        Chinese write '…です。併記…', never '…です。 併記…')."""
+        return "" if sentence.rstrip().endswith(("\u3002", "\uff01", "\uff1f", "\uff0e")) else " "
+
     def zone_note(self) -> str:
         """'Times are in Toronto time (America/Toronto).', or 'in GMT+03:00 (Etc/GMT-3).' for a zone of no place."""
         if is_offset_zone(self.zone):

@@ -24,7 +24,7 @@ def preamble(event: Event, reader: Reader, views: list[DayView]) -> list[str]:
     lines = [f"# {md(name.text)}", ""]
     lines.append(reader.zone_note())
     if reader.also:
-        lines[-1] += " " + _("Also shown: %(zones)s.",
+        lines[-1] += reader.gap_after(lines[-1]) + _("Also shown: %(zones)s.",
                             zones=reader.names([reader.annotated(reader.zone_name(z), z.key) for z in reader.also]))
     for line in fallback_legend(reader, [s.title for d in views for s in d.sessions]):
         lines += ["", line]
