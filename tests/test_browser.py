@@ -173,6 +173,25 @@ TEXT_BOX = """([selector, needle]) => {
 }"""
 
 
+def test_two_arabic_names_on_a_left_to_right_page_keep_their_order(browser, tmp_path):
+    # Japanese joins names with '、', a neutral: between two Arabic names it joined them into one right-to-left run,
+    # and the second name came first (on the left)
+    data = json.loads(EVENT.read_text("utf-8"))
+    data["interpreters"][2]["name"] = "ليلى حداد"  # i-swilson and i-dmacleod staff s01's English channel
+    data["interpreters"][3]["name"] = "عمر خالد"
+    event = Event.model_validate_json(json.dumps(data))
+    path = tmp_path / "timetable.ja.html"
+    path.write_text(render(event, load_timetable(TIMETABLE, event), "html", "ja"), "utf-8")
+    ctx, page, problems, _requests = open_page(browser, path, viewport={"width": 1280, "height": 900})
+    try:
+        first = page.evaluate(TEXT_BOX, ['#ja-s01', "ليلى"])
+        second = page.evaluate(TEXT_BOX, ['#ja-s01', "عمر"])
+        assert first and second and first[0] < second[0], (first, second)
+        assert problems == []
+    finally:
+        ctx.close()
+
+
 def test_a_persian_reader_reads_english_sentences_left_to_right_and_persian_dates_right_to_left(browser, tmp_path):
     # Persian has no catalog: English sentences in a page marked rtl showed their final stop on the left
     path = html_file(tmp_path, "fa", ("Europe/Paris",))

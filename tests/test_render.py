@@ -118,6 +118,21 @@ def test_no_space_after_a_full_width_stop(school, locale):
     assert "(America/Toronto). Also shown:" in render(*school, "md", "en_CA", ("Europe/Paris",))
 
 
+def test_html_isolates_names_written_the_other_way(school):
+    """Two Arabic names on a Japanese page, joined by '、' (no letter), are each a <bdi>: otherwise they read as one
+    right-to-left run, the second name first. Not where a word of the page's direction joins them ('and', Arabic
+    'و'), nor in plain text (Markdown)."""
+    event, timetable = school
+    data = json.loads(EVENT.read_text("utf-8"))
+    data["interpreters"][2]["name"] = "ليلى حداد"  # i-swilson and i-dmacleod staff s01's English channel
+    data["interpreters"][3]["name"] = "عمر خالد"
+    arabic = Event.model_validate_json(json.dumps(data))
+    assert "英語（<bdi>ليلى حداد</bdi>、<bdi>عمر خالد</bdi>）" in render(arabic, timetable, "html", "ja")
+    assert "英語（ليلى حداد、عمر خالد）" in render(arabic, timetable, "md", "ja")
+    assert "English (ليلى حداد and عمر خالد)" in render(arabic, timetable, "html", "en_CA")
+    assert "<bdi>" not in render(*school, "html", "ar")  # Latin names joined by 'و'
+
+
 def test_a_reader_without_a_catalog_reads_whole_english_sentences(school):
     """No Korean catalog: the UI is English, and so is every word put into it (language and city names, lists,
     durations), so that no sentence mixes two languages; dates and times stay Korean (CLDR's, outside sentences)."""

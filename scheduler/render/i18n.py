@@ -232,6 +232,17 @@ def _written(text: str, way: str) -> bool:
     return any(bidirectional(c) in kinds for c in text)
 
 
+def first_strong(text: str) -> str | None:
+    """The direction of a text's first strong character ('ltr', 'rtl'), as `dir="auto"` finds it; None without."""
+    for c in text:
+        kind = bidirectional(c)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return None
+
+
 def plain(text: str) -> str:
     """A text without the marks of its islands (`Marked.plain`): for a CSV cell, which stands alone."""
     return text.plain if isinstance(text, Marked) else text
@@ -416,8 +427,27 @@ class Reader:
         return text
 
     def names(self, names: list[str]) -> str:
-        """'Amina, Jean et Priya' (in the UI's words)."""
-        return format_list(list(names), locale=self.ui_locale) if names else ""
+        """'Amina, Jean et Priya' (in the UI's words). In HTML, two names written the other way than the interface
+        and joined by a separator without a letter of the interface's direction are each isolated in `<bdi>`: two
+        Arabic names joined by '、' (Japanese) or ', ' read as one right-to-left run, the second name first."""
+        if not names:
+            return ""
+        items = list(names)
+        text = format_list(items, locale=self.ui_locale)
+        holders = [f"\ue000{i}\ue001" for i in range(len(items))]
+        pattern = format_list(holders, locale=self.ui_locale)
+        other = [not isinstance(n, Marked) and first_strong(n) not in (None, self.ui_direction) for n in items]
+        isolated = set()
+        for i in range(len(items) - 1):
+            between = pattern[pattern.index(holders[i]) + len(holders[i]):pattern.index(holders[i + 1])]
+            if other[i] and other[i + 1] and first_strong(between) != self.ui_direction:
+                isolated |= {i, i + 1}
+        if not isolated:
+            return text
+        html = str(escape(pattern))
+        for i, (holder, n) in enumerate(zip(holders, items)):
+            html = html.replace(holder, str(Markup("<bdi>{}</bdi>").format(n) if i in isolated else escape(n)))
+        return Marked(text, Markup(html), text)
 
     def language_name(self, code: str) -> str:
         """The name of a language in the UI's words ('anglais' for en in fr_CA; 'English' in ko: no catalog)."""
