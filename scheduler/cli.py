@@ -403,11 +403,20 @@ def render(event_path: Path, timetable_path: Path, locale: str, fmt: str, output
     except InputError as exc:
         _fail_input(exc)
     _check_output(output, inputs=(event_path, timetable_path, previous))
-    also = () if also == ("none",) else also or audience_zones(event)
+    left_out = ()
+    if not also:
+        zones = tuple(dict.fromkeys(a.timezone for a in event.event.audience if a.timezone != event.event.timezone))
+        also = audience_zones(event)
+        left_out = tuple(z for z in zones if z not in also)
+    elif also == ("none",):
+        also = ()
     _write(output, run_render(event, timetable, fmt, locale, also, old))
     gone = [] if old is None else sorted({p.session for p in old.sessions} - {p.session for p in timetable.sessions})
     cancelled = f", {len(gone)} cancelled ({names(gone, 10)})" if gone else ""
     click.echo(f"{output}: {fmt}, {locale}, {counted(len(timetable.sessions), 'session')}{cancelled}.", err=True)
+    if left_out:  # said, not silent: an audience zone without its column is easily missed
+        click.echo(f"{output}: times also in {names(list(also), 10)} (the {len(also)} largest audience shares); not "
+                   f"in {names(list(left_out), 10)}: give --also-tz once per zone to choose.", err=True)
 
 
 @cli.command()

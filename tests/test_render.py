@@ -698,6 +698,25 @@ def test_cli_render_shows_the_audiences_zones_unless_told(tmp_path, school):
     assert rendered("--also-tz", "Asia/Tokyo") == render(*school, "md", "fr_CA", ("Asia/Tokyo",))
 
 
+def test_cli_render_says_which_audience_zones_it_left_out(tmp_path):
+    data = json.loads(EVENT.read_text("utf-8"))
+    data["event"]["audience"] = [{"timezone": z, "share": share} for z, share in (
+        ("America/Toronto", 0.5), ("Europe/Paris", 0.2), ("Asia/Karachi", 0.1), ("Asia/Tokyo", 0.1),
+        ("Australia/Sydney", 0.1))]
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps(data), "utf-8")
+    out = tmp_path / "t.md"
+    args = ["render", str(event), str(TIMETABLE), "--locale", "en_CA", "--format", "md", "-o", str(out)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "times also in Europe/Paris, Asia/Karachi and Asia/Tokyo (the 3 largest audience shares); not in " \
+           "Australia/Sydney: give --also-tz once per zone to choose." in result.stderr
+    result = CliRunner().invoke(cli, [*args, "--also-tz", "Asia/Tokyo"])
+    assert result.exit_code == 0 and "not in" not in result.stderr
+    assert "not in" not in CliRunner().invoke(cli, ["render", str(EVENT), str(TIMETABLE), "--locale", "en_CA",
+                                                    "--format", "md", "-o", str(out)]).stderr
+
+
 def test_cli_render_suggests_the_zone_of_a_city(tmp_path):
     out = tmp_path / "t.md"
     result = CliRunner().invoke(cli, ["render", str(EVENT), str(TIMETABLE), "--locale", "fr_CA", "--format", "md",
