@@ -562,7 +562,9 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - SystemExit, our exit codes, is not an Exception
         if os.environ.get(DEBUG):
             raise
-        click.echo(f"scheduler: internal error, not a problem of the input: {type(exc).__name__}: {exc}. "
+        # One line whatever the exception says (OR-Tools' TypeErrors list the signatures it takes, line by line).
+        said = " ".join(str(exc).split())
+        click.echo(f"scheduler: internal error, not a problem of the input: {type(exc).__name__}: {said}. "
                    f"Please report it with the command and its input files; {DEBUG}=1 shows the traceback.",
                    err=True)
         sys.exit(Exit.INTERNAL)

@@ -890,6 +890,9 @@ SCHOOL = Path(__file__).resolve().parent.parent / "fixtures" / "school.json"
 
 @pytest.mark.parametrize("raised, code, words", [
     (RuntimeError("boom"), 70, "internal error, not a problem of the input: RuntimeError: boom"),
+    # OR-Tools' TypeError (a --seed past 32 bits) listed the accepted signatures over several lines
+    (TypeError("incompatible function arguments:\n    1. (arg0: int) -> None\n"), 70,
+     "TypeError: incompatible function arguments: 1. (arg0: int) -> None. Please report"),
     (KeyboardInterrupt(), 130, "interrupted; nothing was written"),
 ])
 def test_a_bug_or_ctrl_c_outside_the_solver_gets_its_own_exit_code(monkeypatch, capsys, raised, code, words):
