@@ -77,6 +77,7 @@ def _write(path: Path, content: str | bytes) -> None:
         sys.exit(Exit.BAD_INPUT)
 
 
+SEED_LIMIT = 2**31  # CP-SAT's random_seed is a 32-bit integer: 2**31 was an internal error (exit 70)
 EXPLAIN_FLOOR = 10.0  # seconds `solve` gives the explanation of an infeasible event at least, whatever its proof took
 NOW_FORMAT = "ISO 8601, e.g. 2021-02-13T13:00, on the event's clock unless it has an offset; or 'now'"
 NOW_HELP = (f"Re-plan during the event, as of this time ({NOW_FORMAT}): what began before it stays exactly as in "
@@ -153,7 +154,8 @@ def check(event_path: Path, timetable_path: Path, previous: Path | None, now: st
               help="Seconds of search at most.")
 @click.option("--workers", default=None, type=click.IntRange(1),
               help="Search threads, and processes for staffing days side by side (default: all cores).")
-@click.option("--seed", default=0, show_default=True, type=int, help="Random seed of the search.")
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(-SEED_LIMIT, SEED_LIMIT - 1),
+              help="Random seed of the search.")
 @click.option("--previous", type=FILE, help="An earlier timetable: re-plan with as few moves as possible.")
 @click.option("--method", default="auto", show_default=True, type=click.Choice(["auto", "exact", "decompose"]),
               help="One exact model (proofs), a decomposition (large events), or by size (both in turn for "

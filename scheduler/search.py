@@ -81,7 +81,8 @@ class Search:
         successive models of a search do not all start the same way)."""
         solver = new_solver(max(0.05, seconds))
         solver.parameters.num_workers = self.workers
-        solver.parameters.random_seed = self.seed + seed_offset
+        # Kept within CP-SAT's 32-bit seed: the largest seed the command line takes, plus an offset, overflowed.
+        solver.parameters.random_seed = (self.seed + seed_offset + 2**31) % 2**32 - 2**31
         return solver
 
     def report(self, timetable: Timetable) -> None:

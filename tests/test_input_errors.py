@@ -923,6 +923,34 @@ def test_the_program_keeps_click_s_exit_codes(monkeypatch, capsys):
     assert "Missing argument" in capsys.readouterr().err
 
 
+# --- bad options: exit 2 before any work, nothing written ---------------------------------------------------------
+
+SCHOOL_TIMETABLE = SCHOOL.with_name("school.timetable.json")
+
+
+@pytest.mark.parametrize("args, words", [
+    # CP-SAT's seed is 32 bits: 2**31 was an internal error (exit 70) after the event was read
+    (["solve", "{event}", "-o", "{out}", "--seed", str(2**31)], "--seed"),
+    (["solve", "{event}", "-o", "{out}", "--seed", str(-(2**31) - 1)], "--seed"),
+], ids=["seed-2**31", "seed-below-int32"])
+def test_a_bad_option_is_refused_before_any_work(tmp_path, args, words):
+    out = tmp_path / "out.json"
+    argv = [a.format(event=SCHOOL, timetable=SCHOOL_TIMETABLE, out=out) for a in args]
+    result = CliRunner().invoke(cli, argv)
+    assert result.exit_code == 2, result.output
+    assert words in result.output and "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_largest_seed_plus_an_offset_stays_a_cp_sat_seed():
+    # --seed 2147483647 with --method decompose: seed + 4 overflowed CP-SAT's 32-bit seed (exit 70)
+    from scheduler.search import Search
+
+    run = Search(load_event(SCHOOL), 1.0, 1, 2**31 - 1, None, None)
+    assert run.solver(1.0, 4).parameters.random_seed == -(2**31) + 3
+    assert Search(load_event(SCHOOL), 1.0, 1, -5, None, None).solver(1.0, 1).parameters.random_seed == -4
+
+
 # --- offsets written as time zones ----------------------------------------------------------------------------
 
 
