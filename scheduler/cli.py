@@ -131,7 +131,7 @@ def check(event_path: Path, timetable_path: Path, previous: Path | None, now: st
 
     try:
         event = load_event(event_path)
-        timetable = load_timetable(timetable_path, event)
+        timetable = load_timetable(timetable_path, event, once=False)  # a session placed twice is a breach
         old = load_timetable(previous, event, references=False) if previous is not None else None
     except InputError as exc:
         _fail_input(exc)

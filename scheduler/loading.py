@@ -337,17 +337,33 @@ def load_event(path: Path | str) -> Event:
     return parse(Event, read_json(path), str(path))
 
 
-def load_timetable(path: Path | str, event: Event | None = None, references: bool = True) -> Timetable:
+def load_timetable(path: Path | str, event: Event | None = None, references: bool = True,
+                   once: bool = True) -> Timetable:
     """Read and validate a `timetable.json`; with an event, also check that it is that event's and (with
     `references`) that its ids refer to it. A previous timetable being re-planned is checked without: it may
-    name sessions, rooms or interpreters the event has lost since."""
+    name sessions, rooms or interpreters the event has lost since. With `once`, a session placed twice is refused
+    too: only `check` takes such a timetable, to report it as a breach."""
     timetable = parse(Timetable, read_json(path), str(path))
     if event is not None:
         issues = timetable_reference_issues(timetable, event) if references else _other_event(timetable, event)
+        if once:
+            issues = [*issues, *_placed_again(timetable)]
         lines = [f"{path}: {json_path(loc)}: {msg}" for loc, msg in issues]
         if lines:
             raise InputError(lines)
     return timetable
+
+
+def _placed_again(tt: Timetable):
+    """A session placed a second time: which placement holds is anyone's guess (a re-plan's past kept the last one,
+    and the solver's hint held a variable twice: an internal error)."""
+    first: dict[str, int] = {}
+    for i, p in enumerate(tt.sessions):
+        if p.session in first:
+            yield (("sessions", i, "session"), f"session {p.session!r} is placed twice (also sessions[{first[p.session]}]): "
+                                              f"a timetable places each session once")
+        else:
+            first[p.session] = i
 
 
 def _other_event(tt: Timetable, ev: Event):

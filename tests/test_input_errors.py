@@ -500,7 +500,28 @@ FILE_CASES = [
          ("ev.json", "tt.json"), "ev.json", "sessions[0].duration", "multiple"),
 ]
 
-ALL_CASES = EVENT_CASES + RAW_EVENT_CASES + TIMETABLE_CASES + FILE_CASES
+# A timetable that places a session twice is a breach for `check`, and refused (exit 2) everywhere else: a re-plan's
+# past kept the last placement, `solve --previous --now` failed in CP-SAT's hint (exit 70), and renderings doubled it.
+TWICE = dumps(mutated(BASE_TIMETABLE, lambda d: d["sessions"].append(
+    {**copy.deepcopy(d["sessions"][0]), "room": "side", "start": "2024-03-01T15:45:00-05:00",
+     "end": "2024-03-01T16:45:00-05:00"})))
+GOOD = (("ev.json", dumps(BASE_EVENT)), ("tt.json", dumps(BASE_TIMETABLE)), ("old.json", TWICE))
+PREVIOUS_CASES = [
+    Case("previous-session-twice-check", "check", GOOD,
+         ("ev.json", "tt.json", "--previous", "old.json", "--now", "2024-03-02T12:00"), "old.json",
+         "sessions[4].session", "placed twice (also sessions[0])"),
+    Case("previous-session-twice-solve", "solve", GOOD,
+         ("ev.json", "-o", "new.json", "--previous", "old.json", "--now", "2024-03-01T16:00", "--time-limit", "5"),
+         "old.json", "sessions[4].session", "placed twice"),
+    Case("previous-session-twice-assignments", "assignments", GOOD,
+         ("ev.json", "tt.json", "--previous", "old.json", "-o", "agendas"), "old.json", "sessions[4].session",
+         "placed twice"),
+    Case("render-session-twice", "render", GOOD,
+         ("ev.json", "old.json", "--locale", "en_CA", "--format", "md", "-o", "out.md"), "old.json",
+         "sessions[4].session", "placed twice"),
+]
+
+ALL_CASES = EVENT_CASES + RAW_EVENT_CASES + TIMETABLE_CASES + FILE_CASES + PREVIOUS_CASES
 assert len({c.id for c in ALL_CASES}) == len(ALL_CASES), "case ids must be unique"
 
 
