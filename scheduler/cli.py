@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from collections.abc import Iterable
@@ -32,6 +33,22 @@ def _fail_input(error: InputError) -> None:
 
 
 FILE = click.Path(path_type=Path)  # existence and kind are checked by read_json, in our error format
+
+
+class Seconds(click.FloatRange):
+    """A positive, finite number of seconds: FloatRange lets 'nan' through (no comparison holds for it), and the
+    solver then got no time at all."""
+
+    name = "number of seconds"
+
+    def __init__(self) -> None:
+        super().__init__(min=0, min_open=True)
+
+    def convert(self, value, param, ctx):
+        seconds = super().convert(value, param, ctx)
+        if not math.isfinite(seconds):
+            self.fail(f"{value!r} is not a number of seconds (e.g. 60)", param, ctx)
+        return seconds
 
 
 def _check_output(path: Path, folder: bool = False, inputs: tuple[Path | None, ...] = ()) -> None:
@@ -150,7 +167,7 @@ def check(event_path: Path, timetable_path: Path, previous: Path | None, now: st
 @cli.command()
 @click.argument("event_path", metavar="EVENT.json", type=FILE)
 @click.option("-o", "--output", type=FILE, required=True, help="Where to write the timetable.")
-@click.option("--time-limit", default=60.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+@click.option("--time-limit", default=60.0, show_default=True, type=Seconds(), metavar="SECONDS",
               help="Seconds of search at most.")
 @click.option("--workers", default=None, type=click.IntRange(1),
               help="Search threads, and processes for staffing days side by side (default: all cores).")
@@ -497,7 +514,7 @@ def assignments(event_path: Path, timetable_path: Path, output: Path, previous: 
 @click.argument("event_path", metavar="EVENT.json", type=FILE)
 @click.option("--format", "fmt", default="text", show_default=True, type=click.Choice(["text", "json"]),
               help="Words for people, or a JSON list of {rule, ids, message, found_by} for tools.")
-@click.option("--time-limit", default=60.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+@click.option("--time-limit", default=60.0, show_default=True, type=Seconds(), metavar="SECONDS",
               help="Seconds of search at most.")
 @click.option("--workers", default=None, type=click.IntRange(1), help="Search threads (default: up to 2).")
 @click.option("--previous", type=FILE, help="With --now: the timetable followed until now.")

@@ -953,7 +953,11 @@ SCHOOL_TIMETABLE = SCHOOL.with_name("school.timetable.json")
     # CP-SAT's seed is 32 bits: 2**31 was an internal error (exit 70) after the event was read
     (["solve", "{event}", "-o", "{out}", "--seed", str(2**31)], "--seed"),
     (["solve", "{event}", "-o", "{out}", "--seed", str(-(2**31) - 1)], "--seed"),
-], ids=["seed-2**31", "seed-below-int32"])
+    # FloatRange let 'nan' through: the solver got no time and wrote a poor timetable, exit 0
+    (["solve", "{event}", "-o", "{out}", "--time-limit", "nan"], "'nan' is not a number of seconds"),
+    (["solve", "{event}", "-o", "{out}", "--time-limit", "inf"], "'inf' is not a number of seconds"),
+    (["explain", "{event}", "--time-limit", "NaN"], "'NaN' is not a number of seconds"),
+], ids=["seed-2**31", "seed-below-int32", "time-limit-nan", "time-limit-inf", "explain-time-limit-nan"])
 def test_a_bad_option_is_refused_before_any_work(tmp_path, args, words):
     out = tmp_path / "out.json"
     argv = [a.format(event=SCHOOL, timetable=SCHOOL_TIMETABLE, out=out) for a in args]
