@@ -575,7 +575,15 @@ def main() -> None:
     except click.exceptions.Abort:  # Ctrl-C while nothing stops gracefully (loading, rendering, writing)
         click.echo("scheduler: interrupted; nothing was written.", err=True)
         sys.exit(Exit.INTERRUPTED)
-    except click.ClickException as exc:  # usage errors: Click's own message
+    except click.UsageError as exc:  # a bad option or argument: Click's words, on one line as every input error
+        if isinstance(exc, getattr(click.exceptions, "NoArgsIsHelpError", ())):  # bare `scheduler`: the help
+            exc.show()
+            sys.exit(exc.exit_code)
+        command = exc.ctx.command_path if exc.ctx is not None else "scheduler"
+        said = " ".join(exc.format_message().split()).rstrip(".")
+        click.echo(f"{command}: {said}; see '{command} --help'.", err=True)
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:  # Click's other errors: its own message
         exc.show()
         sys.exit(exc.exit_code)
     except Exception as exc:  # noqa: BLE001 - SystemExit, our exit codes, is not an Exception

@@ -976,6 +976,28 @@ def test_the_largest_seed_plus_an_offset_stays_a_cp_sat_seed():
     assert Search(load_event(SCHOOL), 1.0, 1, -5, None, None).solver(1.0, 1).parameters.random_seed == -4
 
 
+@pytest.mark.parametrize("argv, line", [
+    (["render", "{event}", "{timetable}", "--format", "md", "-o", "{out}", "--locale", "xx"],
+     "scheduler render: Invalid value for '--locale': 'xx' is not a locale known to CLDR (e.g. fr_CA, en_GB); "
+     "see 'scheduler render --help'."),
+    (["solve"], "scheduler solve: Missing argument 'EVENT.json'; see 'scheduler solve --help'."),
+    (["check", "{event}", "{timetable}", "--previous", "{timetable}"],
+     "scheduler check: --previous needs --now: check a re-plan made during the event; see 'scheduler check --help'."),
+])
+def test_a_usage_error_is_one_line(monkeypatch, capsys, tmp_path, argv, line):
+    # Click printed four lines (usage, hint, a blank line, the error) where every other input error prints one
+    from scheduler.cli import main
+
+    out = tmp_path / "out.md"
+    monkeypatch.setattr(sys, "argv", ["scheduler", *(a.format(event=SCHOOL, timetable=SCHOOL_TIMETABLE, out=out)
+                                                     for a in argv)])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == 2
+    assert capsys.readouterr().err == line + "\n"
+    assert not out.exists()
+
+
 # --- offsets written as time zones ----------------------------------------------------------------------------
 
 
