@@ -360,8 +360,8 @@ def _placed_again(tt: Timetable):
     first: dict[str, int] = {}
     for i, p in enumerate(tt.sessions):
         if p.session in first:
-            yield (("sessions", i, "session"), f"session {p.session!r} is placed twice (also sessions[{first[p.session]}]): "
-                                              f"a timetable places each session once")
+            yield (("sessions", i, "session"), f"session {p.session!r} is placed twice (also "
+                                              f"sessions[{first[p.session]}]): a timetable places each session once")
         else:
             first[p.session] = i
 
