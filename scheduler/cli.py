@@ -364,12 +364,15 @@ def _zone_option(ctx: click.Context, param: click.Parameter, value: tuple[str, .
 
     if value == ("none",):
         return value
+    if "none" in value:  # with zones, it read "'none' is not an IANA time zone ..., nor 'none'"
+        raise click.BadParameter("'none' (no other zone shown) cannot be combined with zones: give 'none' alone, "
+                                 "or zones only")
     for zone in value:
         try:
             check_timezone(zone)
         except ValueError as exc:  # the input's own wording, with its 'did you mean'
             raise click.BadParameter(f"{exc}, nor 'none'") from None
-    return value
+    return tuple(dict.fromkeys(value))  # a zone given twice is one column, not two identical ones
 
 
 AUDIENCE_ZONES = 3  # shown by default: more would crowd a Markdown or CSV line

@@ -957,7 +957,11 @@ SCHOOL_TIMETABLE = SCHOOL.with_name("school.timetable.json")
     (["solve", "{event}", "-o", "{out}", "--time-limit", "nan"], "'nan' is not a number of seconds"),
     (["solve", "{event}", "-o", "{out}", "--time-limit", "inf"], "'inf' is not a number of seconds"),
     (["explain", "{event}", "--time-limit", "NaN"], "'NaN' is not a number of seconds"),
-], ids=["seed-2**31", "seed-below-int32", "time-limit-nan", "time-limit-inf", "explain-time-limit-nan"])
+    # 'none' with a zone was told "'none' is not an IANA time zone ..., nor 'none'"
+    (["render", "{event}", "{timetable}", "--locale", "fr_CA", "--format", "md", "-o", "{out}", "--also-tz", "none",
+      "--also-tz", "Europe/Paris"], "'none' (no other zone shown) cannot be combined with zones"),
+], ids=["seed-2**31", "seed-below-int32", "time-limit-nan", "time-limit-inf", "explain-time-limit-nan",
+        "also-tz-none-and-a-zone"])
 def test_a_bad_option_is_refused_before_any_work(tmp_path, args, words):
     out = tmp_path / "out.json"
     argv = [a.format(event=SCHOOL, timetable=SCHOOL_TIMETABLE, out=out) for a in args]
@@ -965,6 +969,15 @@ def test_a_bad_option_is_refused_before_any_work(tmp_path, args, words):
     assert result.exit_code == 2, result.output
     assert words in result.output and "Traceback" not in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_zone_given_twice_is_shown_once(tmp_path):
+    out = tmp_path / "t.md"
+    result = CliRunner().invoke(cli, ["render", str(SCHOOL), str(SCHOOL_TIMETABLE), "--locale", "en_CA", "--format",
+                                      "md", "-o", str(out), "--also-tz", "Asia/Tokyo", "--also-tz", "Asia/Tokyo"])
+    assert result.exit_code == 0, result.output
+    header = next(line for line in out.read_text("utf-8").splitlines() if line.startswith("| "))
+    assert header.count("Tokyo") == 1, header
 
 
 def test_the_largest_seed_plus_an_offset_stays_a_cp_sat_seed():
