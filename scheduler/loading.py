@@ -138,7 +138,9 @@ def _wording(err: dict) -> str:
         return f"takes at most {ctx.get('max_length')} {what}, has {ctx.get('actual_length')}"
     if kind == "missing" and isinstance(err["loc"][-1], int):
         return "an item is missing"
-    return _PYDANTIC_WORDING.get(kind, err["msg"])
+    message = _PYDANTIC_WORDING.get(kind, err["msg"])
+    # pydantic's own sentences speak of "Input" ("Input should be less than or equal to 1440"): the path says which
+    return "should" + message[len("Input should"):] if message.startswith("Input should") else message
 
 
 def _keys_at(model: type[BaseModel], path: tuple) -> list[str]:

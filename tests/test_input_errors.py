@@ -199,6 +199,11 @@ EVENT_CASES = [
     E("duration-null", put("sessions[0].duration", None), "sessions[0].duration"),
     E("duration-negative", put("sessions[0].duration", -15), "sessions[0].duration", "greater than 0"),
     E("duration-zero", put("sessions[0].duration", 0), "sessions[0].duration"),
+    # pydantic's "Input should be ..." : the line's path already says which input
+    E("duration-over-a-day", put("sessions[0].duration", 1500), "sessions[0].duration",
+      "sessions[0].duration: should be less than or equal to 1440, got 1500"),
+    E("kind-literal-wording", put("sessions[1].kind", "keynote"), "sessions[1].kind",
+      "sessions[1].kind: should be 'plenary' or 'parallel', got \"keynote\""),
     E("duration-off-grid", put("sessions[0].duration", 50), "sessions[0].duration", "multiple of slot_minutes"),
     E("duration-huge", put("sessions[0].duration", 15 * 10**30), "sessions[0].duration", "too large"),
     E("duration-list", put("sessions[3].duration", [45]), "sessions[3].duration"),
