@@ -94,6 +94,10 @@ def _write(path: Path, content: str | bytes) -> None:
         sys.exit(Exit.BAD_INPUT)
 
 
+# Search threads (and, in the decomposition, forked processes) at most: each CP-SAT worker takes memory (3 MB on the
+# school, more on large events) and a process pool forks all its processes at once, so a typo such as
+# --workers 100000 ran the machine out of memory (killed, no exit code of ours) instead of being refused.
+MAX_WORKERS = 256
 SEED_LIMIT = 2**31  # CP-SAT's random_seed is a 32-bit integer: 2**31 was an internal error (exit 70)
 EXPLAIN_FLOOR = 10.0  # seconds `solve` gives the explanation of an infeasible event at least, whatever its proof took
 NOW_FORMAT = "ISO 8601, e.g. 2021-02-13T13:00, on the event's clock unless it has an offset; or 'now'"
@@ -169,7 +173,7 @@ def check(event_path: Path, timetable_path: Path, previous: Path | None, now: st
 @click.option("-o", "--output", type=FILE, required=True, help="Where to write the timetable.")
 @click.option("--time-limit", default=60.0, show_default=True, type=Seconds(), metavar="SECONDS",
               help="Seconds of search at most.")
-@click.option("--workers", default=None, type=click.IntRange(1),
+@click.option("--workers", default=None, type=click.IntRange(1, MAX_WORKERS),
               help="Search threads, and processes for staffing days side by side (default: all cores).")
 @click.option("--seed", default=0, show_default=True, type=click.IntRange(-SEED_LIMIT, SEED_LIMIT - 1),
               help="Random seed of the search.")
@@ -519,7 +523,7 @@ def assignments(event_path: Path, timetable_path: Path, output: Path, previous: 
               help="Words for people, or a JSON list of {rule, ids, message, found_by} for tools.")
 @click.option("--time-limit", default=60.0, show_default=True, type=Seconds(), metavar="SECONDS",
               help="Seconds of search at most.")
-@click.option("--workers", default=None, type=click.IntRange(1), help="Search threads (default: up to 2).")
+@click.option("--workers", default=None, type=click.IntRange(1, MAX_WORKERS), help="Search threads (default: up to 2).")
 @click.option("--previous", type=FILE, help="With --now: the timetable followed until now.")
 @click.option("--now", metavar="TIME", help=f"With --previous: explain a re-plan made at this time ({NOW_FORMAT}), "
               f"what began before it being kept.")

@@ -965,8 +965,11 @@ SCHOOL_TIMETABLE = SCHOOL.with_name("school.timetable.json")
     # 'none' with a zone was told "'none' is not an IANA time zone ..., nor 'none'"
     (["render", "{event}", "{timetable}", "--locale", "fr_CA", "--format", "md", "-o", "{out}", "--also-tz", "none",
       "--also-tz", "Europe/Paris"], "'none' (no other zone shown) cannot be combined with zones"),
+    # each CP-SAT worker takes memory, and the decomposition forks them all: --workers 100000 ran out of memory
+    (["solve", "{event}", "-o", "{out}", "--workers", "100000"], "--workers"),
+    (["explain", "{event}", "--workers", "257"], "--workers"),
 ], ids=["seed-2**31", "seed-below-int32", "time-limit-nan", "time-limit-inf", "explain-time-limit-nan",
-        "also-tz-none-and-a-zone"])
+        "also-tz-none-and-a-zone", "workers-100000", "explain-workers-257"])
 def test_a_bad_option_is_refused_before_any_work(tmp_path, args, words):
     out = tmp_path / "out.json"
     argv = [a.format(event=SCHOOL, timetable=SCHOOL_TIMETABLE, out=out) for a in args]
