@@ -75,7 +75,13 @@ def _check_output(path: Path, folder: bool = False, inputs: tuple[Path | None, .
 
 def _check_folders(output: Path, relative: Iterable[Path]) -> None:
     """Exit 2 before writing any of the files `relative` to `output` if a file stands where one of their folders
-    must be (the agendas of all interpreters were written before a speaker's failed: half a folder)."""
+    must be, or a folder where one of the files must be (the agendas of all interpreters were written before a
+    speaker's failed: half a folder)."""
+    relative = list(relative)
+    for path in sorted(output / p for p in relative):
+        if path.is_dir():
+            click.echo(f"{path}: cannot write: it is a folder, not a file", err=True)
+            sys.exit(Exit.BAD_INPUT)
     for folder in sorted({output / p.parent for p in relative}):
         for part in [folder, *folder.parents]:
             if part == output.parent:

@@ -988,6 +988,17 @@ def test_a_zone_given_twice_is_shown_once(tmp_path):
     assert header.count("Tokyo") == 1, header
 
 
+def test_assignments_write_nothing_when_a_folder_stands_where_a_file_must_be(tmp_path):
+    # 32 agendas were written before the last speaker's calendar, a folder, failed with exit 2: half a folder
+    out = tmp_path / "agendas"
+    (out / "speakers" / "asiddiqui" / "assignments.ics").mkdir(parents=True)
+    result = CliRunner().invoke(cli, ["assignments", str(SCHOOL), str(SCHOOL_TIMETABLE), "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    folder = out / "speakers" / "asiddiqui" / "assignments.ics"
+    assert result.output == f"{folder}: cannot write: it is a folder, not a file\n"
+    assert [p for p in out.rglob("*") if p.is_file()] == []
+
+
 def test_the_largest_seed_plus_an_offset_stays_a_cp_sat_seed():
     # --seed 2147483647 with --method decompose: seed + 4 overflowed CP-SAT's 32-bit seed (exit 70)
     from scheduler.search import Search
