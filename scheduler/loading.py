@@ -276,6 +276,10 @@ def read_json(path: Path | str) -> object:
         raise InputError([f"{path}: is a folder, not a JSON file"])
     except OSError as exc:
         raise InputError([f"{path}: cannot be read ({exc.strerror})"])
+    wide = json.detect_encoding(raw)  # by its BOM or its zero bytes (RFC 8259's test)
+    if wide.startswith("utf-16") or wide.startswith("utf-32"):  # saved so by some Windows editors
+        raise InputError([f"{path}: {wide.upper().replace('-BE', '').replace('-LE', '')} text, not UTF-8: save "
+                          f"it as UTF-8"])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
