@@ -1222,6 +1222,7 @@ def _witness(sm, solver: cp_model.CpSolver) -> _Witness:
 # unstaffed) and the unavailable periods (how much of them is used).
 _AMOUNTS = ("max_minutes_per_day", "max_sessions_per_day", "capacity", "channels", "max_interpreters", "required")
 _TIGHTENED = (*_AMOUNTS, "unavailable", "hire")
+DAY_OF_WORK = 1440  # a hire's day of work weighs more than all their minutes: fewer days first
 
 
 def _excess(model: cp_model.CpModel, sm, hired: dict[tuple, str], key: tuple,
@@ -1233,8 +1234,16 @@ def _excess(model: cp_model.CpModel, sm, hired: dict[tuple, str], key: tuple,
     from .model import starts_avoiding
 
     ev, kind = sm.event, key[0]
-    if kind == "hire":  # the minutes the one more interpreter works
-        return sum(ev.session[sid].duration * lit for (who, sid), lit in sm.works.items() if who == hired[key])
+    if kind == "hire":  # the days the one more interpreter works, then their minutes: a day's contract is easier
+        mine = [(sid, lit) for (who, sid), lit in sm.works.items() if who == hired[key]]
+        on: dict[date, cp_model.IntVar] = {}
+        for sid, works in mine:  # (the model's own literals only: new ones would go into `sm`'s model, not this)
+            for z, here in sm.sessions[sid].zone.items():
+                day = sm.zones[z].day
+                if day not in on:
+                    on[day] = model.new_bool_var("")
+                model.add(on[day] >= works + here - 1)
+        return DAY_OF_WORK * sum(on.values()) + sum(ev.session[sid].duration * lit for sid, lit in mine)
     if kind == "required":
         staffed = sm.sessions[key[1]].staffed
         return len(staffed) - sum(staffed.values())

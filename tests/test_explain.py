@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from scheduler.cli import cli
 from scheduler.event import Event
 from scheduler.explain import Explanation, explain, necessary_checks, render_text
+from scheduler.loading import load_event
 from scheduler.solve import solve
 from builders import DAY, DAY2, day, en_fr, event_dict, interpreter, room, session, speaker
 
@@ -764,3 +765,15 @@ def test_one_more_interpreter_is_offered_with_when_they_must_be_free():
     busy = [{"start": f"{DAY}T09:00", "end": f"{DAY}T{start}"}] if start != "09:00" else []
     busy += [{"start": f"{DAY}T{end}", "end": f"{DAY}T12:00"}]
     assert_feasible(fixed(data, lambda d: d["interpreters"].append(en_fr("new", unavailable=busy))))
+
+
+def test_one_more_interpreter_is_asked_for_as_few_days_as_a_timetable_allows():
+    """fixtures/workshop-ill.json: a two-day French/English/Spanish workshop whose Spanish interpreter Lucía is
+    ill on the second day. The one more interpreter into Spanish is asked to be free on that day alone (minutes
+    alone as the measure asked for Thursday 16:00-17:00 too: a second day's contract for an hour)."""
+    ev = load_event(SCHOOL.parent / "workshop-ill.json")
+    why = explain(ev, time_limit=30, workers=1)
+    hire = [c for c in why.repairs if c.message.startswith("one more interpreter into es")]
+    assert len(hire) == 1, why.repairs
+    free = re.search(r"free (.*?) \(the timetable found", hire[0].message).group(1)
+    assert "Fri 2026-05-15" in free and "Thu" not in free, hire[0].message
