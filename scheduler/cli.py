@@ -140,7 +140,23 @@ def _under_way(event):
     return moment if any(d.date == moment.date() for d in event.event.days) else None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Command(click.Command):
+    """A command whose parsing errors know it: Click's parser raises some (an option missing its value) without a
+    context, and the one-line message would then name `scheduler`, not `scheduler solve`."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            exc.ctx = exc.ctx or ctx
+            raise
+
+
+class _Group(click.Group):
+    command_class = _Command
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="scheduler")
 def cli() -> None:
     """Multilingual, translation-aware conference scheduler."""
@@ -405,6 +421,9 @@ def _locale_option(ctx: click.Context, param: click.Parameter, value: str) -> st
     return value
 
 
+ZONED_FORMATS = ("md", "html", "ics", "csv")  # those that show times in --also-tz zones too
+
+
 @cli.command()
 @click.argument("event_path", metavar="EVENT.json", type=FILE)
 @click.argument("timetable_path", metavar="TIMETABLE.json", type=FILE)
@@ -436,7 +455,7 @@ def render(event_path: Path, timetable_path: Path, locale: str, fmt: str, output
         _fail_input(exc)
     _check_output(output, inputs=(event_path, timetable_path, previous))
     left_out = ()
-    if not also:
+    if not also and fmt in ZONED_FORMATS:
         zones = tuple(dict.fromkeys(a.timezone for a in event.event.audience if a.timezone != event.event.timezone))
         also = audience_zones(event)
         left_out = tuple(z for z in zones if z not in also)
@@ -594,7 +613,8 @@ def main() -> None:
             sys.exit(exc.exit_code)
         command = exc.ctx.command_path if exc.ctx is not None else "scheduler"
         said = " ".join(exc.format_message().split()).rstrip(".")
-        click.echo(f"{command}: {said}; see '{command} --help'.", err=True)
+        see = f" See '{command} --help'." if said.endswith("?") else f"; see '{command} --help'."
+        click.echo(f"{command}: {said}{see}", err=True)
         sys.exit(exc.exit_code)
     except click.ClickException as exc:  # Click's other errors: its own message
         exc.show()

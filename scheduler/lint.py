@@ -115,7 +115,7 @@ def interpreter_at_night(ev: Event) -> Iterator[Note]:
             continue
         zone = ZoneInfo(it.timezone)
         away = ev.periods(it.unavailable)
-        # per day, the first and last night slot: event minutes
+        # per day, the first run of night slots (a day may cross their night twice): event minutes
         nights: list[tuple[int, int]] = []
         for d in ev.event.days:
             a, b = ev.day_window(d)
@@ -123,7 +123,10 @@ def interpreter_at_night(ev: Event) -> Iterator[Note]:
             night = [m for m, t in theirs if not any(x <= m < y for x, y in away)
                      and not awake.start <= t.time() < awake.end]
             if night:
-                nights.append((night[0], night[-1] + slot))
+                end = night[0] + slot
+                while end in night:
+                    end += slot
+                nights.append((night[0], end))
         if nights:
             start, end = nights[0]
             first, last = ev.aware(start).astimezone(zone), ev.aware(end).astimezone(zone)
@@ -161,6 +164,7 @@ def pinned_room_unfit(ev: Event) -> Iterator[Note]:
         if any(ev.room[r].capacity >= s.attendance and ev.room[r].channels >= need for r in rooms):
             continue
         channels = f"its required channels need (into {', '.join(ev.channels(s))})"
+        seated = [r for r in rooms if ev.room[r].capacity >= s.attendance]
         if len(rooms) == 1:
             room = ev.room[rooms[0]]
             faults = ([f"seats {room.capacity}, fewer than its {s.attendance} attendees"]
@@ -168,11 +172,15 @@ def pinned_room_unfit(ev: Event) -> Iterator[Note]:
                 [f"has {counted(room.channels, 'booth')}, fewer than the {need} {channels}"]
                 if room.channels < need else [])
             what = f"{s.id} is pinned to {room.id} ({room.name}), which {' and '.join(faults)}"
+        elif need == 0 or not seated:
+            what = f"{s.id} is pinned to {', '.join(rooms)}, none of which seats its {s.attendance} attendees"
         else:
             what = (f"{s.id} is pinned to {', '.join(rooms)}, none of which both seats its {s.attendance} attendees "
                     f"and has the {counted(need, 'booth')} {channels}")
-        yield (("sessions", i, "pin"), f"{what}: no timetable then (see `scheduler explain`); pin another room, or "
-                                       f"make its interpretation optional")
+        # optional interpretation needs no booth: it helps only when some pinned room seats them all
+        booths = need > 0 and bool(seated)
+        yield (("sessions", i, "pin"), f"{what}: no timetable then (see `scheduler explain`); pin another room"
+                                       f"{', or make its interpretation optional' if booths else ''}")
 
 
 NOTES: list[Callable[[Event], Iterator[Note]]] = [interpreter_without_channel, language_without_interpreter,

@@ -1017,6 +1017,9 @@ def test_the_largest_seed_plus_an_offset_stays_a_cp_sat_seed():
     (["solve"], "scheduler solve: Missing argument 'EVENT.json'; see 'scheduler solve --help'."),
     (["check", "{event}", "{timetable}", "--previous", "{timetable}"],
      "scheduler check: --previous needs --now: check a re-plan made during the event; see 'scheduler check --help'."),
+    # Click's parser raises this one without its command: it named `scheduler`
+    (["solve", "{event}", "-o"], "scheduler solve: Option '-o' requires an argument; see 'scheduler solve --help'."),
+    (["solv", "{event}"], "scheduler: No such command 'solv'. Did you mean 'solve'? See 'scheduler --help'."),
 ])
 def test_a_usage_error_is_one_line(monkeypatch, capsys, tmp_path, argv, line):
     # Click printed four lines (usage, hint, a blank line, the error) where every other input error prints one

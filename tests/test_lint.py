@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from builders import en_fr, event_dict, interpreter, room, session
+from builders import day, en_fr, event_dict, interpreter, room, session
 from scheduler.cli import cli
 from scheduler.event import Event
 from scheduler.lint import (audience_zone_repeated, interpreter_at_night, interpreter_without_channel,
@@ -79,6 +79,17 @@ def test_interpreter_at_night():
     assert list(interpreter_at_night(make([session("s1", language="en")], [paris, tokyo]))) == []
 
 
+def test_interpreter_at_night_gives_one_night_when_the_day_crosses_two():
+    """01:00-17:00 in Toronto is 07:00-23:00 in Paris: the day runs into two of their nights (07:00-08:00 before
+    the awake hours, 22:00-23:00 after them); the period to mark is the first, not the whole day between."""
+    paris = interpreter("near", A=["fr"], C=["en"], timezone="Europe/Paris")
+    ev = make([session("s1", language="en")], [paris], days=[day(start="01:00", end="17:00")])
+    notes = list(interpreter_at_night(ev))
+    assert [where for where, _ in notes] == [("interpreters", 0)]
+    assert "(on 2021-02-13: 07:00-08:00 their time" in notes[0][1], notes[0][1]
+    assert notes[0][1].endswith('the first is {"start": "2021-02-13T01:00", "end": "2021-02-13T02:00"}')
+
+
 def test_audience_zone_repeated():
     shares = [("America/Toronto", 0.5), ("Asia/Tokyo", 0.3), ("Asia/Tokyo", 0.2)]
     data = event_dict([session("s1", language="en")], audience=[{"timezone": z, "share": x} for z, x in shares])
@@ -132,3 +143,29 @@ def test_pinned_room_unfit():
     either = make([session("s1", attendance=100, pin={"rooms": ["side", "r1"]})], [en_fr("i1")],
                   rooms=[room("r1"), side])
     assert list(pinned_room_unfit(either)) == []
+
+
+def test_pinned_room_unfit_names_the_fault_of_each_room():
+    people = [en_fr("i1")]
+    seats_no_booth = room("hall", channels=0, capacity=500)
+    booth_no_seats = room("cabin", channels=1, capacity=20)
+    rooms = [room("r1"), seats_no_booth, booth_no_seats, room("closet", capacity=10)]
+    # booths alone: optional interpretation would do
+    [(_, text)] = pinned_room_unfit(make([session("s1", attendance=100, pin={"room": "hall"})], people, rooms=rooms))
+    assert "which has 0 booths, fewer than the 1 its required channels need (into fr)" in text
+    assert "seats" not in text and text.endswith("pin another room, or make its interpretation optional")
+    # seats alone: interpretation has nothing to do with it
+    [(_, text)] = pinned_room_unfit(make([session("s1", attendance=100, pin={"room": "cabin"})], people, rooms=rooms))
+    assert "which seats 20, fewer than its 100 attendees: " in text and "booth" not in text
+    assert text.endswith("pin another room")
+    # two rooms, each lacking one of the two: neither holds the session
+    both = session("s1", attendance=100, pin={"rooms": ["hall", "cabin"]})
+    [(_, text)] = pinned_room_unfit(make([both], people, rooms=rooms))
+    assert "none of which both seats its 100 attendees and has the 1 booth its required channels need" in text
+    assert text.endswith("or make its interpretation optional")
+    # optional interpretation in rooms too small: seats are all there is to say
+    small = session("s1", attendance=100, interpretation="optional", pin={"rooms": ["cabin", "closet"]})
+    [(_, text)] = pinned_room_unfit(make([small], people, rooms=rooms))
+    assert "none of which seats its 100 attendees: " in text and "booth" not in text
+    assert list(pinned_room_unfit(make([session("s1", attendance=100, interpretation="optional",
+                                                 pin={"rooms": ["hall", "cabin"]})], people, rooms=rooms))) == []

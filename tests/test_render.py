@@ -715,6 +715,10 @@ def test_cli_render_says_which_audience_zones_it_left_out(tmp_path):
     assert result.exit_code == 0 and "not in" not in result.stderr
     assert "not in" not in CliRunner().invoke(cli, ["render", str(EVENT), str(TIMETABLE), "--locale", "en_CA",
                                                     "--format", "md", "-o", str(out)]).stderr
+    # the formats that show no other zone say nothing of them
+    for fmt in ("frab-json", "workload-csv"):
+        result = CliRunner().invoke(cli, [*args[:-4], "--format", fmt, "-o", str(tmp_path / "t.out")])
+        assert result.exit_code == 0 and "not in" not in result.stderr, result.stderr
 
 
 def test_cli_render_suggests_the_zone_of_a_city(tmp_path):
