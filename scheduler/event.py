@@ -476,6 +476,18 @@ def _languages_once(ev: Event) -> Iterator[Issue]:
         seen.add(lang)
 
 
+def _skipped(zone: ZoneInfo, moment: datetime) -> bool:
+    """Whether a wall-clock time never shows in `zone` (jumped over when its clocks went forward)."""
+    return moment.replace(tzinfo=zone).astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None) != moment
+
+
+def _never_on_the_clock(zone: ZoneInfo, start: datetime, end: datetime) -> bool:
+    """Whether every minute of [start, end) is skipped by the zone's clocks (Pacific/Apia had no 2011-12-30)."""
+    if not _skipped(zone, start):  # the usual case, answered at once
+        return False
+    return all(_skipped(zone, start + timedelta(minutes=m)) for m in range(int((end - start).total_seconds()) // 60))
+
+
 def _days_and_breaks(ev: Event) -> Iterator[Issue]:
     seen: set[date] = set()
     for i, d in enumerate(ev.event.days):
@@ -485,6 +497,11 @@ def _days_and_breaks(ev: Event) -> Iterator[Issue]:
         seen.add(d.date)
         if d.start >= d.end:
             yield Issue(path=(*path, "end"), message=f"the day must end after it starts ({d.start:%H:%M})")
+        elif _never_on_the_clock(ev.zone, datetime.combine(d.date, d.start), datetime.combine(d.date, d.end)):
+            yield Issue(path=(*path, "date"),
+                        message=f"{d.date} {d.start:%H:%M}-{d.end:%H:%M} never shows on the clocks of "
+                                f"{ev.event.timezone}: they skipped those hours (e.g. a day dropped when the zone "
+                                f"moved across the date line)")
         for j, b in enumerate(d.breaks):
             if b.start >= b.end:
                 yield Issue(path=(*path, "breaks", j, "end"), message="a break must end after it starts")

@@ -1075,3 +1075,28 @@ def test_the_cities_offered_for_offsets_have_one_standard_offset_each():
     assert all(known_timezone(z) for z in _CITIES)
     offsets = [_standard_offset(z) for z in _CITIES]
     assert offsets == sorted(set(offsets)), dict(zip(_CITIES, offsets))
+
+
+def test_a_day_the_clocks_skipped_is_refused(tmp_path):
+    # Samoa moved across the date line: Pacific/Apia had no 2011-12-30; validate passed it and solve then
+    # reported a pin to that day as the reason no timetable exists
+    from builders import day, event_dict, session
+
+    def issues(date: str, start: str = "09:00", end: str = "12:00", zone: str = "Pacific/Apia") -> list[str]:
+        path = tmp_path / "event.json"
+        path.write_text(json.dumps(event_dict([session("s1")], timezone=zone,
+                                              days=[day(date=date, start=start, end=end)])), "utf-8")
+        try:
+            load_event(path)
+        except InputError as exc:
+            return [str(exc)]
+        return []
+
+    [said] = issues("2011-12-30")
+    assert "event.days[0].date: 2011-12-30 09:00-12:00 never shows on the clocks of Pacific/Apia: they skipped " \
+           "those hours" in said
+    assert issues("2011-12-31") == [] and issues("2011-12-29") == []
+    # a day across an ordinary spring-forward hour exists: its sessions avoid that hour, as before
+    assert issues("2021-03-14", "01:00", "05:00", "America/Toronto") == []
+    [said] = issues("2021-03-14", "02:00", "03:00", "America/Toronto")  # but not a day within it
+    assert "2021-03-14 02:00-03:00 never shows on the clocks of America/Toronto" in said
