@@ -45,7 +45,8 @@ def clock_change_spans(event, windows: list[tuple[int, int]]) -> list[tuple[int,
     forward: the local times that do not exist, and the break before them (a gap across them is that much
     shorter than on the clock, so a rest there could be no rest; a session ending on them would be read back
     later). Clocks going back: the last slot before (a session across it would last an hour more than its
-    duration, the repeated hour's clock times being read as their first pass)."""
+    duration, the repeated hour's clock times being read as their first pass), and as many more as a rest of
+    min_break across it needs beyond the hour repeated."""
     slot = event.event.slot_minutes
     before = max(1, event.event.interpreter_rest.min_break if event.interpreters else 0)
     spans: list[tuple[int, int]] = []
@@ -65,7 +66,13 @@ def clock_change_spans(event, windows: list[tuple[int, int]]) -> list[tuple[int,
             if real(minute).astimezone(event.zone).replace(tzinfo=None) != event.local(minute):  # skipped
                 add(minute - before, minute + slot)
             elif minute < end and real(minute + slot) - real(minute) > timedelta(minutes=slot):
-                add(minute, minute + slot)  # the repeated hour follows
+                # The repeated hour follows. When more of the day follows it, also the part of min_break before it
+                # that the repeated hour does not give: a gap across it is then a rest in fact (the solver
+                # counts it on the clock, shorter); with min_break 90, 01:45 to 02:00 in Toronto (75 minutes in
+                # fact) joined two sessions in one stretch an hour longer in fact than on the clock.
+                gained = (real(minute + slot) - real(minute)) // timedelta(minutes=1) - slot
+                keep = max(slot, -(-(before - gained) // slot) * slot) if minute + slot < end else slot
+                add(minute + slot - keep, minute + slot)
     return spans
 
 
