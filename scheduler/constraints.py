@@ -477,10 +477,10 @@ def interpreter_rest(sm: ScheduleModel) -> None:
 
 def rest_groups(zones, min_break: int) -> list[list]:
     """Zones in time order, grouped where less than min_break separates one from the next (even across
-    midnight): a stretch of work can only run on inside one group."""
+    midnight), unless the clocks go back between them: a stretch of work can only run on inside one group."""
     groups: list[list] = []
     for z in sorted(zones, key=lambda z: z.start):
-        if groups and z.start - groups[-1][-1].end < min_break:
+        if groups and z.start - groups[-1][-1].end < min_break and not z.rested:
             groups[-1].append(z)
         else:
             groups.append([z])
@@ -601,7 +601,7 @@ def rest_window_shortfalls(event, placed: dict[str, tuple[int, str]]) -> list[tu
     for into, people in sorted(able_by_target(event).items()):
         needing = [s for s in _rest_demand(event, into) if s.id in placed]
         anchors = sorted({placed[s.id][0] for s in needing} | {placed[s.id][0] + s.duration - width for s in needing})
-        for a in anchors:
+        for a in _uncut(event, anchors, width):
             demand = sum(event.team_size(s) * max(0, min(placed[s.id][0] + s.duration, a + width)
                                                   - max(placed[s.id][0], a)) for s in needing)
             if demand > _window_supply(event, people, a, width):
@@ -632,6 +632,8 @@ def rest_windows(sm: ScheduleModel, windows: list[tuple[str, int]]) -> None:
     width = rest.max_continuous + rest.min_break
     able_into = able_by_target(sm.event)
     for into, a in windows:
+        if not _uncut(sm.event, [a], width):
+            continue
         terms = []
         for s in _rest_demand(sm.event, into):
             sv, domain = sm.sessions[s.id], sm.start_domain[s.id]
@@ -646,6 +648,13 @@ def rest_windows(sm: ScheduleModel, windows: list[tuple[str, int]]) -> None:
             terms.append(sm.event.team_size(s) * inside)
         if terms:
             sm.model.add(sum(terms) <= _window_supply(sm.event, able_into[into], a, width))
+
+
+def _uncut(event, anchors: list[int], width: int) -> list[int]:
+    """The windows (first minutes) of `width` minutes that the clocks going back do not cut: across that moment
+    a gap is a rest in fact, so work on each side counts apart (a window across it holds more than
+    max_continuous minutes of one person's work when they work on both sides)."""
+    return [a for a in anchors if not any(a < cut < a + width for cut in event.clocks_back)]
 
 
 def _rest_demand(event, into: str) -> list:

@@ -301,6 +301,17 @@ class Event(Strict):
         """The aware date-time (event zone, with offset) of an event minute."""
         return self.local(minute).replace(tzinfo=self.zone)
 
+    @cached_property
+    def clocks_back(self) -> list[int]:
+        """The event minutes on the slot grid inside a day's window at which the clocks go back: the slot before
+        ends an hour (the hour repeated) later in fact than on the clock. No session runs across one, nor in the
+        part of min_break before it that the repeated hour does not give (`constraints.clock_change_spans`), so
+        a gap across one is a rest in fact, however short on the clock."""
+        slot = self.event.slot_minutes
+        return sorted({m for d in self.event.days for m in range(self.day_window(d)[0] + slot,
+                                                                  self.day_window(d)[1] + 1, slot)
+                       if self.aware(m).timestamp() - self.aware(m - slot).timestamp() > 60 * slot})
+
     def day_window(self, day: DaySchedule) -> tuple[int, int]:
         base = (day.date - self.epoch).days * 1440
         return base + minutes_of(day.start), base + minutes_of(day.end)

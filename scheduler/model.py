@@ -8,7 +8,8 @@ Building happens in three steps:
 3. the *constraint* rules post their constraints, and `goals.py` adds the named penalty terms.
 
 Time is in event minutes (see `Event.minute`). A *zone* is a stretch of a day between breaks long enough to
-rest in (at least `interpreter_rest.min_break`); sessions never cross breaks, so each session lies in one zone.
+rest in (at least `interpreter_rest.min_break`, or the moment the clocks go back, a rest in fact); sessions never
+cross breaks (nor that moment), so each session lies in one zone.
 
 *Switches* (for `scheduler explain`): a model built with `switchable` fact keys gives each of those relaxable
 facts a Boolean literal (`fact`); the constraints of the fact then hold only when its literal is true, so that
@@ -38,6 +39,7 @@ class Zone:
     start: int
     end: int
     spans: tuple[tuple[int, int], ...]
+    rested: bool = False  # the clocks go back between it and the zone before: a rest in fact lies between them
 
 
 @dataclass(frozen=True)
@@ -73,17 +75,23 @@ def zones_of(event: Event, ignore_breaks: Collection[date] = ()) -> list[Zone]:
     """The rest zones of every day: break-free spans, merged across breaks shorter than the minimum rest.
     The breaks of the days in `ignore_breaks` are left out (their whole window is one span)."""
     min_break = event.event.interpreter_rest.min_break
+    back = event.clocks_back
     zones: list[Zone] = []
     for day in sorted(event.event.days, key=lambda d: d.date):
         spans = [event.day_window(day)] if day.date in ignore_breaks else event.open_spans(day)
+        # Split where the clocks go back: a gap across that moment is a rest in fact, however short on the clock.
+        for cut in back:
+            spans = [part for a, b in spans for part in (((a, cut), (cut, b)) if a < cut < b else ((a, b),))]
         group: list[tuple[int, int]] = []
+        rested = False
         for span in spans:
-            if group and span[0] - group[-1][1] >= min_break:
-                zones.append(Zone(len(zones), day.date, group[0][0], group[-1][1], tuple(group)))
-                group = []
+            across = bool(group) and any(group[-1][1] <= cut <= span[0] for cut in back)
+            if group and (span[0] - group[-1][1] >= min_break or across):
+                zones.append(Zone(len(zones), day.date, group[0][0], group[-1][1], tuple(group), rested))
+                group, rested = [], across
             group.append(span)
         if group:
-            zones.append(Zone(len(zones), day.date, group[0][0], group[-1][1], tuple(group)))
+            zones.append(Zone(len(zones), day.date, group[0][0], group[-1][1], tuple(group), rested))
     return zones
 
 
