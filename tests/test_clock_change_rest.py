@@ -22,7 +22,7 @@ from scheduler.search import Search
 from scheduler.solutions import assemble
 from scheduler.solve import solve
 from scheduler.timetable import Timetable
-from builders import day, en_fr, event_dict, interpreter, session
+from builders import day, en_fr, event_dict, interpreter, room, session
 
 # The night the clocks go back, and the hour (on the clock, first pass) at which they do.
 FALL_BACK = [("America/Toronto", "2026-11-01", 2), ("Europe/Paris", "2026-10-25", 3)]
@@ -33,8 +33,8 @@ def event(data: dict, zone: str) -> Event:
     return Event.model_validate_json(json.dumps(data))
 
 
-def solved(ev: Event, method: str) -> Timetable:
-    out = solve(ev, time_limit=2, workers=2, method=method)
+def solved(ev: Event, method: str, time_limit: float = 2) -> Timetable:
+    out = solve(ev, time_limit=time_limit, workers=2, method=method)
     assert out.timetable is not None, (out.status, out.note)
     tt = Timetable.model_validate_json(out.timetable.to_json())  # as `scheduler check` reads it
     assert check(ev, tt) == [], [str(b) for b in check(ev, tt)]
@@ -98,6 +98,29 @@ def test_a_break_across_the_repeated_hour_is_a_rest(zone, date, hour):
         days=[day(date, "00:00", "06:00", breaks=[{"start": f"{hour - 1:02d}:30", "end": f"{hour:02d}:30"}])],
         team_size={"solo_max_minutes": 120, "team": 2}, interpreter_rest={"max_continuous": 180, "min_break": 90})
     solved(event(data, zone), "exact")
+
+
+# --- an online event through the night of a change -------------------------------------------------------------
+
+# The evening before (20:00-23:45) and the night itself (00:00-06:00) of each change.
+CHANGES = [("America/Toronto", "2026-10-31", "2026-11-01"), ("Europe/Paris", "2026-10-24", "2026-10-25"),
+           ("Europe/Paris", "2026-03-28", "2026-03-29"), ("America/Toronto", "2026-03-07", "2026-03-08")]
+
+
+@pytest.mark.parametrize("method, time_limit", [("exact", 2), ("decompose", 4)])
+@pytest.mark.parametrize("zone, evening, date", CHANGES)
+def test_an_online_night_through_a_change(method, time_limit, zone, evening, date):
+    """Two interpreters into each language, 150 minutes a day each, at most 90 minutes in a row: every session
+    needs both of one pair, so the rest rule and the daily minutes bind on both sides of midnight and of the
+    change (with 2 s the decomposition has no time left to mend its first staffing, on any night)."""
+    people = [en_fr(f"f{i}", max_minutes_per_day=150) for i in (1, 2)]
+    people += [interpreter(f"e{i}", A=["en"], C=["fr"], max_minutes_per_day=150) for i in (1, 2)]
+    sessions = [session("a", 90), session("b", 60), session("c", 75),
+                session("d", 90, language="fr"), session("e", 60, language="fr"), session("f", 45, language="fr")]
+    data = event_dict(sessions, interpreters=people, rooms=[room("zoom1"), room("zoom2")],
+                      days=[day(evening, "20:00", "23:45"), day(date, "00:00", "06:00")],
+                      interpreter_rest={"max_continuous": 90, "min_break": 30})
+    solved(event(data, zone), method, time_limit)
 
 
 # --- the rest windows of the timing model (constraints.rest_windows, decompose.rest_cuts) -----------------------
