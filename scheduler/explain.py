@@ -1222,15 +1222,14 @@ def _witness(sm, solver: cp_model.CpSolver) -> _Witness:
 # unstaffed) and the unavailable periods (how much of them is used).
 _AMOUNTS = ("max_minutes_per_day", "max_sessions_per_day", "capacity", "channels", "max_interpreters", "required")
 _TIGHTENED = (*_AMOUNTS, "unavailable", "hire")
-DAY_OF_WORK = 1440  # a hire's day of work weighs more than all their minutes: fewer days first
 
 
 def _excess(model: cp_model.CpModel, sm, hired: dict[tuple, str], key: tuple,
             lifted: set[tuple]) -> cp_model.LinearExprT:
     """How much a timetable of the model with switches (`sm`, a ScheduleModel; constraints posted in `model`, a
     copy) asks of the lifted fact `key` of `_TIGHTENED`: the amount its limit must be raised to, the channels of
-    its session left unstaffed, the minutes of the sessions that use its unavailable period, or the minutes one
-    more interpreter works (`hired`: their ids by fact)."""
+    its session left unstaffed, the minutes of the sessions that use its unavailable period, or the days, then the
+    minutes, one more interpreter works (`hired`: their ids by fact)."""
     from .model import starts_avoiding
 
     ev, kind = sm.event, key[0]
@@ -1243,7 +1242,11 @@ def _excess(model: cp_model.CpModel, sm, hired: dict[tuple, str], key: tuple,
                 if day not in on:
                     on[day] = model.new_bool_var("")
                 model.add(on[day] >= works + here - 1)
-        return DAY_OF_WORK * sum(on.values()) + sum(ev.session[sid].duration * lit for sid, lit in mine)
+        minutes = [ev.session[sid].duration * lit for sid, lit in mine]
+        # a day weighs more than all the minutes they could work (1,440 did not: 5 days of 360 min scored more
+        # than 6 of 30): fewer days first, strictly
+        day = 1 + sum(ev.session[sid].duration for sid, _ in mine)
+        return day * sum(on.values()) + sum(minutes)
     if kind == "required":
         staffed = sm.sessions[key[1]].staffed
         return len(staffed) - sum(staffed.values())
