@@ -262,6 +262,15 @@ def _has_surrogate(text: str) -> bool:
     return False
 
 
+def _decodes(raw: bytes, encoding: str) -> bool:
+    """Whether `raw` is text in `encoding` (zero bytes alone also come from binary files)."""
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def read_json(path: Path | str) -> object:
     """The parsed JSON of a file, or an InputError that says why it could not be read."""
     path = Path(path)
@@ -277,7 +286,7 @@ def read_json(path: Path | str) -> object:
     except OSError as exc:
         raise InputError([f"{path}: cannot be read ({exc.strerror})"])
     wide = json.detect_encoding(raw)  # by its BOM or its zero bytes (RFC 8259's test)
-    if wide.startswith("utf-16") or wide.startswith("utf-32"):  # saved so by some Windows editors
+    if (wide.startswith("utf-16") or wide.startswith("utf-32")) and _decodes(raw, wide):  # some Windows editors
         raise InputError([f"{path}: {wide.upper().replace('-BE', '').replace('-LE', '')} text, not UTF-8: save "
                           f"it as UTF-8"])
     try:

@@ -432,6 +432,8 @@ RAW_EVENT_CASES = [
     E_raw("file-utf-16-no-bom", BASE_TEXT.encode("utf-16-be"), None, "UTF-16 text, not UTF-8"),
     E_raw("file-utf-32", BASE_TEXT.encode("utf-32"), None, "UTF-32 text, not UTF-8"),
     E_raw("file-binary", bytes(range(256)), None),
+    # zero bytes first, as UTF-32 text has them, but no UTF-32 text: not told to save it as UTF-8
+    E_raw("file-binary-zeros", b"\x00\x00\x00\x01binarydata", None, "not valid JSON"),
     E_raw("json-truncated", BASE_TEXT[:200].encode(), None, "not valid JSON"),
     E_raw("json-trailing-comma", b'{"rooms": [],}', None, "not valid JSON"),
     E_raw("json-comment", b'{"event": {} // jsonc is not json\n}', None, "not valid JSON"),
