@@ -388,8 +388,8 @@ def generate(output: Path, timetable_out: Path | None, sessions: int, days: int,
 def _zone_option(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
     from .types import check_timezone
 
-    if value == ("none",):
-        return value
+    if value and set(value) == {"none"}:  # 'none' alone, even given twice
+        return ("none",)
     if "none" in value:  # with zones, it read "'none' is not an IANA time zone ..., nor 'none'"
         raise click.BadParameter("'none' (no other zone shown) cannot be combined with zones: give 'none' alone, "
                                  "or zones only")

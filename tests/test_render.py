@@ -695,6 +695,7 @@ def test_cli_render_shows_the_audiences_zones_unless_told(tmp_path, school):
 
     assert rendered() == render(*school, "md", "fr_CA", ("Europe/Paris", "Asia/Karachi"))
     assert rendered("--also-tz", "none") == render(*school, "md", "fr_CA")
+    assert rendered("--also-tz", "none", "--also-tz", "none") == render(*school, "md", "fr_CA")  # said twice
     assert rendered("--also-tz", "Asia/Tokyo") == render(*school, "md", "fr_CA", ("Asia/Tokyo",))
 
 
