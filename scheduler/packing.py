@@ -22,7 +22,6 @@ from ortools.sat.python import cp_model
 from .english import counted, names
 
 if TYPE_CHECKING:
-    from .event import Event
     from .explain import Conflict, _Context
 
 PACKING_SECONDS = 1.0  # for each model; only a proof counts, so a model not decided in time says nothing
@@ -136,7 +135,7 @@ def room_packing(cx: _Context) -> Iterator[Conflict]:
         if not where:
             # With no start at all, `no_possible_start` tells why; at a fixed start, `fixed_overlaps`.
             if cx.starts[s.id] and cx.fixed(s.id) is None:
-                yield _no_stretch(ev, s, [p for p in pieces if p.room in key[1]], sorted(key[1]))
+                yield _no_stretch(cx, s, [p for p in pieces if p.room in key[1]], sorted(key[1]))
             return
         fits[s.id] = (s.duration, where)
     if _packable(Counter(fits.values()), pieces) is not False:
@@ -149,30 +148,40 @@ def room_packing(cx: _Context) -> Iterator[Conflict]:
         if _packable(Counter(fits[sid] for sid in mine), pieces) is False:
             blamed, inside = group, mine
             break
-    yield _conflict(ev, [ev.session[sid] for sid in inside], [p for p in pieces if p.room in blamed],
+    yield _conflict(cx, [ev.session[sid] for sid in inside], [p for p in pieces if p.room in blamed],
                     sorted(blamed))
 
 
-def _no_stretch(ev: Event, s, pieces: list[Stretch], rooms: list[str]) -> Conflict:
+def _between(cx: _Context, rooms: list[str]) -> str:
+    """What cuts the rooms' time into stretches, as far as the event has it: ' between breaks and closures'."""
+    ev = cx.ev
+    cuts = ((["breaks"] if any(d.breaks for d in ev.event.days) else [])
+            + (["closures"] if any(ev.room[r].unavailable for r in rooms) else [])
+            + (["plenaries at fixed times"] if _fixed_plenaries(cx) else [])
+            + (["the sessions kept"] if ev.past is not None and ev.past.kept else []))
+    now = f" from {ev.past.label} on (the re-plan's --now)" if ev.past is not None else ""
+    return (f" between {names(cuts)}" if cuts else "") + now
+
+
+def _no_stretch(cx: _Context, s, pieces: list[Stretch], rooms: list[str]) -> Conflict:
     """The conflict of a session that has starts and rooms, but no free stretch of those rooms holds it."""
     from .explain import Conflict, _hours as hours, room_name, session_name  # explain imports this module
 
+    ev = cx.ev
     longest = max((p.end - p.start for p in pieces), default=0)
-    taken = names(["breaks"] + (["closures"] if any(ev.room[r].unavailable for r in rooms) else [])
-                  + (["plenaries at fixed times"] if any(x.kind == "plenary" for x in ev.sessions) else [])
-                  + (["the sessions kept"] if ev.past is not None and ev.past.kept else []))
-    now = f" from {ev.past.label} on (the re-plan's --now)" if ev.past is not None else ""
     return Conflict(
         rule="room_one_session_at_a_time", ids=[s.id, *rooms],
         message=f"{session_name(ev, s.id)} lasts {hours(s.duration)}, but no free stretch of "
-                f"{names([room_name(ev, r) for r in rooms], 10)} between {taken}{now} holds it at a start it may take "
+                f"{names([room_name(ev, r) for r in rooms], 10)}{_between(cx, rooms)} holds it at a start it may take "
                 f"(the longest stretch is {hours(longest)}). Reopen a room, move a break or a pin, let another room "
                 f"take it (booths, seats), or shorten it.")
 
 
-def _conflict(ev: Event, sessions: list, pieces: list[Stretch], rooms: list[str]) -> Conflict:
+def _conflict(cx: _Context, sessions: list, pieces: list[Stretch], rooms: list[str]) -> Conflict:
     """The conflict of `sessions` that cannot fit the stretches `pieces` of `rooms`, in words."""
     from .explain import Conflict, _hours as hours, room_name  # explain imports this module
+
+    ev = cx.ev
 
     def told(lengths: Counter, order: bool = False) -> str:
         return names([f"{n} × {hours(d)}" for d, n in sorted(lengths.items(), reverse=order)], 10)
@@ -184,13 +193,11 @@ def _conflict(ev: Event, sessions: list, pieces: list[Stretch], rooms: list[str]
         who = (f"the {counted(len(sessions), 'session')} that can use no room but "
                f"{names([room_name(ev, r) for r in rooms])} (by their size, interpretation booths or pins)")
         where = "those rooms"
-    closures = " and closures" if any(ev.room[r].unavailable for r in rooms) else ""
-    now = f" from {ev.past.label} on (the re-plan's --now)" if ev.past is not None else ""
     amount = (f"they need {hours(need)}, the stretches give {hours(have)}" if need > have else
               f"the minutes would fit ({hours(need)} in {hours(have)}), but a stretch takes whole sessions")
     return Conflict(
         rule="room_one_session_at_a_time", ids=[s.id for s in sessions] + list(rooms),
-        message=f"{who} last {told(Counter(s.duration for s in sessions))}; the free stretches of {where} between "
-                f"breaks{closures}{now} are {told(Counter(p.end - p.start for p in pieces), True)}: {amount}. "
+        message=f"{who} last {told(Counter(s.duration for s in sessions))}; the free stretches of {where}"
+                f"{_between(cx, rooms)} are {told(Counter(p.end - p.start for p in pieces), True)}: {amount}. "
                 f"Reopen a room, move or shorten a break, let another room take these sessions (booths, seats), or "
                 f"shorten or drop sessions.")

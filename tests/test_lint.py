@@ -47,6 +47,11 @@ def test_language_without_interpreter_names_a_regional_variant():
     notes = list(language_without_interpreter(ev))
     assert [where for where, _ in notes] == [("event", "languages", 1)]
     assert "the interpreters list 'es' and 'es_MX': language codes are matched exactly" in notes[0][1]
+    # a variant written only in explicit pairs is named too
+    paired = [interpreter("i1", A=["en"], C=["fr"]), interpreter("i3", A=["en"], C=["fr"], pairs=[["en", "es"]])]
+    [(_, text)] = language_without_interpreter(make([session("s1", language="en")], paired,
+                                                    languages=("en", "es_419")))
+    assert "the interpreters list 'es': language codes are matched exactly" in text
 
 
 def test_period_outside_event():

@@ -97,6 +97,20 @@ def test_a_session_no_stretch_can_hold_is_told():
     assert len(found) == 1 and found[0].ids == ["a", "r1"]
     assert "lasts 60 min, but no free stretch of room r1" in found[0].message
     assert "plenaries at fixed times" in found[0].message and "longest stretch is 0 min" in found[0].message
+    # only what the event has is named: no breaks here, no closures
+    assert "between plenaries at fixed times holds it" in found[0].message
+    assert "breaks" not in found[0].message and "closures" not in found[0].message
+
+
+def test_only_the_plenaries_that_cut_the_rooms_are_named():
+    # A plenary free to move cuts nothing: the three hours are too short for four sessions, by their lengths alone.
+    days = [day(start="09:00", end="12:00")]
+    loose = session("open", 60, kind="plenary", interpretation="none")
+    ev = Event.model_validate(event_dict([loose, *(session(s, 60, interpretation="none") for s in "abc")],
+                                         rooms=[room("r1", channels=0)], days=days))
+    found = packing_of(ev)
+    assert found and "the free stretches of the rooms are 1 × 180 min (3 h): they need" in found[0].message
+    assert "between" not in found[0].message
 
 
 def test_a_kept_session_and_a_closure_take_their_rooms_time():
