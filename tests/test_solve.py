@@ -660,6 +660,7 @@ def test_reassigned_paid_when_the_change_saves_more():
     items = paid(after, "reassigned")
     # both agendas changed: `b` taken off, `a` put on
     assert [(c.sessions, c.interpreters, c.cost) for c in items] == [(["s1"], ["a"], 4), (["s1"], ["b"], 4)]
+    assert {c.language for c in items} == {"fr"}  # the channel whose team changed
     assert after.objective == 2 * 4 + 20 + 30
 
 
