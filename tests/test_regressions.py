@@ -87,7 +87,12 @@ def test_rest_rule_holds_across_midnight(method):
 def test_no_session_in_the_hour_skipped_by_daylight_saving_time():
     # In Toronto, 2024-03-10 02:00 jumps to 03:00: the window 02:00-03:00 does not exist. The only start is
     # 02:00 (nonexistent): it was written as 02:00-05:00 = 03:00 EDT, and read back lasted 0 minutes.
-    ev = event([day("2024-03-10", "02:00", "03:00")],
+    # A day wholly within it is now refused as input; one that runs half an hour past it has starts for its
+    # 60-minute session only in the skipped hour.
+    with pytest.raises(ValueError, match="consistency issue"):
+        event([day("2024-03-10", "02:00", "03:00")], [session("s1", 60, interpretation="none")],
+              timezone="America/Toronto")
+    ev = event([day("2024-03-10", "02:00", "03:30")],
                [session("s1", 60, interpretation="none")], timezone="America/Toronto")
     assert_infeasible(ev, "exact")
 
