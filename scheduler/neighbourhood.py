@@ -12,6 +12,7 @@ from datetime import date
 from ortools.sat.python import cp_model
 
 from .constraints import able_by_target, able_interpreters, pivot_languages
+from .event import Event, Period
 from .model import ScheduleModel
 from .search import Search, run_solver
 from .solutions import (complete_hint, costliest_days, extract, hint_previous, load_outside, merged, misplaced,
@@ -171,7 +172,7 @@ def day_model(run: Search, base: Timetable, day: date, restaff: set[str] | None 
     keeps its time and room from `base` except those in `retime`, and its teams except those in `restaff`
     (None: every team is re-staffed) and those of its channels into the languages of `free_into`."""
     part = sessions_on(run.event, base, day)
-    sub = run.event.day_part(day, {p.session for p in part.sessions})
+    sub = rested_from_other_days(run.event, base, day, run.event.day_part(day, {p.session for p in part.sessions}))
     return ScheduleModel(
         sub, run.previous, relay_pivots=pivots,
         fixed_times={p.session: (sub.minute(p.start), p.room) for p in part.sessions if p.session not in retime},
@@ -179,6 +180,29 @@ def day_model(run: Search, base: Timetable, day: date, restaff: set[str] | None 
                      if restaff is not None and p.session not in restaff},
         load_offset=load_outside(run.event, base, part), free_into=free_into,
     )
+
+
+def rested_from_other_days(ev: Event, base: Timetable, day: date, sub: Event) -> Event:
+    """`sub` (the part of `ev` on `day`) with each interpreter who works in `base` less than `min_break` before
+    the day begins (or after it ends) kept free until that break is over (or from when it must begin): a day's
+    model does not see the evening before, and on overnight events its timetables ran a stretch of work on past
+    midnight (195 minutes in a row), which the merged timetable's check then refused."""
+    (a, b), gap = ev.day_window(next(d for d in ev.event.days if d.date == day)), ev.event.interpreter_rest.min_break
+    blocked: dict[str, list[tuple[int, int]]] = {}
+    for p in base.sessions:
+        start, end = ev.minute(p.start), ev.minute(p.end)
+        if a <= start < b:
+            continue
+        around = [(a, end + gap)] if end <= a < end + gap else [(start - gap, b)] if b <= start < b + gap else []
+        for who in {w for c in p.channels for w in c.interpreters} if around else ():
+            blocked.setdefault(who, []).extend(around)
+    if not blocked:
+        return sub
+    people = [it.model_copy(update={"unavailable": [*it.unavailable, *(
+        Period.model_construct(start=ev.local(x), end=ev.local(y)) for x, y in blocked[it.id])]})
+        if it.id in blocked else it for it in sub.interpreters]
+    fields = {name: getattr(sub, name) for name in Event.model_fields}
+    return Event.model_construct(**{**fields, "interpreters": people}).as_of(sub.past)
 
 
 def language_groups(options: dict[str, int], people: dict[str, set[str]]) -> list[frozenset[str]]:
