@@ -188,6 +188,8 @@ def rested_from_other_days(ev: Event, base: Timetable, day: date, sub: Event) ->
     model does not see the evening before, and on overnight events its timetables ran a stretch of work on past
     midnight (195 minutes in a row), which the merged timetable's check then refused."""
     (a, b), gap = ev.day_window(next(d for d in ev.event.days if d.date == day)), ev.event.interpreter_rest.min_break
+    if not any(x < b + gap and y > a - gap for x, y in (ev.day_window(d) for d in ev.event.days if d.date != day)):
+        return sub  # no other day comes that close (most events): nothing to look up
     blocked: dict[str, list[tuple[int, int]]] = {}
     for p in base.sessions:
         start, end = ev.minute(p.start), ev.minute(p.end)
