@@ -243,9 +243,13 @@ class Event(Strict):
         sessions = [s.model_copy(update={"after": [a for a in s.after if a in session_ids]})
                     for s in self.sessions if s.id in session_ids]
         info = self.event.model_copy(update={"days": [d for d in self.event.days if d.date == day]})
-        # model_construct makes a fresh instance, without the lookups cached on this one.
-        fields = {name: getattr(self, name) for name in Event.model_fields}
-        return Event.model_construct(**{**fields, "event": info, "sessions": sessions}).as_of(self.past)
+        return self.changed(event=info, sessions=sessions)
+
+    def changed(self, **fields) -> Event:
+        """This event with `fields` replaced, not re-validated, as of the same past. model_construct makes a fresh
+        instance, without the lookups cached on this one (model_copy would keep them)."""
+        kept = {name: getattr(self, name) for name in Event.model_fields}
+        return Event.model_construct(**{**kept, **fields}).as_of(self.past)
 
     @property
     def past(self) -> Past | None:

@@ -123,8 +123,8 @@ def interpreter_at_night(ev: Event) -> Iterator[Note]:
             night = [m for m, t in theirs if not any(x <= m < y for x, y in away)
                      and not awake.start <= t.time() < awake.end]
             if night:
-                end = night[0] + slot
-                while end in night:
+                end, dark = night[0] + slot, set(night)
+                while end in dark:
                     end += slot
                 nights.append((night[0], end))
         if nights:

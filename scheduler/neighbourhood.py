@@ -193,18 +193,20 @@ def rested_from_other_days(ev: Event, base: Timetable, day: date, sub: Event) ->
     blocked: dict[str, list[tuple[int, int]]] = {}
     for p in base.sessions:
         start, end = ev.minute(p.start), ev.minute(p.end)
-        if a <= start < b:
+        if end <= a < end + gap:  # the evening before: free until the break after it is over
+            free = (a, end + gap)
+        elif b <= start < b + gap:  # the morning after: free from when the break before it begins
+            free = (start - gap, b)
+        else:
             continue
-        around = [(a, end + gap)] if end <= a < end + gap else [(start - gap, b)] if b <= start < b + gap else []
-        for who in {w for c in p.channels for w in c.interpreters} if around else ():
-            blocked.setdefault(who, []).extend(around)
+        for who in {w for c in p.channels for w in c.interpreters}:
+            blocked.setdefault(who, []).append(free)
     if not blocked:
         return sub
     people = [it.model_copy(update={"unavailable": [*it.unavailable, *(
         Period.model_construct(start=ev.local(x), end=ev.local(y)) for x, y in blocked[it.id])]})
         if it.id in blocked else it for it in sub.interpreters]
-    fields = {name: getattr(sub, name) for name in Event.model_fields}
-    return Event.model_construct(**{**fields, "interpreters": people}).as_of(sub.past)
+    return sub.changed(interpreters=people)
 
 
 def language_groups(options: dict[str, int], people: dict[str, set[str]]) -> list[frozenset[str]]:
